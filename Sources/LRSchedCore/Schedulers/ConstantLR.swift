@@ -1,0 +1,59 @@
+/// torch's `ConstantLR(optimizer, factor=1.0/3, total_iters=5, last_epoch=-1)`: the lr
+/// is multiplied by `factor` until epoch `total_iters`, then restored.
+///
+/// Chainable: at epoch 0 `lr * factor`; at `total_iters` `lr * (1.0 / factor)`;
+/// otherwise unchanged. `factor = 0` is accepted (as torch) and fails with
+/// ZeroDivisionError when `total_iters` is reached. `total_iters = 0` applies the factor
+/// at construction and never undoes it (torch's behaviour).
+///
+/// | epoch | 0 | 1 | 2 | 3 | 4 | 5 |
+/// |---|---|---|---|---|---|---|
+/// | lr (0.1, factor 0.5, total_iters 4) | 0.05 | 0.05 | 0.05 | 0.05 | 0.1 | 0.1 |
+public final class ConstantLR: LRScheduler {
+    public let factor: Double
+    public let totalIters: Int
+    override public var typeName: String { "ConstantLR" }
+
+    /// - Throws: ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+    ///   unless `0 <= factor <= 1`.
+    public init(_ optimizer: OptimizerState, factor: Double = 1.0 / 3, totalIters: Int = 5, lastEpoch: Int = -1) throws(LRSchedError) {
+        let snapshot = optimizer.groups
+        if factor > 1.0 || factor < 0 || factor.isNaN {
+            throw .value("Constant multiplicative factor expected to be between 0 and 1.")
+        }
+        self.factor = factor
+        self.totalIters = totalIters
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try initialStep(restoring: snapshot)
+    }
+
+    init(copying other: ConstantLR, optimizer: OptimizerState) {
+        self.factor = other.factor
+        self.totalIters = other.totalIters
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        ConstantLR(copying: self, optimizer: optimizer)
+    }
+
+    override func computeLRs() throws(LRSchedError) {
+        let e = lastEpoch
+        let n = baseLRs.count
+        if e == 0 {
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * factor }
+        } else if e != totalIters {
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+        } else {
+            let undo = try Py.div(1.0, factor)
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * undo }
+        }
+    }
+
+    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+        // base_lr * (factor + (e >= total_iters) * (1 - factor))
+        let m = (lastEpoch >= totalIters ? 1.0 : 0.0) * (1 - factor)
+        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (factor + m) }
+        return true
+    }
+}

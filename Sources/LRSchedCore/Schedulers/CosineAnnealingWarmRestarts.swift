@@ -1,0 +1,126 @@
+/// torch's `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0,
+/// last_epoch=-1)`: cosine annealing restarted every `T_i` epochs, `T_i` growing by
+/// `T_mult` at each restart (SGDR).
+///
+/// Absolute: `lr = eta_min + (base - eta_min) * (1 + cos(pi * T_cur / T_i)) / 2`.
+/// `step()` advances `T_cur` by one and wraps it (`T_cur %= T_i; T_i *= T_mult`);
+/// `step(epoch:)` takes fractional epochs and locates the cycle with torch's
+/// `math.log` formula (its rounding quirks included). Like torch, stepping never
+/// increments `_step_count`.
+///
+/// | epoch | 0 | 1 | 2 | 3 | 4 |
+/// |---|---|---|---|---|---|
+/// | lr (0.05, T_0 3, T_mult 2, eta_min 0.001) | 0.05 | 0.037750000000000006 | 0.013250000000000005 | 0.05 | 0.046717622392718754 |
+public final class CosineAnnealingWarmRestarts: LRScheduler {
+    public let t0: Int
+    public let tMult: Int
+    public let etaMin: Double
+    /// `T_i`: the current cycle length.
+    public internal(set) var tI: Int
+    /// `T_cur`: epochs since the last restart (fractional after `step(epoch:)`).
+    public internal(set) var tCur: Double
+    override public var typeName: String { "CosineAnnealingWarmRestarts" }
+
+    /// - Throws: ValueError("Expected positive integer T_0, but got …") and
+    ///   ValueError("Expected integer T_mult >= 1, but got …"), as torch.
+    public init(_ optimizer: OptimizerState, t0: Int, tMult: Int = 1, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
+        let snapshot = optimizer.groups
+        if t0 <= 0 { throw .value("Expected positive integer T_0, but got \(t0)") }
+        if tMult < 1 { throw .value("Expected integer T_mult >= 1, but got \(tMult)") }
+        try requireFinite("eta_min", etaMin)
+        self.t0 = t0
+        self.tI = t0
+        self.tMult = tMult
+        self.etaMin = etaMin
+        self.tCur = Double(lastEpoch)
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try initialStep(restoring: snapshot)
+    }
+
+    init(copying other: CosineAnnealingWarmRestarts, optimizer: OptimizerState) {
+        self.t0 = other.t0
+        self.tMult = other.tMult
+        self.etaMin = other.etaMin
+        self.tI = other.tI
+        self.tCur = other.tCur
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        CosineAnnealingWarmRestarts(copying: self, optimizer: optimizer)
+    }
+
+    override func computeLRs() throws(LRSchedError) {
+        let c = Py.cos(try Py.div(Double.pi * tCur, Double(tI)))
+        for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
+    }
+
+    /// torch's own `step()`: no warnings, `_step_count` untouched.
+    override public func step() throws(LRSchedError) {
+        if lastEpoch < 0 {
+            try step(epochValue: 0)
+            return
+        }
+        let saved = (tCur, tI, lastEpoch)
+        do throws(LRSchedError) {
+            let epoch = try Py.add(lastEpoch, 1)
+            tCur = tCur + 1
+            if tCur >= Double(tI) {
+                tCur = try Py.fmod(tCur, Double(tI))
+                tI = try Py.mul(tI, tMult)
+            }
+            try setLRs(lastEpoch: epoch)
+        } catch {
+            (tCur, tI, lastEpoch) = saved
+            throw error
+        }
+    }
+
+    /// torch's `step(epoch)`: jumps to a (possibly fractional) epoch.
+    /// - Throws: ValueError("Expected non-negative epoch, but got …").
+    public func step(epochValue epoch: Double) throws(LRSchedError) {
+        guard epoch.isFinite else { throw .value("Expected a finite epoch, but got \(pyRepr(epoch))") }
+        if epoch < 0 { throw .value("Expected non-negative epoch, but got \(pyRepr(epoch))") }
+        let saved = (tCur, tI, lastEpoch)
+        do throws(LRSchedError) {
+            if epoch >= Double(t0) {
+                if tMult == 1 {
+                    tCur = try Py.fmod(epoch, Double(t0))
+                } else {
+                    let x = epoch / Double(t0) * Double(tMult - 1) + 1
+                    let lx = try Py.div(Py.log(x), Py.log(Double(tMult)))
+                    guard lx.isFinite, lx < 62 else { throw .value("epoch \(pyRepr(epoch)) is out of range") }
+                    let n = Int(lx)  // int(): truncation toward zero
+                    var p = 1
+                    for _ in 0..<n { p = try Py.mul(p, tMult) }
+                    let num = try Py.mul(t0, p - 1)
+                    tCur = epoch - Double(num) / Double(tMult - 1)
+                    tI = try Py.mul(t0, p)
+                }
+            } else {
+                tI = t0
+                tCur = epoch
+            }
+            guard let floored = Py.floorInt(epoch) else { throw .value("epoch \(pyRepr(epoch)) is out of range") }
+            try setLRs(lastEpoch: floored)
+        } catch {
+            (tCur, tI, lastEpoch) = saved
+            throw error
+        }
+    }
+
+    override public func step(epoch: Int) throws(LRSchedError) {
+        try step(epochValue: Double(epoch))
+    }
+
+    private func setLRs(lastEpoch e: Int) throws(LRSchedError) {
+        let n = optimizer.groups.count
+        guard n == baseLRs.count else {
+            throw .value("\(typeName): the optimizer has \(n) param groups but the scheduler was built for \(baseLRs.count)")
+        }
+        lastEpoch = e
+        momentaComputed = false
+        try computeLRs()
+        try commit()
+    }
+}

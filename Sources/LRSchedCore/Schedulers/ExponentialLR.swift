@@ -1,0 +1,46 @@
+/// torch's `ExponentialLR(optimizer, gamma, last_epoch=-1)`: multiplies the lr by
+/// `gamma` every epoch.
+///
+/// Chainable: `lr = lr * gamma` (construction leaves it unchanged). Closed form
+/// `base_lr * gamma ** e`. The two agree only to the last bit or so; torch steps the
+/// chainable form, and so does lrsched.
+///
+/// | epoch | 0 | 1 | 2 | 3 |
+/// |---|---|---|---|---|
+/// | lr (0.1, γ 0.9) | 0.1 | 0.09000000000000001 | 0.08100000000000002 | 0.07290000000000002 |
+public final class ExponentialLR: LRScheduler {
+    public let gamma: Double
+    override public var typeName: String { "ExponentialLR" }
+
+    public init(_ optimizer: OptimizerState, gamma: Double, lastEpoch: Int = -1) throws(LRSchedError) {
+        let snapshot = optimizer.groups
+        try requireFinite("gamma", gamma)
+        self.gamma = gamma
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try initialStep(restoring: snapshot)
+    }
+
+    init(copying other: ExponentialLR, optimizer: OptimizerState) {
+        self.gamma = other.gamma
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        ExponentialLR(copying: self, optimizer: optimizer)
+    }
+
+    override func computeLRs() throws(LRSchedError) {
+        let n = baseLRs.count
+        if isInitial {
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+        } else {
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * gamma }
+        }
+    }
+
+    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+        let factor = Py.pow(gamma, Double(lastEpoch))
+        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        return true
+    }
+}

@@ -1,0 +1,235 @@
+/// The base of every scheduler: it owns stepping, the epoch counter, the base learning
+/// rates and the last lrs, as torch's `LRScheduler` does.
+///
+/// A subclass stores its hyperparameters, calls `super.init(optimizer:lastEpoch:)`
+/// (which records `initial_lr` in every group and reads `baseLRs`), then
+/// `initialStep()` — torch's construction-time step. It overrides
+/// `computeLRs()` (torch's chainable `get_lr`) and, where torch has one,
+/// `computeClosedFormLRs()`.
+///
+/// Stepping is transactional: the new lrs (and momenta, for cycled schedulers) are
+/// computed into scratch buffers and written to the optimizer only when the whole step
+/// succeeded, so a failing step leaves the optimizer and the scheduler as they were
+/// (torch leaves its counters advanced; lrsched does not). A step never writes an
+/// infinite or NaN lr: it fails with ValueError instead.
+///
+/// - Complexity: `step()` is O(groups) and allocates nothing in the steady state.
+public class LRScheduler {
+    /// The optimizer state this scheduler writes to (strongly held: a scheduler keeps
+    /// its optimizer alive).
+    public let optimizer: OptimizerState
+    /// `base_lrs`: each group's `initial_lr` when the scheduler was built.
+    public internal(set) var baseLRs: [Double]
+    /// `last_epoch`: the number of steps taken (0 right after a fresh construction).
+    public internal(set) var lastEpoch: Int
+    /// `_step_count`: 1 after construction, +1 per `step()`.
+    var stepCount: Int = 0
+    /// `_is_initial`: true only during the construction-time step.
+    var isInitial: Bool = false
+    /// `_last_lr`.
+    var lastLRStorage: [Double]
+    /// Scratch for the lrs being computed.
+    var newLRs: [Double]
+    /// Scratch for momenta, used by schedulers that cycle momentum.
+    var newMomenta: [Double]
+    /// Set by `computeLRs()` when it produced momenta to commit with the lrs.
+    var momentaComputed = false
+
+    /// torch's class name (`"StepLR"`, ...).
+    public var typeName: String { "LRScheduler" }
+
+    /// torch's `LRScheduler.__init__` up to, not including, the initial step.
+    ///
+    /// - Throws: ValueError for `lastEpoch < -1`; KeyError (torch's message) when
+    ///   resuming (`lastEpoch >= 0`) and a group has no `initial_lr`.
+    init(optimizer: OptimizerState, lastEpoch: Int) throws(LRSchedError) {
+        guard lastEpoch >= -1 else {
+            throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
+        }
+        if lastEpoch == -1 {
+            for i in optimizer.groups.indices where optimizer.groups[i].initialLR == nil {
+                optimizer.groups[i].initialLR = optimizer.groups[i].lr
+            }
+        } else {
+            for (i, g) in optimizer.groups.enumerated() where g.initialLR == nil {
+                throw .key(LRScheduler.missingInitialLRMessage(i))
+            }
+        }
+        self.optimizer = optimizer
+        self.baseLRs = optimizer.groups.map { $0.initialLR ?? $0.lr }
+        self.lastEpoch = lastEpoch
+        self.lastLRStorage = optimizer.groups.map(\.lr)
+        self.newLRs = Array(repeating: 0, count: optimizer.groups.count)
+        self.newMomenta = Array(repeating: 0, count: optimizer.groups.count)
+    }
+
+    /// For the schedulers torch builds without `LRScheduler.__init__`
+    /// (ReduceLROnPlateau, SequentialLR, ChainedScheduler): no `initial_lr`, no base lrs.
+    init(withoutBaseState optimizer: OptimizerState, lastEpoch: Int) {
+        self.optimizer = optimizer
+        self.baseLRs = []
+        self.lastEpoch = lastEpoch
+        self.lastLRStorage = optimizer.groups.map(\.lr)
+        self.newLRs = []
+        self.newMomenta = []
+    }
+
+    /// A copy of `other`'s state bound to `optimizer` (for previews).
+    init(copying other: LRScheduler, optimizer: OptimizerState) {
+        self.optimizer = optimizer
+        self.baseLRs = other.baseLRs
+        self.lastEpoch = other.lastEpoch
+        self.stepCount = other.stepCount
+        self.isInitial = other.isInitial
+        self.lastLRStorage = other.lastLRStorage
+        self.newLRs = other.newLRs
+        self.newMomenta = other.newMomenta
+    }
+
+    static func missingInitialLRMessage(_ i: Int) -> String {
+        "param 'initial_lr' is not specified in param_groups[\(i)] when resuming scheduler with last_epoch >= 0.\n"
+            + "This typically happens when:\n"
+            + "1. You're trying to resume training from a checkpoint but haven't properly loaded the optimizer state\n"
+            + "2. You're using last_epoch >= 0 for a fresh training run (not recommended)"
+    }
+
+    /// A copy of this scheduler (children included) acting on `optimizer`.
+    public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        fatalError("\(typeName) does not implement copy(with:)")
+    }
+
+    // MARK: Stepping
+
+    /// torch's `_initial_step()`: `_step_count = 0`, then one step with `_is_initial` set.
+    func initialStep() throws(LRSchedError) {
+        stepCount = 0
+        isInitial = true
+        defer { isInitial = false }
+        try step()
+    }
+
+    /// The construction-time step of a subclass: on failure the optimizer's groups are
+    /// put back as they were before construction began (`snapshot`).
+    func initialStep(restoring snapshot: [ParamGroup]) throws(LRSchedError) {
+        do throws(LRSchedError) {
+            try initialStep()
+        } catch {
+            optimizer.groups = snapshot
+            throw error
+        }
+    }
+
+    /// Advances the schedule by one epoch (or batch) and writes the new lrs to the
+    /// optimizer's groups. On failure nothing changes.
+    public func step() throws(LRSchedError) {
+        let saved = stepCount
+        stepCount = try Py.add(stepCount, 1)
+        do throws(LRSchedError) {
+            try updateLR(epoch: nil)
+        } catch {
+            stepCount = saved
+            throw error
+        }
+    }
+
+    /// Steps with a metric: only ReduceLROnPlateau takes one.
+    /// - Throws: TypeError for every other scheduler.
+    public func step(metric: Double) throws(LRSchedError) {
+        throw .type("\(typeName).step() takes no metric (only ReduceLROnPlateau does)")
+    }
+
+    /// torch's deprecated `step(epoch)`: sets `last_epoch = epoch` and uses the closed
+    /// form where torch has one (else the chainable form at that epoch).
+    public func step(epoch: Int) throws(LRSchedError) {
+        let saved = stepCount
+        stepCount = try Py.add(stepCount, 1)
+        do throws(LRSchedError) {
+            try updateLR(epoch: epoch)
+        } catch {
+            stepCount = saved
+            throw error
+        }
+    }
+
+    /// torch's `_update_lr(epoch)`; SequentialLR calls it directly with `epoch: 0`.
+    func updateLR(epoch: Int?) throws(LRSchedError) {
+        let n = optimizer.groups.count
+        guard n == baseLRs.count else {
+            throw .value("\(typeName): the optimizer has \(n) param groups but the scheduler was built for \(baseLRs.count)")
+        }
+        if newLRs.count != n {
+            newLRs = Array(repeating: 0, count: n)
+            newMomenta = Array(repeating: 0, count: n)
+        }
+        let savedEpoch = lastEpoch
+        momentaComputed = false
+        do throws(LRSchedError) {
+            if let epoch {
+                lastEpoch = epoch
+                if try !computeClosedFormLRs() { try computeLRs() }
+            } else {
+                lastEpoch = try Py.add(lastEpoch, 1)
+                try computeLRs()
+            }
+            try commit()
+        } catch {
+            lastEpoch = savedEpoch
+            throw error
+        }
+    }
+
+    /// Writes `newLRs` (and `newMomenta` when computed) to the groups after checking
+    /// that every value is finite, then records `_last_lr`.
+    func commit() throws(LRSchedError) {
+        let n = optimizer.groups.count
+        for i in 0..<n where !newLRs[i].isFinite {
+            throw .value("\(typeName) would set a non-finite lr (\(pyRepr(newLRs[i]))) in param group \(i) at epoch \(lastEpoch)")
+        }
+        if momentaComputed {
+            for i in 0..<n where !newMomenta[i].isFinite {
+                throw .value("\(typeName) would set a non-finite momentum (\(pyRepr(newMomenta[i]))) in param group \(i)")
+            }
+            for i in 0..<n { optimizer.setCycledMomentum(i, newMomenta[i]) }
+        }
+        for i in 0..<n { optimizer.groups[i].lr = newLRs[i] }
+        recordLastLR()
+    }
+
+    /// `_last_lr = [group["lr"] for group in param_groups]`.
+    func recordLastLR() {
+        let n = optimizer.groups.count
+        if lastLRStorage.count != n { lastLRStorage = Array(repeating: 0, count: n) }
+        for i in 0..<n { lastLRStorage[i] = optimizer.groups[i].lr }
+    }
+
+    /// torch's chainable `get_lr()`: fills `newLRs` (and `newMomenta`).
+    func computeLRs() throws(LRSchedError) {
+        throw .notImplemented("\(typeName).get_lr() is not implemented")
+    }
+
+    /// torch's `_get_closed_form_lr()`: fills `newLRs` and returns true, or returns
+    /// false when the class has no closed form.
+    func computeClosedFormLRs() throws(LRSchedError) -> Bool { false }
+
+    /// torch's `recursive_undo` on a leaf: `last_epoch -= 1`.
+    func undoConstructionStep() { lastEpoch -= 1 }
+
+    /// Reverses `undoConstructionStep()` (a composite whose construction failed).
+    func redoConstructionStep() { lastEpoch += 1 }
+
+    // MARK: Reading
+
+    /// `get_last_lr()`: the lrs of the optimizer's groups after the last step.
+    public var lastLRs: [Double] { lastLRStorage }
+
+    /// `get_last_lr()`, torch's spelling.
+    public func getLastLR() -> [Double] { lastLRStorage }
+
+    /// Copies the last lrs into `buffer` without allocating; returns how many there are.
+    @discardableResult
+    public func copyLastLRs(into buffer: UnsafeMutableBufferPointer<Double>) -> Int {
+        let n = min(buffer.count, lastLRStorage.count)
+        for i in 0..<n { buffer[i] = lastLRStorage[i] }
+        return lastLRStorage.count
+    }
+}

@@ -1,0 +1,43 @@
+/// torch's `LambdaLR(optimizer, lr_lambda, last_epoch=-1)`: each group's lr is its
+/// base lr times `lr_lambda(epoch)`.
+///
+/// Absolute (never reads the current lr): `lr = base_lr * λ(last_epoch)`. Construction
+/// sets `lr = base_lr * λ(0)` (resume: `λ(last_epoch + 1)`). No closed form.
+///
+/// | epoch | 0 | 1 | 2 | 3 |
+/// |---|---|---|---|---|
+/// | lr (base 0.1, λ = 0.95^e) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
+public final class LambdaLR: LRScheduler {
+    let lrLambdas: [LRLambda]
+    override public var typeName: String { "LambdaLR" }
+
+    /// - Throws: ValueError when a per-group list has the wrong length; whatever the
+    ///   lambda throws at the construction step; KeyError on resume without `initial_lr`.
+    public init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
+        let snapshot = optimizer.groups
+        self.lrLambdas = try lrLambda.resolved(groups: optimizer.count)
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try initialStep(restoring: snapshot)
+    }
+
+    public convenience init(_ optimizer: OptimizerState, lrLambda: @escaping LRLambda, lastEpoch: Int = -1) throws(LRSchedError) {
+        try self.init(optimizer, lrLambda: .shared(lrLambda), lastEpoch: lastEpoch)
+    }
+
+    init(copying other: LambdaLR, optimizer: OptimizerState) {
+        self.lrLambdas = other.lrLambdas
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        LambdaLR(copying: self, optimizer: optimizer)
+    }
+
+    override func computeLRs() throws(LRSchedError) {
+        let e = lastEpoch
+        for i in 0..<baseLRs.count {
+            let factor = try callLambda(lrLambdas[i], e)
+            newLRs[i] = baseLRs[i] * factor
+        }
+    }
+}

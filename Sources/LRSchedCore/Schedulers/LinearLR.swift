@@ -1,0 +1,72 @@
+/// torch's `LinearLR(optimizer, start_factor=1.0/3, end_factor=1.0, total_iters=5,
+/// last_epoch=-1)`: the multiplicative factor moves linearly from `start_factor` to
+/// `end_factor` over `total_iters` epochs.
+///
+/// Chainable, torch's operation order: at epoch 0 `lr * start`; for `0 < e <= total_iters`
+/// `lr * (1.0 + (end - start) / (total_iters * start + (e - 1) * (end - start)))`; after
+/// that unchanged. `total_iters = 0` keeps `start_factor` forever (torch #193682).
+///
+/// | epoch | 0 | 1 | 2 | 3 | 4 | 5 |
+/// |---|---|---|---|---|---|---|
+/// | lr (0.1, start 0.5, total_iters 4) | 0.05 | 0.0625 | 0.075 | 0.0875 | 0.1 | 0.1 |
+public final class LinearLR: LRScheduler {
+    public let startFactor: Double
+    public let endFactor: Double
+    public let totalIters: Int
+    override public var typeName: String { "LinearLR" }
+
+    /// - Throws: ValueError unless `0 < start_factor <= 1` and `0 <= end_factor <= 1`
+    ///   (torch's messages).
+    public init(_ optimizer: OptimizerState, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0,
+                totalIters: Int = 5, lastEpoch: Int = -1) throws(LRSchedError) {
+        let snapshot = optimizer.groups
+        if startFactor > 1.0 || startFactor <= 0 || startFactor.isNaN {
+            throw .value("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
+        }
+        if endFactor > 1.0 || endFactor < 0 || endFactor.isNaN {
+            throw .value("Ending multiplicative factor expected to be between 0 and 1.")
+        }
+        self.startFactor = startFactor
+        self.endFactor = endFactor
+        self.totalIters = totalIters
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try initialStep(restoring: snapshot)
+    }
+
+    init(copying other: LinearLR, optimizer: OptimizerState) {
+        self.startFactor = other.startFactor
+        self.endFactor = other.endFactor
+        self.totalIters = other.totalIters
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        LinearLR(copying: self, optimizer: optimizer)
+    }
+
+    override func computeLRs() throws(LRSchedError) {
+        let e = lastEpoch
+        let n = baseLRs.count
+        if e == 0 {
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * startFactor }
+            return
+        }
+        if isInitial || e > totalIters {
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            return
+        }
+        let d = endFactor - startFactor
+        let den = Double(totalIters) * startFactor + Double(e - 1) * d
+        let q = try Py.div(d, den)
+        let factor = 1.0 + q
+        for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * factor }
+    }
+
+    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+        // base_lr * (start + (end - start) * min(total_iters, e) / total_iters)
+        let d = endFactor - startFactor
+        let frac = try Py.div(d * Double(min(totalIters, lastEpoch)), Double(totalIters))
+        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (startFactor + frac) }
+        return true
+    }
+}

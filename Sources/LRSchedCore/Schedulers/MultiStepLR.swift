@@ -1,0 +1,59 @@
+/// torch's `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`: multiplies
+/// the lr by `gamma` at each milestone.
+///
+/// Milestones are a multiset (torch's `Counter`): order does not matter and a milestone
+/// listed `c` times multiplies by `gamma ** c` (libm `pow`). A milestone 0 applies at
+/// construction. Closed form `base_lr * gamma ** bisect_right(sorted(milestones), e)`.
+///
+/// | epoch | 0 | 1 | 2 | … | 5 | … | 9 |
+/// |---|---|---|---|---|---|---|---|
+/// | lr (0.1, milestones [2, 5, 9], γ 0.1) | 0.1 | 0.1 | 0.01 | … | 0.001 | … | 0.0001 |
+public final class MultiStepLR: LRScheduler {
+    /// The milestones, sorted (duplicates kept).
+    public let milestones: [Int]
+    public let gamma: Double
+    override public var typeName: String { "MultiStepLR" }
+
+    public init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
+        let snapshot = optimizer.groups
+        try requireFinite("gamma", gamma)
+        self.milestones = milestones.sorted()
+        self.gamma = gamma
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try initialStep(restoring: snapshot)
+    }
+
+    init(copying other: MultiStepLR, optimizer: OptimizerState) {
+        self.milestones = other.milestones
+        self.gamma = other.gamma
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        MultiStepLR(copying: self, optimizer: optimizer)
+    }
+
+    /// How many times `e` appears in the milestones (torch's `milestones[e]`).
+    func count(of e: Int) -> Int {
+        var c = 0
+        for m in milestones where m == e { c += 1 }
+        return c
+    }
+
+    override func computeLRs() throws(LRSchedError) {
+        let c = count(of: lastEpoch)
+        let factor = c == 0 ? 1 : Py.pow(gamma, Double(c))
+        for i in 0..<baseLRs.count {
+            let lr = optimizer.groups[i].lr
+            newLRs[i] = c == 0 ? lr : lr * factor
+        }
+    }
+
+    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+        var k = 0
+        for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted list
+        let factor = Py.pow(gamma, Double(k))
+        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        return true
+    }
+}

@@ -1,0 +1,57 @@
+/// torch's `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`: decays
+/// the lr polynomially to zero at `total_iters`, then holds it.
+///
+/// Chainable: for `0 < e <= total_iters`,
+/// `lr * ((1.0 - e / total_iters) / (1.0 - (e - 1) / total_iters)) ** power` (libm
+/// `pow`); otherwise unchanged. Closed form
+/// `base_lr * (1.0 - min(total_iters, e) / total_iters) ** power`.
+///
+/// | epoch | 0 | 1 | 2 | 3 | 4 | 5 |
+/// |---|---|---|---|---|---|---|
+/// | lr (0.1, total_iters 5, power 1) | 0.1 | 0.08 | 0.06 | 0.04 | 0.02 | 0.0 |
+public final class PolynomialLR: LRScheduler {
+    public let totalIters: Int
+    public let power: Double
+    override public var typeName: String { "PolynomialLR" }
+
+    public init(_ optimizer: OptimizerState, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Int = -1) throws(LRSchedError) {
+        let snapshot = optimizer.groups
+        try requireFinite("power", power)
+        self.totalIters = totalIters
+        self.power = power
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try initialStep(restoring: snapshot)
+    }
+
+    init(copying other: PolynomialLR, optimizer: OptimizerState) {
+        self.totalIters = other.totalIters
+        self.power = other.power
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        PolynomialLR(copying: self, optimizer: optimizer)
+    }
+
+    override func computeLRs() throws(LRSchedError) {
+        let e = lastEpoch
+        let n = baseLRs.count
+        if isInitial || e > totalIters {
+            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            return
+        }
+        let t = Double(totalIters)
+        let a = try Py.div(Double(e), t)
+        let b = try Py.div(Double(e - 1), t)
+        let ratio = try Py.div(1.0 - a, 1.0 - b)
+        let decay = try Py.floatPow(ratio, power)
+        for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * decay }
+    }
+
+    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+        let frac = try Py.div(Double(min(totalIters, lastEpoch)), Double(totalIters))
+        let factor = try Py.floatPow(1.0 - frac, power)
+        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        return true
+    }
+}

@@ -1,0 +1,116 @@
+/// torch's `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`: runs the
+/// schedulers one after another, switching at each milestone.
+///
+/// Construction (torch's order and quirks): every group's lr is reset to its
+/// `initial_lr`; every leaf scheduler's `last_epoch` is decremented (undoing the
+/// construction steps the children already took); the child active at epoch 0 takes
+/// its construction step again. On `step()`, the active child steps; at a milestone
+/// the new child restarts at epoch 0 through its closed form where it has one (so
+/// Exponential/Step/Cosine/Linear/... restart from their base lrs, while
+/// MultiplicativeLR continues from the current lr).
+///
+/// Restrictions, as torch: ReduceLROnPlateau cannot be a child; every child must act
+/// on `optimizer`; `milestones.count == schedulers.count - 1` (not checked for order).
+/// A ChainedScheduler as a non-first child fails with NotImplementedError at its
+/// milestone. `last_epoch` does not fast-forward the children (torch #162591).
+public final class SequentialLR: LRScheduler {
+    public let schedulers: [LRScheduler]
+    public let milestones: [Int]
+    override public var typeName: String { "SequentialLR" }
+
+    public init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {
+        if schedulers.isEmpty {
+            throw .value("SequentialLR expects at least one scheduler, but got no scheduler.")
+        }
+        for (i, s) in schedulers.enumerated() {
+            if s is ReduceLROnPlateau {
+                throw .value("SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(i) in the given schedulers sequence.")
+            }
+            if s.optimizer !== optimizer {
+                throw .value("SequentialLR expects all schedulers to belong to the same optimizer, but got scheduler \(s.typeName) at index \(i) has a different optimizer.")
+            }
+        }
+        if milestones.count != schedulers.count - 1 {
+            throw .value("Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers \(schedulers.count) and the number of milestones to be equal to \(milestones.count)")
+        }
+        for (i, g) in optimizer.groups.enumerated() where g.initialLR == nil {
+            _ = i
+            throw .key("'initial_lr'")
+        }
+        self.schedulers = schedulers
+        self.milestones = milestones
+        let snapshot = optimizer.groups
+        super.init(withoutBaseState: optimizer, lastEpoch: try Py.add(lastEpoch, 1))
+        for i in optimizer.groups.indices {
+            optimizer.groups[i].lr = optimizer.groups[i].initialLR ?? optimizer.groups[i].lr
+        }
+        undoConstructionStep()
+        let idx = Self.bisectRight(milestones, 0)
+        do throws(LRSchedError) {
+            try schedulers[idx].initialStep()
+        } catch {
+            optimizer.groups = snapshot
+            redoConstructionStep()
+            throw error
+        }
+        lastLRStorage = schedulers[idx].lastLRs
+    }
+
+    init(copying other: SequentialLR, optimizer: OptimizerState) {
+        schedulers = other.schedulers.map { $0.copy(with: optimizer) }
+        milestones = other.milestones
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
+        SequentialLR(copying: self, optimizer: optimizer)
+    }
+
+    /// `bisect_right(a, x)` on the list as given (torch does not sort it).
+    static func bisectRight(_ a: [Int], _ x: Int) -> Int {
+        var lo = 0
+        var hi = a.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if x < a[mid] { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
+    override func undoConstructionStep() {
+        for s in schedulers { s.undoConstructionStep() }
+    }
+
+    override func redoConstructionStep() {
+        for s in schedulers { s.redoConstructionStep() }
+    }
+
+    /// A nested SequentialLR restarted at a milestone: torch falls back to the base
+    /// `get_lr()`, which raises NotImplementedError.
+    override func updateLR(epoch: Int?) throws(LRSchedError) {
+        throw .notImplemented("SequentialLR has no get_lr(); it cannot be restarted at a milestone of an enclosing SequentialLR")
+    }
+
+    override public func step() throws(LRSchedError) {
+        let epoch = try Py.add(lastEpoch, 1)
+        let idx = Self.bisectRight(milestones, epoch)
+        let s = schedulers[idx]
+        if idx > 0 && milestones[idx - 1] == epoch {
+            try s.updateLR(epoch: 0)
+        } else {
+            try s.step()
+        }
+        lastEpoch = epoch
+        recordLastLR(from: s)
+    }
+
+    override public func step(epoch: Int) throws(LRSchedError) {
+        throw .type("SequentialLR.step() takes 1 positional argument but 2 were given")
+    }
+
+    func recordLastLR(from s: LRScheduler) {
+        let src = s.lastLRStorage
+        if lastLRStorage.count != src.count { lastLRStorage = src; return }
+        for i in 0..<src.count { lastLRStorage[i] = src[i] }
+    }
+}
