@@ -58,4 +58,20 @@ public final class ChainedScheduler: LRScheduler {
     override func updateLR(epoch: Int?) throws(LRSchedError) {
         throw .notImplemented("ChainedScheduler has no get_lr(); it cannot be restarted at a milestone of SequentialLR")
     }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["_schedulers"] = .array(schedulers.map { $0.stateDict() })
+        o["_last_lr"] = .floats(lastLRStorage)
+    }
+
+    /// Restores the children too; all or nothing.
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
+        let children = try loadChildStates(&r, schedulers)
+        try r.finish()
+        try applyChildStates(children, schedulers)
+        self.lastLRStorage = lastLR
+    }
 }

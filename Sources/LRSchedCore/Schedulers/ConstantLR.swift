@@ -10,8 +10,8 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, factor 0.5, total_iters 4) | 0.05 | 0.05 | 0.05 | 0.05 | 0.1 | 0.1 |
 public final class ConstantLR: LRScheduler {
-    public let factor: Double
-    public let totalIters: Int
+    public internal(set) var factor: Double
+    public internal(set) var totalIters: Int
     override public var typeName: String { "ConstantLR" }
 
     /// - Throws: ValueError("Constant multiplicative factor expected to be between 0 and 1.")
@@ -55,5 +55,22 @@ public final class ConstantLR: LRScheduler {
         let m = (lastEpoch >= totalIters ? 1.0 : 0.0) * (1 - factor)
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (factor + m) }
         return true
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["factor"] = .float(factor)
+        o["total_iters"] = .int(totalIters)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let factor = try r.finite("factor", self.factor)
+        let totalIters = try r.int("total_iters", self.totalIters)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        (self.factor, self.totalIters) = (factor, totalIters)
+        base.apply(to: self)
     }
 }

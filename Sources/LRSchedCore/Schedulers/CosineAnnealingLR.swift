@@ -15,8 +15,8 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.1, T_max 10) | 0.1 | 0.09755282581475769 | 0.09045084971874738 | … | ≈0 |
 public final class CosineAnnealingLR: LRScheduler {
-    public let tMax: Int
-    public let etaMin: Double
+    public internal(set) var tMax: Int
+    public internal(set) var etaMin: Double
     override public var typeName: String { "CosineAnnealingLR" }
 
     public init(_ optimizer: OptimizerState, tMax: Int, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -67,5 +67,22 @@ public final class CosineAnnealingLR: LRScheduler {
         let c = Py.cos(try Py.div(Double.pi * Double(lastEpoch), Double(tMax)))
         for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
         return true
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["T_max"] = .int(tMax)
+        o["eta_min"] = .float(etaMin)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let tMax = try r.int("T_max", self.tMax)
+        let etaMin = try r.finite("eta_min", self.etaMin)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        (self.tMax, self.etaMin) = (tMax, etaMin)
+        base.apply(to: self)
     }
 }

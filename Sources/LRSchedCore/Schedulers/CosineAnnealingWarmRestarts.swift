@@ -12,9 +12,9 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.05, T_0 3, T_mult 2, eta_min 0.001) | 0.05 | 0.037750000000000006 | 0.013250000000000005 | 0.05 | 0.046717622392718754 |
 public final class CosineAnnealingWarmRestarts: LRScheduler {
-    public let t0: Int
-    public let tMult: Int
-    public let etaMin: Double
+    public internal(set) var t0: Int
+    public internal(set) var tMult: Int
+    public internal(set) var etaMin: Double
     /// `T_i`: the current cycle length.
     public internal(set) var tI: Int
     /// `T_cur`: epochs since the last restart (fractional after `step(epoch:)`).
@@ -122,5 +122,31 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         momentaComputed = false
         try computeLRs()
         try commit()
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["T_0"] = .int(t0)
+        o["T_i"] = .int(tI)
+        o["T_mult"] = .int(tMult)
+        o["eta_min"] = .float(etaMin)
+        o["T_cur"] = tCur.rounded() == tCur && abs(tCur) < 9e15 ? .int(Int(tCur)) : .float(tCur)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let t0 = try r.int("T_0", self.t0)
+        let tI = try r.int("T_i", self.tI)
+        let tMult = try r.int("T_mult", self.tMult)
+        let etaMin = try r.finite("eta_min", self.etaMin)
+        let tCur = try r.finite("T_cur", self.tCur)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        if t0 <= 0 { throw .value("CosineAnnealingWarmRestarts state: 'T_0' must be positive, got \(t0)") }
+        if tI <= 0 { throw .value("CosineAnnealingWarmRestarts state: 'T_i' must be positive, got \(tI)") }
+        if tMult < 1 { throw .value("CosineAnnealingWarmRestarts state: 'T_mult' must be >= 1, got \(tMult)") }
+        (self.t0, self.tI, self.tMult, self.etaMin, self.tCur) = (t0, tI, tMult, etaMin, tCur)
+        base.apply(to: self)
     }
 }

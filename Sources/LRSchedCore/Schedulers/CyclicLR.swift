@@ -24,16 +24,16 @@ public final class CyclicLR: LRScheduler {
     public enum ScaleMode: String, Sendable { case cycle, iterations }
 
     public internal(set) var maxLRs: [Double]
-    public let totalSize: Double
-    public let stepRatio: Double
+    public internal(set) var totalSize: Double
+    public internal(set) var stepRatio: Double
     /// nil when a custom `scaleFn` is used.
-    public let mode: Mode?
-    public let gamma: Double
-    public let scaleMode: ScaleMode
-    public let cycleMomentum: Bool
+    public internal(set) var mode: Mode?
+    public internal(set) var gamma: Double
+    public internal(set) var scaleMode: ScaleMode
+    public internal(set) var cycleMomentum: Bool
     public internal(set) var baseMomentums: [Double]
     public internal(set) var maxMomentums: [Double]
-    let customScaleFn: ((Double) -> Double)?
+    var customScaleFn: ((Double) -> Double)?
     override public var typeName: String { "CyclicLR" }
 
     /// Per-group lists take one value per group or a single value for all.
@@ -149,5 +149,66 @@ public final class CyclicLR: LRScheduler {
             }
             momentaComputed = true
         }
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["max_lrs"] = .floats(maxLRs)
+        o["total_size"] = .float(totalSize)
+        o["step_ratio"] = .float(stepRatio)
+        o["mode"] = mode.map { .string($0.rawValue) } ?? .null
+        o["gamma"] = .float(gamma)
+        o["scale_mode"] = .string(scaleMode.rawValue)
+        o["cycle_momentum"] = .bool(cycleMomentum)
+        o["use_beta1"] = .bool(optimizer.momentumKind == .betas)
+        o["base_momentums"] = .floats(baseMomentums)
+        o["max_momentums"] = .floats(maxMomentums)
+        saveBaseState(into: &o)
+        o["_scale_fn_custom"] = .null
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let maxLRs = try r.doubles("max_lrs", self.maxLRs)
+        let totalSize = try r.finite("total_size", self.totalSize)
+        let stepRatio = try r.finite("step_ratio", self.stepRatio)
+        var mode = self.mode
+        if let v = r.value("mode"), !v.isNull {
+            guard let name = v.stringValue, let m = Mode(rawValue: name) else {
+                throw .value("CyclicLR state: 'mode' must be 'triangular', 'triangular2' or 'exp_range'")
+            }
+            mode = m
+        }
+        let gamma = try r.finite("gamma", self.gamma)
+        let smName = try r.string("scale_mode", self.scaleMode.rawValue)
+        guard let scaleMode = ScaleMode(rawValue: smName) else {
+            throw .value("CyclicLR state: 'scale_mode' must be 'cycle' or 'iterations', got '\(smName)'")
+        }
+        let cycleMomentum = try r.bool("cycle_momentum", self.cycleMomentum)
+        let baseM = try r.doubles("base_momentums", baseMomentums)
+        let maxM = try r.doubles("max_momentums", maxMomentums)
+        r.ignore("use_beta1", "_scale_fn_custom")
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        let n = base.baseLRs.count
+        try r.requireCount("max_lrs", maxLRs, n)
+        if cycleMomentum {
+            try r.requireCount("base_momentums", baseM, n)
+            try r.requireCount("max_momentums", maxM, n)
+        }
+        if customScaleFn == nil && mode == nil {
+            throw .value("CyclicLR state: 'mode' is null but no scale_fn was given")
+        }
+        self.maxLRs = maxLRs
+        self.totalSize = totalSize
+        self.stepRatio = stepRatio
+        self.mode = customScaleFn == nil ? mode : nil
+        self.gamma = gamma
+        // torch's _init_scale_fn: built-in modes force their scale mode.
+        if customScaleFn == nil, let mode { self.scaleMode = mode == .exp_range ? .iterations : .cycle } else { self.scaleMode = scaleMode }
+        self.cycleMomentum = cycleMomentum
+        self.baseMomentums = baseM
+        self.maxMomentums = maxM
+        base.apply(to: self)
     }
 }

@@ -9,7 +9,7 @@
 /// |---|---|---|---|---|
 /// | lr (0.1, γ 0.9) | 0.1 | 0.09000000000000001 | 0.08100000000000002 | 0.07290000000000002 |
 public final class ExponentialLR: LRScheduler {
-    public let gamma: Double
+    public internal(set) var gamma: Double
     override public var typeName: String { "ExponentialLR" }
 
     public init(_ optimizer: OptimizerState, gamma: Double, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -42,5 +42,20 @@ public final class ExponentialLR: LRScheduler {
         let factor = Py.pow(gamma, Double(lastEpoch))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["gamma"] = .float(gamma)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let gamma = try r.finite("gamma", self.gamma)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        self.gamma = gamma
+        base.apply(to: self)
     }
 }

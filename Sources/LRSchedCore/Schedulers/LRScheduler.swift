@@ -17,7 +17,7 @@
 public class LRScheduler {
     /// The optimizer state this scheduler writes to (strongly held: a scheduler keeps
     /// its optimizer alive).
-    public let optimizer: OptimizerState
+    public internal(set) var optimizer: OptimizerState
     /// `base_lrs`: each group's `initial_lr` when the scheduler was built.
     public internal(set) var baseLRs: [Double]
     /// `last_epoch`: the number of steps taken (0 right after a fresh construction).
@@ -216,6 +216,20 @@ public class LRScheduler {
 
     /// Reverses `undoConstructionStep()` (a composite whose construction failed).
     func redoConstructionStep() { lastEpoch += 1 }
+
+    // MARK: State (overridden per class)
+
+    /// Writes this scheduler's `state_dict()` entries.
+    func saveState(into o: inout JSONObject) {
+        saveBaseState(into: &o)
+    }
+
+    /// Reads and applies a state atomically (all keys checked before anything changes).
+    func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        base.apply(to: self)
+    }
 
     // MARK: Reading
 

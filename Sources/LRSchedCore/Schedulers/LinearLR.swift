@@ -10,9 +10,9 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, start 0.5, total_iters 4) | 0.05 | 0.0625 | 0.075 | 0.0875 | 0.1 | 0.1 |
 public final class LinearLR: LRScheduler {
-    public let startFactor: Double
-    public let endFactor: Double
-    public let totalIters: Int
+    public internal(set) var startFactor: Double
+    public internal(set) var endFactor: Double
+    public internal(set) var totalIters: Int
     override public var typeName: String { "LinearLR" }
 
     /// - Throws: ValueError unless `0 < start_factor <= 1` and `0 <= end_factor <= 1`
@@ -68,5 +68,24 @@ public final class LinearLR: LRScheduler {
         let frac = try Py.div(d * Double(min(totalIters, lastEpoch)), Double(totalIters))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (startFactor + frac) }
         return true
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["start_factor"] = .float(startFactor)
+        o["end_factor"] = .float(endFactor)
+        o["total_iters"] = .int(totalIters)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let start = try r.finite("start_factor", startFactor)
+        let end = try r.finite("end_factor", endFactor)
+        let total = try r.int("total_iters", totalIters)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        (startFactor, endFactor, totalIters) = (start, end, total)
+        base.apply(to: self)
     }
 }

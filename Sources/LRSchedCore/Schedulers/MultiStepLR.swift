@@ -10,8 +10,8 @@
 /// | lr (0.1, milestones [2, 5, 9], γ 0.1) | 0.1 | 0.1 | 0.01 | … | 0.001 | … | 0.0001 |
 public final class MultiStepLR: LRScheduler {
     /// The milestones, sorted (duplicates kept).
-    public let milestones: [Int]
-    public let gamma: Double
+    public internal(set) var milestones: [Int]
+    public internal(set) var gamma: Double
     override public var typeName: String { "MultiStepLR" }
 
     public init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -55,5 +55,23 @@ public final class MultiStepLR: LRScheduler {
         let factor = Py.pow(gamma, Double(k))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
+    }
+
+    // MARK: State
+
+    /// `milestones` is saved as the sorted list with repeats (torch saves its Counter).
+    override func saveState(into o: inout JSONObject) {
+        o["milestones"] = .ints(milestones)
+        o["gamma"] = .float(gamma)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let milestones = try r.ints("milestones", self.milestones)
+        let gamma = try r.finite("gamma", self.gamma)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        (self.milestones, self.gamma) = (milestones.sorted(), gamma)
+        base.apply(to: self)
     }
 }

@@ -8,7 +8,7 @@
 /// |---|---|---|---|---|
 /// | lr (0.1, λ = 0.95) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
 public final class MultiplicativeLR: LRScheduler {
-    let lrLambdas: [LRLambda]
+    var lrLambdas: [LRLambda]
     override public var typeName: String { "MultiplicativeLR" }
 
     /// - Throws: ValueError when a per-group list has the wrong length.
@@ -43,5 +43,21 @@ public final class MultiplicativeLR: LRScheduler {
             let factor = try callLambda(lrLambdas[i], e)
             newLRs[i] = optimizer.groups[i].lr * factor
         }
+    }
+
+    // MARK: State
+
+    /// The lr functions are not saved (`null` per group, as torch saves plain
+    /// functions): supply them again when rebuilding.
+    override func saveState(into o: inout JSONObject) {
+        saveBaseState(into: &o)
+        o["lr_lambdas"] = .array(Array(repeating: .null, count: lrLambdas.count))
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let base = try BaseSchedulerState(self, &r)
+        r.ignore("lr_lambdas")
+        try r.finish()
+        base.apply(to: self)
     }
 }

@@ -27,11 +27,11 @@ public final class OneCycleLR: LRScheduler {
         var endMomentum: ParamGroupKey
     }
 
-    public let totalSteps: Int
-    public let annealStrategy: AnnealStrategy
-    public let cycleMomentum: Bool
-    public let threePhase: Bool
-    let phases: [Phase]
+    public internal(set) var totalSteps: Int
+    public internal(set) var annealStrategy: AnnealStrategy
+    public internal(set) var cycleMomentum: Bool
+    public internal(set) var threePhase: Bool
+    var phases: [Phase]
     override public var typeName: String { "OneCycleLR" }
 
     /// How the length of the cycle is given.
@@ -175,5 +175,65 @@ public final class OneCycleLR: LRScheduler {
             }
         }
         momentaComputed = cycleMomentum
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["total_steps"] = .int(totalSteps)
+        o["_schedule_phases"] = .array(phases.map { p in
+            .object(JSONObject([
+                ("end_step", .float(p.endStep)),
+                ("start_lr", .string(p.startLR.rawValue)), ("end_lr", .string(p.endLR.rawValue)),
+                ("start_momentum", .string(p.startMomentum.rawValue)),
+                ("end_momentum", .string(p.endMomentum.rawValue)),
+            ]))
+        })
+        o["_anneal_func_type"] = .string(annealStrategy.rawValue)
+        o["cycle_momentum"] = .bool(cycleMomentum)
+        o["use_beta1"] = .bool(optimizer.momentumKind == .betas)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let total = try r.int("total_steps", totalSteps)
+        var phases = self.phases
+        if let v = r.value("_schedule_phases") {
+            guard let items = v.arrayValue, items.count == 2 || items.count == 3 else {
+                throw .value("OneCycleLR state: '_schedule_phases' must be a list of 2 or 3 phases")
+            }
+            phases = []
+            for item in items {
+                var pr = try StateReader(item, owner: "OneCycleLR phase")
+                let end = try pr.finite("end_step", .nan)
+                func key(_ k: String) throws(LRSchedError) -> ParamGroupKey {
+                    guard let name = pr.object[k]?.stringValue, let key = ParamGroupKey(rawValue: name),
+                          [.initial_lr, .max_lr, .min_lr, .max_momentum, .base_momentum].contains(key) else {
+                        throw .value("OneCycleLR state: phase '\(k)' must name a group key")
+                    }
+                    return key
+                }
+                let phase = Phase(endStep: end, startLR: try key("start_lr"), endLR: try key("end_lr"),
+                                  startMomentum: try key("start_momentum"), endMomentum: try key("end_momentum"))
+                pr.ignore("start_lr", "end_lr", "start_momentum", "end_momentum")
+                try pr.finish()
+                phases.append(phase)
+            }
+        }
+        let name = try r.string("_anneal_func_type", annealStrategy.rawValue)
+        guard let strategy = AnnealStrategy(rawValue: name) else {
+            throw .value("OneCycleLR state: '_anneal_func_type' must be 'cos' or 'linear', got '\(name)'")
+        }
+        let cycleMomentum = try r.bool("cycle_momentum", self.cycleMomentum)
+        r.ignore("use_beta1")
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        if total <= 0 { throw .value("OneCycleLR state: 'total_steps' must be positive, got \(total)") }
+        self.totalSteps = total
+        self.phases = phases
+        self.threePhase = phases.count == 3
+        self.annealStrategy = strategy
+        self.cycleMomentum = cycleMomentum
+        base.apply(to: self)
     }
 }

@@ -10,8 +10,8 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, total_iters 5, power 1) | 0.1 | 0.08 | 0.06 | 0.04 | 0.02 | 0.0 |
 public final class PolynomialLR: LRScheduler {
-    public let totalIters: Int
-    public let power: Double
+    public internal(set) var totalIters: Int
+    public internal(set) var power: Double
     override public var typeName: String { "PolynomialLR" }
 
     public init(_ optimizer: OptimizerState, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -53,5 +53,22 @@ public final class PolynomialLR: LRScheduler {
         let factor = try Py.floatPow(1.0 - frac, power)
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["total_iters"] = .int(totalIters)
+        o["power"] = .float(power)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let total = try r.int("total_iters", totalIters)
+        let power = try r.finite("power", self.power)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        (totalIters, self.power) = (total, power)
+        base.apply(to: self)
     }
 }

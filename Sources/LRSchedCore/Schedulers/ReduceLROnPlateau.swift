@@ -15,16 +15,16 @@ public final class ReduceLROnPlateau: LRScheduler {
     public enum Mode: String, Sendable { case min, max }
     public enum ThresholdMode: String, Sendable { case rel, abs }
 
-    public let factor: Double
+    public internal(set) var factor: Double
     public internal(set) var minLRs: [Double]
     /// The scalar `min_lr` (nil when a per-group list was given).
-    public let defaultMinLR: Double?
-    public let patience: Int
-    public let cooldown: Int
-    public let eps: Double
-    public let mode: Mode
-    public let threshold: Double
-    public let thresholdMode: ThresholdMode
+    public internal(set) var defaultMinLR: Double?
+    public internal(set) var patience: Int
+    public internal(set) var cooldown: Int
+    public internal(set) var eps: Double
+    public internal(set) var mode: Mode
+    public internal(set) var threshold: Double
+    public internal(set) var thresholdMode: ThresholdMode
     public internal(set) var best: Double
     public internal(set) var cooldownCounter = 0
     public internal(set) var numBadEpochs = 0
@@ -143,5 +143,60 @@ public final class ReduceLROnPlateau: LRScheduler {
             let new = minLRs[i] > candidate ? minLRs[i] : candidate  // Python's max(candidate, min_lr)
             if old - new > eps { optimizer.groups[i].lr = new }
         }
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["factor"] = .float(factor)
+        o["default_min_lr"] = defaultMinLR.map { .float($0) } ?? .null
+        o["min_lrs"] = .floats(minLRs)
+        o["patience"] = .int(patience)
+        o["cooldown"] = .int(cooldown)
+        o["eps"] = .float(eps)
+        o["last_epoch"] = .int(lastEpoch)
+        o["_last_lr"] = .floats(lastLRStorage)
+        o["mode_worse"] = .float(modeWorse)
+        o["mode"] = .string(mode.rawValue)
+        o["threshold"] = .float(threshold)
+        o["threshold_mode"] = .string(thresholdMode.rawValue)
+        o["best"] = .float(best)
+        o["cooldown_counter"] = .int(cooldownCounter)
+        o["num_bad_epochs"] = .int(numBadEpochs)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let factor = try r.finite("factor", self.factor)
+        let defaultMinLR = try r.optionalFinite("default_min_lr", self.defaultMinLR)
+        let minLRs = try r.doubles("min_lrs", self.minLRs)
+        let patience = try r.int("patience", self.patience)
+        let cooldown = try r.int("cooldown", self.cooldown)
+        let eps = try r.finite("eps", self.eps)
+        let lastEpoch = try r.int("last_epoch", self.lastEpoch)
+        let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
+        let modeName = try r.string("mode", mode.rawValue)
+        let threshold = try r.finite("threshold", self.threshold)
+        let tmName = try r.string("threshold_mode", thresholdMode.rawValue)
+        let best = try r.double("best", self.best)
+        let cooldownCounter = try r.int("cooldown_counter", self.cooldownCounter)
+        let numBadEpochs = try r.int("num_bad_epochs", self.numBadEpochs)
+        r.ignore("mode_worse")
+        try r.finish()
+        guard let mode = Mode(rawValue: modeName) else { throw .value("mode \(modeName) is unknown!") }
+        guard let tm = ThresholdMode(rawValue: tmName) else { throw .value("threshold mode \(tmName) is unknown!") }
+        self.factor = factor
+        self.defaultMinLR = defaultMinLR
+        self.minLRs = minLRs
+        self.patience = patience
+        self.cooldown = cooldown
+        self.eps = eps
+        self.lastEpoch = lastEpoch
+        self.lastLRStorage = lastLR
+        self.mode = mode
+        self.threshold = threshold
+        self.thresholdMode = tm
+        self.best = best
+        self.cooldownCounter = cooldownCounter
+        self.numBadEpochs = numBadEpochs
     }
 }

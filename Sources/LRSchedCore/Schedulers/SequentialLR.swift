@@ -15,7 +15,7 @@
 /// milestone. `last_epoch` does not fast-forward the children (torch #162591).
 public final class SequentialLR: LRScheduler {
     public let schedulers: [LRScheduler]
-    public let milestones: [Int]
+    public internal(set) var milestones: [Int]
     override public var typeName: String { "SequentialLR" }
 
     public init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {
@@ -112,5 +112,30 @@ public final class SequentialLR: LRScheduler {
         let src = s.lastLRStorage
         if lastLRStorage.count != src.count { lastLRStorage = src; return }
         for i in 0..<src.count { lastLRStorage[i] = src[i] }
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["_schedulers"] = .array(schedulers.map { $0.stateDict() })
+        o["_milestones"] = .ints(milestones)
+        o["last_epoch"] = .int(lastEpoch)
+        o["_last_lr"] = .floats(lastLRStorage)
+    }
+
+    /// Restores the children too; all or nothing.
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let milestones = try r.ints("_milestones", self.milestones)
+        let lastEpoch = try r.int("last_epoch", self.lastEpoch)
+        let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
+        let children = try loadChildStates(&r, schedulers)
+        try r.finish()
+        if milestones.count != schedulers.count - 1 {
+            throw .value("SequentialLR state: '_milestones' must have \(schedulers.count - 1) entries, got \(milestones.count)")
+        }
+        try applyChildStates(children, schedulers)
+        self.milestones = milestones
+        self.lastEpoch = lastEpoch
+        self.lastLRStorage = lastLR
     }
 }

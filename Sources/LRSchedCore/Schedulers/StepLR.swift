@@ -10,8 +10,8 @@
 /// |---|---|---|---|---|---|---|---|
 /// | lr (0.1, step_size 4, γ 0.9) | 0.1 | 0.1 | 0.1 | 0.1 | 0.09 | … | 0.081 |
 public final class StepLR: LRScheduler {
-    public let stepSize: Int
-    public let gamma: Double
+    public internal(set) var stepSize: Int
+    public internal(set) var gamma: Double
     override public var typeName: String { "StepLR" }
 
     public init(_ optimizer: OptimizerState, stepSize: Int, gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -48,5 +48,22 @@ public final class StepLR: LRScheduler {
         let factor = Py.pow(gamma, Double(k))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
+    }
+
+    // MARK: State
+
+    override func saveState(into o: inout JSONObject) {
+        o["step_size"] = .int(stepSize)
+        o["gamma"] = .float(gamma)
+        saveBaseState(into: &o)
+    }
+
+    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+        let stepSize = try r.int("step_size", self.stepSize)
+        let gamma = try r.finite("gamma", self.gamma)
+        let base = try BaseSchedulerState(self, &r)
+        try r.finish()
+        (self.stepSize, self.gamma) = (stepSize, gamma)
+        base.apply(to: self)
     }
 }

@@ -1,0 +1,103 @@
+/// The next lrs (and momenta) that stepping schedulers would give, computed on copies:
+/// the schedulers and their optimizer are left untouched.
+///
+/// Several top-level schedulers sharing one optimizer are stepped in the given order,
+/// as a training loop steps them (a SequentialLR or ChainedScheduler steps its own
+/// children). ReduceLROnPlateau takes one metric per step.
+public struct Preview: Sendable {
+    /// Number of steps (rows).
+    public let steps: Int
+    /// Number of param groups (columns).
+    public let groups: Int
+    /// `lrs[k * groups + g]`: group `g`'s lr after step `k + 1`. Row-major, steps × groups.
+    public var lrs: [Double]
+    /// The momenta in the same layout (`betas[0]` for Adam-style optimizers), when asked for.
+    public var momenta: [Double]?
+
+    /// - Parameters:
+    ///   - schedulers: one or more schedulers acting on the same optimizer.
+    ///   - steps: how many steps to preview (0 gives an empty result).
+    ///   - metrics: one per step, required when a ReduceLROnPlateau is among `schedulers`.
+    ///   - momentum: also record the momenta.
+    /// - Throws: ValueError for an empty list, schedulers on different optimizers, a
+    ///   negative `steps`, missing metrics; any error a step raises (then nothing is
+    ///   returned).
+    public init(_ schedulers: [LRScheduler], steps: Int, metrics: [Double]? = nil, momentum: Bool = false) throws(LRSchedError) {
+        let (copies, opt) = try Self.copies(schedulers, steps: steps, metrics: metrics)
+        let n = opt.count
+        let (total, o) = steps.multipliedReportingOverflow(by: n)
+        guard !o, total <= 1 << 31 else { throw .value("preview of \(steps) steps × \(n) groups is too large") }
+        var lrs = [Double](repeating: 0, count: total)
+        var moms: [Double]? = momentum ? [Double](repeating: 0, count: total) : nil
+        try lrs.withUnsafeMutableBufferPointer { (lrBuf) throws(LRSchedError) in
+            if moms == nil {
+                try Self.run(copies, opt, steps: steps, metrics: metrics, lrs: lrBuf, momenta: nil)
+            } else {
+                try moms!.withUnsafeMutableBufferPointer { (mBuf) throws(LRSchedError) in
+                    try Self.run(copies, opt, steps: steps, metrics: metrics, lrs: lrBuf, momenta: mBuf)
+                }
+            }
+        }
+        self.steps = steps
+        self.groups = n
+        self.lrs = lrs
+        self.momenta = moms
+    }
+
+    /// Writes a preview into caller buffers of at least `steps × groups` doubles
+    /// (`momenta` may be nil). On failure the buffers' contents are unspecified.
+    public static func write(_ schedulers: [LRScheduler], steps: Int, metrics: [Double]? = nil,
+                             lrs: UnsafeMutableBufferPointer<Double>,
+                             momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
+        let (copies, opt) = try copies(schedulers, steps: steps, metrics: metrics)
+        let (total, o) = steps.multipliedReportingOverflow(by: opt.count)
+        guard !o, lrs.count >= total, (momenta?.count ?? total) >= total else {
+            throw .value("preview buffers hold fewer than \(steps) × \(opt.count) values")
+        }
+        try run(copies, opt, steps: steps, metrics: metrics, lrs: lrs, momenta: momenta)
+    }
+
+    static func copies(_ schedulers: [LRScheduler], steps: Int, metrics: [Double]?) throws(LRSchedError) -> ([LRScheduler], OptimizerState) {
+        guard let first = schedulers.first else { throw .value("preview needs at least one scheduler") }
+        guard steps >= 0 else { throw .value("preview steps must be >= 0, got \(steps)") }
+        for s in schedulers where s.optimizer !== first.optimizer {
+            throw .value("preview: all schedulers must act on the same optimizer")
+        }
+        if schedulers.contains(where: { $0 is ReduceLROnPlateau }) {
+            guard let metrics else { throw .value("preview of ReduceLROnPlateau needs one metric per step") }
+            guard metrics.count >= steps else {
+                throw .value("preview of \(steps) steps needs \(steps) metrics, got \(metrics.count)")
+            }
+        }
+        let opt = OptimizerState(copying: first.optimizer)
+        return (schedulers.map { $0.copy(with: opt) }, opt)
+    }
+
+    static func run(_ copies: [LRScheduler], _ opt: OptimizerState, steps: Int, metrics: [Double]?,
+                    lrs: UnsafeMutableBufferPointer<Double>, momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
+        var row = 0
+        for k in 0..<steps {
+            for s in copies {
+                if s is ReduceLROnPlateau {
+                    try s.step(metric: metrics?[k] ?? .nan)
+                } else {
+                    try s.step()
+                }
+            }
+            let n = opt.groups.count
+            guard row + n <= lrs.count else { throw .value("the number of param groups changed during a preview") }
+            for g in 0..<n { lrs[row + g] = opt.groups[g].lr }
+            if let momenta {
+                for g in 0..<n { momenta[row + g] = opt.cycledMomentum(g) }
+            }
+            row += n
+        }
+    }
+}
+
+extension LRScheduler {
+    /// The next `steps` lrs this scheduler would give (see `Preview`).
+    public func preview(steps: Int, metrics: [Double]? = nil, momentum: Bool = false) throws(LRSchedError) -> Preview {
+        try Preview([self], steps: steps, metrics: metrics, momentum: momentum)
+    }
+}

@@ -1,0 +1,134 @@
+import LRSchedConformance
+import LRSchedCore
+import XCTest
+
+/// Checkpoint round trips in torch's order, for every scheduler kind and composite in
+/// the vectors: after k steps save the optimizer and the schedulers (as JSON text) →
+/// build a fresh optimizer and the same schedulers (construction changes the lrs) →
+/// load the optimizer state, then the scheduler states → continue. The doubles must
+/// equal the uninterrupted run (the vectors) bit for bit.
+final class CheckpointTests: XCTestCase {
+    func resumeAndCompare(_ c: JSONValue, at k: Int) throws {
+        let name = c["name"]?.stringValue ?? "?"
+        let steps = try XCTUnwrap(c["steps"]?.intValue)
+        let lrs = try XCTUnwrap(c["lrs"]?.arrayValue)
+        let moms = c["momentum"]?.arrayValue
+
+        let first = try ScheduleRun(case: c)
+        for i in stride(from: 1, through: k, by: 1) { try first.step(i) }
+        let optJSON = first.optimizer.stateJSON()
+        let schedJSON = first.schedulers.map { $0.stateJSON() }
+
+        let second = try ScheduleRun(case: c)
+        try second.optimizer.loadState(json: optJSON)
+        for (s, j) in zip(second.schedulers, schedJSON) { try s.loadState(json: j) }
+        XCTAssertEqual(bits(second.lrs), bits(row(lrs[k])), "\(name) resumed at \(k)")
+        XCTAssertEqual(second.schedulers.last?.lastLRs.map(\.bitPattern), first.schedulers.last?.lastLRs.map(\.bitPattern), "\(name) get_last_lr at \(k)")
+        for i in stride(from: k + 1, through: steps, by: 1) {
+            try second.step(i)
+            XCTAssertEqual(bits(second.lrs), bits(row(lrs[i])), "\(name) resumed at \(k), step \(i)")
+            if let moms {
+                XCTAssertEqual(bits(second.momenta), bits(row(moms[i])), "\(name) momentum resumed at \(k), step \(i)")
+            }
+        }
+    }
+
+    func testEveryCaseAtSeveralK() throws {
+        var kinds = Set<String>()
+        for c in try vectorCases("schedules.json") {
+            let steps = try XCTUnwrap(c["steps"]?.intValue)
+            for spec in c["schedulers"]?.arrayValue ?? [] { kinds.insert(spec["type"]?.stringValue ?? "") }
+            for k in Set([0, 1, 2, steps / 3, steps / 2, steps - 1, steps]) where k >= 0 && k <= steps {
+                try resumeAndCompare(c, at: k)
+            }
+        }
+        XCTAssertEqual(kinds.count, 15, "every torch scheduler kind is covered: \(kinds.sorted())")
+    }
+
+    /// The state is JSON with torch's keys; non-finite doubles are strings.
+    func testPlateauStateWritesInfinityAsString() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let s = try ReduceLROnPlateau(opt)
+        let text = s.stateJSON()
+        XCTAssertTrue(text.contains("\"best\":\"Infinity\""), text)
+        XCTAssertTrue(text.contains("\"mode_worse\":\"Infinity\""), text)
+        // Python's bare Infinity is accepted too.
+        try s.loadState(json: text.replacingFirst("\"best\":\"Infinity\"", with: "\"best\":Infinity"))
+        XCTAssertEqual(s.best, .infinity)
+        let maxMode = try ReduceLROnPlateau(opt, mode: .max)
+        XCTAssertTrue(maxMode.stateJSON().contains("\"best\":\"-Infinity\""))
+    }
+
+    func testStepLRStateKeysInTorchOrder() throws {
+        let s = try StepLR(try OptimizerState(lr: 0.1), stepSize: 3)
+        XCTAssertEqual(s.stateDict().objectValue?.keys,
+                       ["step_size", "gamma", "base_lrs", "last_epoch", "_step_count", "_is_initial",
+                        "_get_lr_called_within_step", "_last_lr"])
+    }
+
+    /// Loading overwrites hyperparameters, as torch's `__dict__.update`.
+    func testLoadOverwritesHyperparameters() throws {
+        let a = try StepLR(try OptimizerState(lr: 0.1), stepSize: 3, gamma: 0.5)
+        for _ in 0..<4 { try a.step() }
+        let b = try StepLR(try OptimizerState(lr: 0.1), stepSize: 7)
+        try b.loadStateDict(a.stateDict())
+        XCTAssertEqual(b.stepSize, 3)
+        XCTAssertEqual(b.gamma, 0.5)
+        XCTAssertEqual(b.lastEpoch, 4)
+        XCTAssertEqual(b.stateJSON(), a.stateJSON())
+    }
+
+    func testBadStateIsAnErrorAndChangesNothing() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let s = try StepLR(opt, stepSize: 3)
+        let before = s.stateJSON()
+        let bad = [
+            "[]", "{\"step_size\": 2.5}", "{\"gamma\": \"x\"}", "{\"unknown\": 1}", "{\"base_lrs\": [1, \"a\"]}",
+            "{\"last_epoch\": -7}", "{\"gamma\": NaN}", "{", "{\"_last_lr\": {}}",
+        ]
+        for text in bad {
+            XCTAssertThrowsError(try s.loadState(json: text), text) { e in
+                XCTAssertEqual((e as? LRSchedError)?.kind, .valueError, text)
+            }
+            XCTAssertEqual(s.stateJSON(), before, text)
+        }
+        XCTAssertThrowsError(try opt.loadState(json: "{\"param_groups\": [{}, {}]}"))
+        XCTAssertThrowsError(try opt.loadState(json: "{\"param_groups\": [{\"lr\": \"fast\"}]}"))
+        XCTAssertEqual(opt.groups[0].lr, 0.1)
+    }
+
+    /// A child state that does not fit makes a composite's load fail with nothing changed.
+    func testCompositeLoadIsAllOrNothing() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let a = try ConstantLR(opt, factor: 0.5, totalIters: 2)
+        let b = try ExponentialLR(opt, gamma: 0.9)
+        let chain = try ChainedScheduler([a, b], optimizer: opt)
+        try chain.step()
+        let before = chain.stateJSON()
+        var state = try XCTUnwrap(chain.stateDict().objectValue)
+        var children = try XCTUnwrap(state["_schedulers"]?.arrayValue)
+        var second = try XCTUnwrap(children[1].objectValue)
+        second["gamma"] = .string("bad")
+        children[1] = .object(second)
+        var first = try XCTUnwrap(children[0].objectValue)
+        first["last_epoch"] = .int(40)
+        children[0] = .object(first)
+        state["_schedulers"] = .array(children)
+        XCTAssertThrowsError(try chain.loadStateDict(.object(state)))
+        XCTAssertEqual(chain.stateJSON(), before)
+    }
+
+    /// Lambda functions are not saved; they are supplied again when rebuilding.
+    func testLambdaStateSavesNullFunctions() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let s = try LambdaLR(opt, lrLambda: { 1.0 / Double($0 + 1) })
+        XCTAssertEqual(s.stateDict()["lr_lambdas"], .array([.null]))
+    }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let r = range(of: target) else { return self }
+        return replacingCharacters(in: r, with: replacement)
+    }
+}

@@ -1,0 +1,65 @@
+import LRSchedConformance
+import LRSchedCore
+import XCTest
+
+final class PreviewTests: XCTestCase {
+    /// A preview from construction reproduces the vector's rows 1...steps, and leaves
+    /// the real optimizer and schedulers untouched.
+    func testPreviewMatchesVectorsAndTouchesNothing() throws {
+        for c in try vectorCases("schedules.json") {
+            let name = c["name"]?.stringValue ?? ""
+            let run = try ScheduleRun(case: c)
+            let steps = try XCTUnwrap(c["steps"]?.intValue)
+            let lrs = try XCTUnwrap(c["lrs"]?.arrayValue)
+            let before = run.optimizer.stateJSON()
+            let states = run.schedulers.map { $0.stateJSON() }
+            let p = try Preview(run.schedulers, steps: steps, metrics: run.metrics, momentum: true)
+            XCTAssertEqual(p.groups, run.optimizer.count)
+            for k in 0..<steps {
+                let got = Array(p.lrs[(k * p.groups)..<((k + 1) * p.groups)])
+                XCTAssertEqual(bits(got), bits(row(lrs[k + 1])), "\(name) step \(k + 1)")
+                if let m = c["momentum"]?.arrayValue, let pm = p.momenta {
+                    XCTAssertEqual(bits(Array(pm[(k * p.groups)..<((k + 1) * p.groups)])), bits(row(m[k + 1])), name)
+                }
+            }
+            XCTAssertEqual(run.optimizer.stateJSON(), before, name)
+            XCTAssertEqual(run.schedulers.map { $0.stateJSON() }, states, name)
+        }
+    }
+
+    func testFailureMidwayReturnsNothing() throws {
+        let opt = try OptimizerState(lr: 0.1, momentum: 0.9)
+        let s = try OneCycleLR(opt, maxLR: [0.1], length: .totalSteps(10))
+        assertThrows(.valueError, "Tried to step 11 times. The specified number of total steps is 10") {
+            _ = try s.preview(steps: 11)
+        }
+        XCTAssertEqual(try s.preview(steps: 10).lrs.count, 10)
+        XCTAssertEqual(s.lastEpoch, 0)
+    }
+
+    func testPlateauPreviewNeedsMetrics() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let s = try ReduceLROnPlateau(opt, patience: 0)
+        assertThrows(.valueError) { _ = try s.preview(steps: 3) }
+        assertThrows(.valueError) { _ = try s.preview(steps: 3, metrics: [1, 2]) }
+        XCTAssertEqual(try s.preview(steps: 3, metrics: [1, 2, 3]).lrs, [0.1, 0.010000000000000002, 0.0010000000000000002])
+    }
+
+    func testPreviewIntoBuffers() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let s = try StepLR(opt, stepSize: 2)
+        var buf = [Double](repeating: -1, count: 4)
+        try buf.withUnsafeMutableBufferPointer { try Preview.write([s], steps: 4, lrs: $0, momenta: nil) }
+        XCTAssertEqual(buf, [0.1, 0.010000000000000002, 0.010000000000000002, 0.0010000000000000002])
+        var small = [Double](repeating: 0, count: 3)
+        assertThrows(.valueError) {
+            try small.withUnsafeMutableBufferPointer { try Preview.write([s], steps: 4, lrs: $0, momenta: nil) }
+        }
+    }
+
+    func testSchedulersOnDifferentOptimizersAreRejected() throws {
+        let a = try StepLR(try OptimizerState(lr: 0.1), stepSize: 2)
+        let b = try StepLR(try OptimizerState(lr: 0.1), stepSize: 2)
+        assertThrows(.valueError) { _ = try Preview([a, b], steps: 2) }
+    }
+}
