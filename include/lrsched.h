@@ -1,0 +1,368 @@
+/*
+ * lrsched.h — the C interface of liblrsched.so.
+ *
+ * PyTorch's learning-rate schedulers (torch 2.15, bit for bit) over an optimizer state
+ * of parameter groups. The library is written in Swift; this header is its contract.
+ *
+ * Conventions
+ * -----------
+ * - Every name starts with lrsched_ / LRSCHED_. Handles are opaque: no struct layout
+ *   is part of the ABI.
+ * - Fallible calls return an int status: LRSCHED_OK (0) on success, otherwise one of
+ *   the LRSCHED_* codes below; outputs go through pointer arguments, written only on
+ *   success (size queries excepted, see "Buffers"). After a failure,
+ *   lrsched_last_error() describes it. Objects stay usable after any failure; a
+ *   failing call changes nothing unless its documentation says otherwise.
+ * - Status codes name the Python exception torch raises in the same situation
+ *   (ValueError, TypeError, ...), so bindings map them one to one. Codes are only ever
+ *   appended; treat unknown non-zero codes as errors.
+ * - Nothing in this library aborts the process on bad input: NULL pointers, wrong
+ *   counts, unknown enum values, malformed JSON and non-finite numbers are reported
+ *   through the status.
+ * - Strings passed in are UTF-8 with an explicit length; pass LRSCHED_NUL_TERMINATED as
+ *   the length to have the library use strlen(). Strings returned as const char * are
+ *   owned by the library (static, or valid until the documented point).
+ *
+ * Buffers
+ * -------
+ * Functions that write a variable number of values take (buf, capacity, *count). They
+ * always set *count to the number of values available. When buf is NULL or capacity is
+ * smaller than that, they write nothing else and return LRSCHED_BUFFER_TOO_SMALL (or
+ * LRSCHED_OK when buf is NULL and capacity is 0: a pure size query). JSON outputs count
+ * bytes including the terminating NUL.
+ *
+ * Ownership and threads
+ * ---------------------
+ * - An optimizer is reference counted: lrsched_optimizer_free() drops the caller's
+ *   reference, and every scheduler built on it holds one more. A scheduler therefore
+ *   keeps its optimizer alive; freeing them in any order is safe.
+ * - A composite scheduler (SequentialLR, ChainedScheduler) holds references to its
+ *   children; the caller may free its own child handles at any time.
+ * - Objects are not thread-safe: use one optimizer, and the schedulers built on it,
+ *   from one thread at a time. Separate objects may be used on separate threads
+ *   concurrently. The last-error message is per thread.
+ * - Callbacks are called on the calling thread, during the call that steps.
+ */
+#ifndef LRSCHED_H
+#define LRSCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define LRSCHED_API __attribute__((visibility("default")))
+#else
+#  define LRSCHED_API
+#endif
+
+/* ------------------------------------------------------------------------------------
+ * Versions
+ * ---------------------------------------------------------------------------------- */
+
+#define LRSCHED_VERSION_MAJOR 0
+#define LRSCHED_VERSION_MINOR 1
+#define LRSCHED_VERSION_PATCH 0
+/** MAJOR * 10000 + MINOR * 100 + PATCH */
+#define LRSCHED_VERSION_NUMBER (LRSCHED_VERSION_MAJOR * 10000 + LRSCHED_VERSION_MINOR * 100 + LRSCHED_VERSION_PATCH)
+/** The ABI this header describes; equals lrsched_abi_version() of a matching library
+ *  and the number in the SONAME (liblrsched.so.0). */
+#define LRSCHED_ABI_VERSION 0
+
+/** The library's version, e.g. "0.1.0". Static storage. */
+LRSCHED_API const char *lrsched_version(void);
+/** The library's version as MAJOR * 10000 + MINOR * 100 + PATCH. Compare it with
+ *  LRSCHED_VERSION_NUMBER to detect a header/library mismatch. */
+LRSCHED_API int32_t lrsched_version_number(void);
+/** The library's ABI version. Bindings check it on load: it must equal
+ *  LRSCHED_ABI_VERSION. */
+LRSCHED_API int32_t lrsched_abi_version(void);
+
+/* ------------------------------------------------------------------------------------
+ * Status codes and errors
+ * ---------------------------------------------------------------------------------- */
+
+#define LRSCHED_OK                     0
+#define LRSCHED_VALUE_ERROR            1  /* torch raises ValueError */
+#define LRSCHED_TYPE_ERROR             2  /* TypeError */
+#define LRSCHED_KEY_ERROR              3  /* KeyError (e.g. a group without initial_lr) */
+#define LRSCHED_RUNTIME_ERROR          4  /* RuntimeError */
+#define LRSCHED_ZERO_DIVISION_ERROR    5  /* ZeroDivisionError */
+#define LRSCHED_NOT_IMPLEMENTED_ERROR  6  /* NotImplementedError */
+#define LRSCHED_CALLBACK_FAILED        7  /* an lrsched_lr_fn returned non-zero */
+#define LRSCHED_NULL_ARGUMENT          8  /* a required pointer was NULL */
+#define LRSCHED_BUFFER_TOO_SMALL       9  /* see "Buffers" */
+#define LRSCHED_OUT_OF_MEMORY         10
+
+/** A static, human-readable name for a status code ("ok", "value error", ...).
+ *  Unknown codes give "unknown status". Never NULL. */
+LRSCHED_API const char *lrsched_status_string(int status);
+
+/** The message of the last failure on the calling thread (torch's message where torch
+ *  has one), or "" if no call on this thread has failed. The string stays valid until
+ *  the next failing call on the same thread. Successful calls do not clear it. */
+LRSCHED_API const char *lrsched_last_error(void);
+
+/** Length to pass for NUL-terminated strings. */
+#define LRSCHED_NUL_TERMINATED ((size_t)-1)
+
+/* ------------------------------------------------------------------------------------
+ * Optimizer state: parameter groups
+ * ---------------------------------------------------------------------------------- */
+
+/** An ordered list of parameter groups, as torch's optimizer.param_groups. Groups
+ *  carry hyperparameters only (scheduling-only groups). */
+typedef struct lrsched_optimizer lrsched_optimizer;
+
+/* How the optimizer spells momentum: what CyclicLR/OneCycleLR cycle. */
+#define LRSCHED_MOMENTUM_SGD    0  /* "momentum" (SGD; present even when 0) */
+#define LRSCHED_MOMENTUM_BETAS  1  /* Adam-style "betas": cycling writes betas[0] */
+#define LRSCHED_MOMENTUM_NONE   2  /* neither: cycling momentum is a ValueError */
+
+/* Per-group keys (torch's names in comments). */
+#define LRSCHED_KEY_LR             0  /* "lr" */
+#define LRSCHED_KEY_INITIAL_LR     1  /* "initial_lr" (optional) */
+#define LRSCHED_KEY_MOMENTUM       2  /* "momentum" */
+#define LRSCHED_KEY_DAMPENING      3  /* "dampening" */
+#define LRSCHED_KEY_WEIGHT_DECAY   4  /* "weight_decay" */
+#define LRSCHED_KEY_NESTEROV       5  /* "nesterov" (0 or 1) */
+#define LRSCHED_KEY_MAXIMIZE       6  /* "maximize" (0 or 1) */
+#define LRSCHED_KEY_BETA1          7  /* "betas"[0] (optional; required with LRSCHED_MOMENTUM_BETAS) */
+#define LRSCHED_KEY_BETA2          8  /* "betas"[1] (optional) */
+#define LRSCHED_KEY_MAX_LR         9  /* "max_lr" (optional; OneCycleLR) */
+#define LRSCHED_KEY_MIN_LR        10  /* "min_lr" (optional; OneCycleLR) */
+#define LRSCHED_KEY_MAX_MOMENTUM  11  /* "max_momentum" (optional; cycled schedulers) */
+#define LRSCHED_KEY_BASE_MOMENTUM 12  /* "base_momentum" (optional; cycled schedulers) */
+
+/** Creates an optimizer state with n_groups groups, each with lr and momentum (other
+ *  hyperparameters 0/false) — SGD(lr=lr, momentum=momentum) with n_groups groups.
+ *  With LRSCHED_MOMENTUM_BETAS every group also gets betas (momentum, 0.999).
+ *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR for n_groups == 0, negative or non-finite
+ *  values (SGD's checks), an unknown momentum_kind; LRSCHED_NULL_ARGUMENT. */
+LRSCHED_API int lrsched_optimizer_create(size_t n_groups, double lr, double momentum,
+                                         int momentum_kind, lrsched_optimizer **out);
+
+/** Creates an optimizer state from the conformance format's optimizer spec, e.g.
+ *  {"lr": 0.1, "momentum": 0.9, "groups": [{"lr": 0.1}, {"lr": 0.01}]}.
+ *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR for malformed JSON or invalid values;
+ *  LRSCHED_TYPE_ERROR for unknown keys or wrong types. */
+LRSCHED_API int lrsched_optimizer_create_from_json(const char *spec, size_t len, lrsched_optimizer **out);
+
+/** Drops the caller's reference. NULL is a harmless no-op. */
+LRSCHED_API void lrsched_optimizer_free(lrsched_optimizer *opt);
+
+/** Appends a group (torch's add_param_group) with the optimizer's defaults but lr and
+ *  momentum. @return LRSCHED_VALUE_ERROR for invalid values. */
+LRSCHED_API int lrsched_optimizer_add_group(lrsched_optimizer *opt, double lr, double momentum);
+
+/** The number of groups. */
+LRSCHED_API int lrsched_optimizer_group_count(const lrsched_optimizer *opt, size_t *out);
+
+/** LRSCHED_MOMENTUM_* of the optimizer. */
+LRSCHED_API int lrsched_optimizer_momentum_kind(const lrsched_optimizer *opt, int *out);
+
+/** Reads key of group. @return LRSCHED_KEY_ERROR when the group does not hold an
+ *  optional key; LRSCHED_VALUE_ERROR for a bad group index or key. */
+LRSCHED_API int lrsched_optimizer_get(const lrsched_optimizer *opt, size_t group, int key, double *out);
+
+/** Writes key of group (param_groups[group][key] = value). Values are not range-checked
+ *  (schedulers write negative lrs legitimately) but must be finite.
+ *  @return LRSCHED_VALUE_ERROR for a bad index or key, or a non-finite value. */
+LRSCHED_API int lrsched_optimizer_set(lrsched_optimizer *opt, size_t group, int key, double value);
+
+/** Whether group holds key (*out = 1 or 0). */
+LRSCHED_API int lrsched_optimizer_has(const lrsched_optimizer *opt, size_t group, int key, int *out);
+
+/** Removes an optional key from group (del param_groups[group][key]); removing an
+ *  absent key is not an error. @return LRSCHED_VALUE_ERROR for a required key. */
+LRSCHED_API int lrsched_optimizer_unset(lrsched_optimizer *opt, size_t group, int key);
+
+/** Every group's lr (see "Buffers"). */
+LRSCHED_API int lrsched_optimizer_lrs(const lrsched_optimizer *opt, double *buf, size_t capacity, size_t *count);
+
+/** The optimizer's state as JSON, torch's optimizer.state_dict() shape:
+ *  {"state": {}, "param_groups": [{"lr": ..., "initial_lr": ..., ...}]}
+ *  (see "Buffers"; *len counts the terminating NUL). */
+LRSCHED_API int lrsched_optimizer_state_save(const lrsched_optimizer *opt, char *buf, size_t capacity, size_t *len);
+
+/** Restores a state saved by lrsched_optimizer_state_save (load_state_dict).
+ *  @return LRSCHED_VALUE_ERROR for malformed JSON, a different number of groups or bad
+ *  values; nothing changes then. */
+LRSCHED_API int lrsched_optimizer_state_load(lrsched_optimizer *opt, const char *json, size_t len);
+
+/* ------------------------------------------------------------------------------------
+ * Schedulers
+ * ---------------------------------------------------------------------------------- */
+
+/** One torch scheduler attached to an optimizer. Construction performs torch's initial
+ *  step (it may change the group lrs), exactly as torch's constructors do. */
+typedef struct lrsched_scheduler lrsched_scheduler;
+
+/** An lr function for LambdaLR/MultiplicativeLR: writes the factor for `epoch` to *out
+ *  and returns 0, or returns non-zero to abort the step with LRSCHED_CALLBACK_FAILED
+ *  (the lrs are then unchanged). */
+typedef int (*lrsched_lr_fn)(int64_t epoch, void *user, double *out);
+
+/** "last_epoch" for a fresh start (torch's default). */
+#define LRSCHED_FRESH (-1)
+/** An int64 argument left at torch's None (OneCycleLR total_steps/epochs/...). */
+#define LRSCHED_UNSET INT64_MIN
+
+/** LambdaLR(opt, lr_lambda, last_epoch). n_fns == 1: one function for every group;
+ *  otherwise one per group (n_fns must equal the group count, else ValueError).
+ *  user_data may be NULL (every callback gets NULL) or hold n_fns pointers. */
+LRSCHED_API int lrsched_lambda_lr_create(lrsched_optimizer *opt, const lrsched_lr_fn *fns, void *const *user_data,
+                                         size_t n_fns, int64_t last_epoch, lrsched_scheduler **out);
+/** MultiplicativeLR(opt, lr_lambda, last_epoch); arguments as lrsched_lambda_lr_create. */
+LRSCHED_API int lrsched_multiplicative_lr_create(lrsched_optimizer *opt, const lrsched_lr_fn *fns,
+                                                 void *const *user_data, size_t n_fns, int64_t last_epoch,
+                                                 lrsched_scheduler **out);
+/** StepLR(opt, step_size, gamma=0.1, last_epoch). step_size 0 fails at the first step
+ *  with LRSCHED_ZERO_DIVISION_ERROR, as torch. */
+LRSCHED_API int lrsched_step_lr_create(lrsched_optimizer *opt, int64_t step_size, double gamma, int64_t last_epoch,
+                                       lrsched_scheduler **out);
+/** MultiStepLR(opt, milestones, gamma=0.1, last_epoch); milestones is a multiset. */
+LRSCHED_API int lrsched_multistep_lr_create(lrsched_optimizer *opt, const int64_t *milestones, size_t n_milestones,
+                                            double gamma, int64_t last_epoch, lrsched_scheduler **out);
+/** ConstantLR(opt, factor=1/3, total_iters=5, last_epoch). */
+LRSCHED_API int lrsched_constant_lr_create(lrsched_optimizer *opt, double factor, int64_t total_iters,
+                                           int64_t last_epoch, lrsched_scheduler **out);
+/** LinearLR(opt, start_factor=1/3, end_factor=1.0, total_iters=5, last_epoch). */
+LRSCHED_API int lrsched_linear_lr_create(lrsched_optimizer *opt, double start_factor, double end_factor,
+                                         int64_t total_iters, int64_t last_epoch, lrsched_scheduler **out);
+/** ExponentialLR(opt, gamma, last_epoch). */
+LRSCHED_API int lrsched_exponential_lr_create(lrsched_optimizer *opt, double gamma, int64_t last_epoch,
+                                              lrsched_scheduler **out);
+/** PolynomialLR(opt, total_iters=5, power=1.0, last_epoch). */
+LRSCHED_API int lrsched_polynomial_lr_create(lrsched_optimizer *opt, int64_t total_iters, double power,
+                                             int64_t last_epoch, lrsched_scheduler **out);
+/** CosineAnnealingLR(opt, T_max, eta_min=0.0, last_epoch). */
+LRSCHED_API int lrsched_cosine_annealing_lr_create(lrsched_optimizer *opt, int64_t t_max, double eta_min,
+                                                   int64_t last_epoch, lrsched_scheduler **out);
+/** CosineAnnealingWarmRestarts(opt, T_0, T_mult=1, eta_min=0.0, last_epoch). */
+LRSCHED_API int lrsched_cosine_annealing_warm_restarts_create(lrsched_optimizer *opt, int64_t t_0, int64_t t_mult,
+                                                              double eta_min, int64_t last_epoch,
+                                                              lrsched_scheduler **out);
+/** SequentialLR(opt, schedulers, milestones, last_epoch). The children must have been
+ *  built on opt; n_milestones must be n_children - 1. */
+LRSCHED_API int lrsched_sequential_lr_create(lrsched_optimizer *opt, lrsched_scheduler *const *children,
+                                             size_t n_children, const int64_t *milestones, size_t n_milestones,
+                                             int64_t last_epoch, lrsched_scheduler **out);
+/** ChainedScheduler(schedulers, optimizer=opt); opt may be NULL (the first child's). */
+LRSCHED_API int lrsched_chained_scheduler_create(lrsched_scheduler *const *children, size_t n_children,
+                                                 lrsched_optimizer *opt, lrsched_scheduler **out);
+
+#define LRSCHED_MODE_MIN 0
+#define LRSCHED_MODE_MAX 1
+#define LRSCHED_THRESHOLD_REL 0
+#define LRSCHED_THRESHOLD_ABS 1
+/** ReduceLROnPlateau(opt, mode, factor=0.1, patience=10, threshold=1e-4,
+ *  threshold_mode, cooldown=0, min_lr=0, eps=1e-8). min_lrs == NULL: the scalar min_lr
+ *  for every group (also groups added later); otherwise one value per group
+ *  (n_min_lrs must equal the group count). Step it with lrsched_scheduler_step_metric. */
+LRSCHED_API int lrsched_reduce_lr_on_plateau_create(lrsched_optimizer *opt, int mode, double factor,
+                                                    int64_t patience, double threshold, int threshold_mode,
+                                                    int64_t cooldown, double min_lr, const double *min_lrs,
+                                                    size_t n_min_lrs, double eps, lrsched_scheduler **out);
+
+#define LRSCHED_CYCLIC_TRIANGULAR  0
+#define LRSCHED_CYCLIC_TRIANGULAR2 1
+#define LRSCHED_CYCLIC_EXP_RANGE   2
+#define LRSCHED_SCALE_CYCLE        0
+#define LRSCHED_SCALE_ITERATIONS   1
+/** CyclicLR(opt, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode,
+ *  gamma=1.0, scale_mode, cycle_momentum=True, base_momentum=0.8, max_momentum=0.9,
+ *  last_epoch). Each per-group list takes 1 value (for every group) or one per group.
+ *  step_size_down NULL means None (= step_size_up). scale_mode applies only to custom
+ *  scale functions in torch; built-in modes force their own, as torch does. */
+LRSCHED_API int lrsched_cyclic_lr_create(lrsched_optimizer *opt, const double *base_lr, size_t n_base_lr,
+                                         const double *max_lr, size_t n_max_lr, double step_size_up,
+                                         const double *step_size_down, int mode, double gamma, int scale_mode,
+                                         int cycle_momentum, const double *base_momentum, size_t n_base_momentum,
+                                         const double *max_momentum, size_t n_max_momentum, int64_t last_epoch,
+                                         lrsched_scheduler **out);
+
+#define LRSCHED_ANNEAL_COS    0
+#define LRSCHED_ANNEAL_LINEAR 1
+/** OneCycleLR(opt, max_lr, total_steps, epochs, steps_per_epoch, pct_start=0.3,
+ *  anneal_strategy, cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
+ *  div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch). Pass
+ *  LRSCHED_UNSET for total_steps to use epochs * steps_per_epoch (torch's None);
+ *  LRSCHED_UNSET there too is torch's "You must define either total_steps OR ..." error.
+ *  Stepping past total_steps is LRSCHED_VALUE_ERROR, lrs unchanged. */
+LRSCHED_API int lrsched_one_cycle_lr_create(lrsched_optimizer *opt, const double *max_lr, size_t n_max_lr,
+                                            int64_t total_steps, int64_t epochs, int64_t steps_per_epoch,
+                                            double pct_start, int anneal_strategy, int cycle_momentum,
+                                            const double *base_momentum, size_t n_base_momentum,
+                                            const double *max_momentum, size_t n_max_momentum, double div_factor,
+                                            double final_div_factor, int three_phase, int64_t last_epoch,
+                                            lrsched_scheduler **out);
+
+/** Builds a scheduler (children included) from a JSON spec in the conformance format,
+ *  e.g. {"type": "StepLR", "step_size": 4, "gamma": 0.9}, on opt. lr_lambda names are
+ *  resolved by the library ("pow095", "inv1p", "const095", "halve_every_3"; others are a
+ *  ValueError naming them). Ints and floats keep Python's kinds ("total_steps": 10.0 is
+ *  a ValueError, as in torch). */
+LRSCHED_API int lrsched_scheduler_create_from_json(lrsched_optimizer *opt, const char *spec, size_t len,
+                                                   lrsched_scheduler **out);
+
+/** Drops the caller's reference. NULL is a harmless no-op. */
+LRSCHED_API void lrsched_scheduler_free(lrsched_scheduler *sched);
+
+/** torch's class name, e.g. "StepLR". Static storage; "" for NULL. */
+LRSCHED_API const char *lrsched_scheduler_type(const lrsched_scheduler *sched);
+
+/** scheduler.step(). On failure (e.g. ZeroDivisionError, OneCycleLR past its end, a
+ *  callback failure) nothing changes. ReduceLROnPlateau needs a metric: TypeError. */
+LRSCHED_API int lrsched_scheduler_step(lrsched_scheduler *sched);
+
+/** ReduceLROnPlateau.step(metric). Any other scheduler: LRSCHED_TYPE_ERROR. NaN counts
+ *  as a bad epoch, as in torch. */
+LRSCHED_API int lrsched_scheduler_step_metric(lrsched_scheduler *sched, double metric);
+
+/** torch's deprecated step(epoch): the closed form at that epoch where torch has one.
+ *  epoch must be integral, except for CosineAnnealingWarmRestarts, which takes
+ *  fractional epochs. Composites and ReduceLROnPlateau: LRSCHED_TYPE_ERROR. */
+LRSCHED_API int lrsched_scheduler_step_epoch(lrsched_scheduler *sched, double epoch);
+
+/** get_last_lr() (see "Buffers"). */
+LRSCHED_API int lrsched_scheduler_last_lr(const lrsched_scheduler *sched, double *buf, size_t capacity,
+                                          size_t *count);
+
+/** base_lrs (see "Buffers"; empty for ReduceLROnPlateau and composites). */
+LRSCHED_API int lrsched_scheduler_base_lrs(const lrsched_scheduler *sched, double *buf, size_t capacity,
+                                           size_t *count);
+
+/** last_epoch. */
+LRSCHED_API int lrsched_scheduler_last_epoch(const lrsched_scheduler *sched, int64_t *out);
+
+/** The scheduler's state as JSON with torch's state_dict() keys (see "Buffers").
+ *  Non-finite doubles are written as "Infinity", "-Infinity", "NaN". */
+LRSCHED_API int lrsched_scheduler_state_save(const lrsched_scheduler *sched, char *buf, size_t capacity,
+                                             size_t *len);
+
+/** load_state_dict: restores a saved state. Load the optimizer's state first, then the
+ *  schedulers', as torch does; lr functions are not part of the state.
+ *  @return LRSCHED_VALUE_ERROR for malformed or mismatched state; nothing changes. */
+LRSCHED_API int lrsched_scheduler_state_load(lrsched_scheduler *sched, const char *json, size_t len);
+
+/** The next `steps` lrs (and momenta) that stepping the schedulers would give, in
+ *  order each step, computed on copies (the schedulers and their optimizer are left
+ *  untouched). All schedulers must share one optimizer. metrics (one per step) are
+ *  required when a ReduceLROnPlateau is among them, else may be NULL. lrs receives
+ *  steps x groups values, row-major; momenta (may be NULL) the same layout
+ *  (betas[0] for LRSCHED_MOMENTUM_BETAS). *n_groups receives the group count.
+ *  @return LRSCHED_BUFFER_TOO_SMALL when a capacity is below steps x groups; any step
+ *  error (then the buffers' contents are unspecified). */
+LRSCHED_API int lrsched_preview(lrsched_scheduler *const *scheds, size_t n_scheds, int64_t steps,
+                                const double *metrics, size_t n_metrics, double *lrs, size_t lrs_capacity,
+                                double *momenta, size_t momenta_capacity, size_t *n_groups);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* LRSCHED_H */
