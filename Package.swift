@@ -27,6 +27,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `make bench`: speed figures (never timed tests).
+        .executableTarget(
+            name: "lrsched-bench",
+            dependencies: ["LRSchedCore"],
+            path: "benchmarks/swift"
+        ),
         // MARK: - Unit test bundles
         .testTarget(
             name: "LRSchedCoreTests",

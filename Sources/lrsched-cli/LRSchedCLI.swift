@@ -8,9 +8,10 @@ struct LRSchedCLI: ParsableCommand {
         abstract: "PyTorch's learning-rate schedules, bit for bit, without PyTorch.",
         discussion: """
             Examples:
+              lrsched-cli demo
               lrsched-cli verify Tests/Vectors/pytorch-2.15/schedules.json
             """,
         version: LRSchedVersion.string,
-        subcommands: [Verify.self]
+        subcommands: [Demo.self, Verify.self]
     )
 }

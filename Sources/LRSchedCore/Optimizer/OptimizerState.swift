@@ -20,7 +20,7 @@ public final class OptimizerState {
     }
 
     /// The groups, in order. Schedulers write `lr` (and cycled momenta) in place.
-    public internal(set) var groups: [ParamGroup]
+    @exclusivity(unchecked) public internal(set) var groups: [ParamGroup]
     public let momentumKind: MomentumKind
     /// The defaults new groups start from (torch's `optimizer.defaults`).
     public let defaults: ParamGroup

@@ -10,8 +10,8 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, factor 0.5, total_iters 4) | 0.05 | 0.05 | 0.05 | 0.05 | 0.1 | 0.1 |
 public final class ConstantLR: LRScheduler {
-    public internal(set) var factor: Double
-    public internal(set) var totalIters: Int
+    @exclusivity(unchecked) public internal(set) var factor: Double
+    @exclusivity(unchecked) public internal(set) var totalIters: Int
     override public var typeName: String { "ConstantLR" }
 
     /// - Throws: ValueError("Constant multiplicative factor expected to be between 0 and 1.")

@@ -15,8 +15,8 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.1, T_max 10) | 0.1 | 0.09755282581475769 | 0.09045084971874738 | … | ≈0 |
 public final class CosineAnnealingLR: LRScheduler {
-    public internal(set) var tMax: Int
-    public internal(set) var etaMin: Double
+    @exclusivity(unchecked) public internal(set) var tMax: Int
+    @exclusivity(unchecked) public internal(set) var etaMin: Double
     override public var typeName: String { "CosineAnnealingLR" }
 
     public init(_ optimizer: OptimizerState, tMax: Int, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {

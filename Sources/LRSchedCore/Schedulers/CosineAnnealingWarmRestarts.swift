@@ -12,13 +12,13 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.05, T_0 3, T_mult 2, eta_min 0.001) | 0.05 | 0.037750000000000006 | 0.013250000000000005 | 0.05 | 0.046717622392718754 |
 public final class CosineAnnealingWarmRestarts: LRScheduler {
-    public internal(set) var t0: Int
-    public internal(set) var tMult: Int
-    public internal(set) var etaMin: Double
+    @exclusivity(unchecked) public internal(set) var t0: Int
+    @exclusivity(unchecked) public internal(set) var tMult: Int
+    @exclusivity(unchecked) public internal(set) var etaMin: Double
     /// `T_i`: the current cycle length.
-    public internal(set) var tI: Int
+    @exclusivity(unchecked) public internal(set) var tI: Int
     /// `T_cur`: epochs since the last restart (fractional after `step(epoch:)`).
-    public internal(set) var tCur: Double
+    @exclusivity(unchecked) public internal(set) var tCur: Double
     override public var typeName: String { "CosineAnnealingWarmRestarts" }
 
     /// - Throws: ValueError("Expected positive integer T_0, but got …") and

@@ -23,17 +23,17 @@ public final class CyclicLR: LRScheduler {
     public enum Mode: String, Sendable { case triangular, triangular2, exp_range }
     public enum ScaleMode: String, Sendable { case cycle, iterations }
 
-    public internal(set) var maxLRs: [Double]
-    public internal(set) var totalSize: Double
-    public internal(set) var stepRatio: Double
+    @exclusivity(unchecked) public internal(set) var maxLRs: [Double]
+    @exclusivity(unchecked) public internal(set) var totalSize: Double
+    @exclusivity(unchecked) public internal(set) var stepRatio: Double
     /// nil when a custom `scaleFn` is used.
-    public internal(set) var mode: Mode?
-    public internal(set) var gamma: Double
-    public internal(set) var scaleMode: ScaleMode
-    public internal(set) var cycleMomentum: Bool
-    public internal(set) var baseMomentums: [Double]
-    public internal(set) var maxMomentums: [Double]
-    var customScaleFn: ((Double) -> Double)?
+    @exclusivity(unchecked) public internal(set) var mode: Mode?
+    @exclusivity(unchecked) public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var scaleMode: ScaleMode
+    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
+    @exclusivity(unchecked) public internal(set) var baseMomentums: [Double]
+    @exclusivity(unchecked) public internal(set) var maxMomentums: [Double]
+    @exclusivity(unchecked) var customScaleFn: ((Double) -> Double)?
     override public var typeName: String { "CyclicLR" }
 
     /// Per-group lists take one value per group or a single value for all.

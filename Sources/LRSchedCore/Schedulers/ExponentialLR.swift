@@ -9,7 +9,7 @@
 /// |---|---|---|---|---|
 /// | lr (0.1, γ 0.9) | 0.1 | 0.09000000000000001 | 0.08100000000000002 | 0.07290000000000002 |
 public final class ExponentialLR: LRScheduler {
-    public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var gamma: Double
     override public var typeName: String { "ExponentialLR" }
 
     public init(_ optimizer: OptimizerState, gamma: Double, lastEpoch: Int = -1) throws(LRSchedError) {

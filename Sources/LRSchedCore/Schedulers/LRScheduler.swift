@@ -14,26 +14,30 @@
 /// infinite or NaN lr: it fails with ValueError instead.
 ///
 /// - Complexity: `step()` is O(groups) and allocates nothing in the steady state.
+///
+/// Hot state is marked `@exclusivity(unchecked)`: stepping touches it on every call and
+/// the runtime's dynamic exclusivity checks cost more than the arithmetic. The class is
+/// documented as single-threaded, and no method hands out overlapping accesses.
 public class LRScheduler {
     /// The optimizer state this scheduler writes to (strongly held: a scheduler keeps
     /// its optimizer alive).
-    public internal(set) var optimizer: OptimizerState
+    @exclusivity(unchecked) public internal(set) var optimizer: OptimizerState
     /// `base_lrs`: each group's `initial_lr` when the scheduler was built.
-    public internal(set) var baseLRs: [Double]
+    @exclusivity(unchecked) public internal(set) var baseLRs: [Double]
     /// `last_epoch`: the number of steps taken (0 right after a fresh construction).
-    public internal(set) var lastEpoch: Int
+    @exclusivity(unchecked) public internal(set) var lastEpoch: Int
     /// `_step_count`: 1 after construction, +1 per `step()`.
-    var stepCount: Int = 0
+    @exclusivity(unchecked) var stepCount: Int = 0
     /// `_is_initial`: true only during the construction-time step.
-    var isInitial: Bool = false
+    @exclusivity(unchecked) var isInitial: Bool = false
     /// `_last_lr`.
-    var lastLRStorage: [Double]
+    @exclusivity(unchecked) var lastLRStorage: [Double]
     /// Scratch for the lrs being computed.
-    var newLRs: [Double]
+    @exclusivity(unchecked) var newLRs: [Double]
     /// Scratch for momenta, used by schedulers that cycle momentum.
-    var newMomenta: [Double]
+    @exclusivity(unchecked) var newMomenta: [Double]
     /// Set by `computeLRs()` when it produced momenta to commit with the lrs.
-    var momentaComputed = false
+    @exclusivity(unchecked) var momentaComputed = false
 
     /// torch's class name (`"StepLR"`, ...).
     public var typeName: String { "LRScheduler" }
@@ -191,8 +195,17 @@ public class LRScheduler {
             }
             for i in 0..<n { optimizer.setCycledMomentum(i, newMomenta[i]) }
         }
-        for i in 0..<n { optimizer.groups[i].lr = newLRs[i] }
-        recordLastLR()
+        if lastLRStorage.count != n { lastLRStorage = Array(repeating: 0, count: n) }
+        newLRs.withUnsafeBufferPointer { src in
+            lastLRStorage.withUnsafeMutableBufferPointer { last in
+                optimizer.groups.withUnsafeMutableBufferPointer { groups in
+                    for i in 0..<n {
+                        groups[i].lr = src[i]
+                        last[i] = src[i]
+                    }
+                }
+            }
+        }
     }
 
     /// `_last_lr = [group["lr"] for group in param_groups]`.

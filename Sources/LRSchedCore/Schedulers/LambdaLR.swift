@@ -8,7 +8,7 @@
 /// |---|---|---|---|---|
 /// | lr (base 0.1, λ = 0.95^e) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
 public final class LambdaLR: LRScheduler {
-    var lrLambdas: [LRLambda]
+    @exclusivity(unchecked) var lrLambdas: [LRLambda]
     override public var typeName: String { "LambdaLR" }
 
     /// - Throws: ValueError when a per-group list has the wrong length; whatever the

@@ -10,9 +10,9 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, start 0.5, total_iters 4) | 0.05 | 0.0625 | 0.075 | 0.0875 | 0.1 | 0.1 |
 public final class LinearLR: LRScheduler {
-    public internal(set) var startFactor: Double
-    public internal(set) var endFactor: Double
-    public internal(set) var totalIters: Int
+    @exclusivity(unchecked) public internal(set) var startFactor: Double
+    @exclusivity(unchecked) public internal(set) var endFactor: Double
+    @exclusivity(unchecked) public internal(set) var totalIters: Int
     override public var typeName: String { "LinearLR" }
 
     /// - Throws: ValueError unless `0 < start_factor <= 1` and `0 <= end_factor <= 1`

@@ -10,8 +10,8 @@
 /// | lr (0.1, milestones [2, 5, 9], γ 0.1) | 0.1 | 0.1 | 0.01 | … | 0.001 | … | 0.0001 |
 public final class MultiStepLR: LRScheduler {
     /// The milestones, sorted (duplicates kept).
-    public internal(set) var milestones: [Int]
-    public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var milestones: [Int]
+    @exclusivity(unchecked) public internal(set) var gamma: Double
     override public var typeName: String { "MultiStepLR" }
 
     public init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {

@@ -27,11 +27,11 @@ public final class OneCycleLR: LRScheduler {
         var endMomentum: ParamGroupKey
     }
 
-    public internal(set) var totalSteps: Int
-    public internal(set) var annealStrategy: AnnealStrategy
-    public internal(set) var cycleMomentum: Bool
-    public internal(set) var threePhase: Bool
-    var phases: [Phase]
+    @exclusivity(unchecked) public internal(set) var totalSteps: Int
+    @exclusivity(unchecked) public internal(set) var annealStrategy: AnnealStrategy
+    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
+    @exclusivity(unchecked) public internal(set) var threePhase: Bool
+    @exclusivity(unchecked) var phases: [Phase]
     override public var typeName: String { "OneCycleLR" }
 
     /// How the length of the cycle is given.

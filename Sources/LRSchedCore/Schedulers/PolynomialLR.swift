@@ -10,8 +10,8 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, total_iters 5, power 1) | 0.1 | 0.08 | 0.06 | 0.04 | 0.02 | 0.0 |
 public final class PolynomialLR: LRScheduler {
-    public internal(set) var totalIters: Int
-    public internal(set) var power: Double
+    @exclusivity(unchecked) public internal(set) var totalIters: Int
+    @exclusivity(unchecked) public internal(set) var power: Double
     override public var typeName: String { "PolynomialLR" }
 
     public init(_ optimizer: OptimizerState, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Int = -1) throws(LRSchedError) {

@@ -76,9 +76,10 @@ public struct Preview: Sendable {
     static func run(_ copies: [LRScheduler], _ opt: OptimizerState, steps: Int, metrics: [Double]?,
                     lrs: UnsafeMutableBufferPointer<Double>, momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
         var row = 0
+        let plateau = copies.map { $0 is ReduceLROnPlateau }
         for k in 0..<steps {
-            for s in copies {
-                if s is ReduceLROnPlateau {
+            for (j, s) in copies.enumerated() {
+                if plateau[j] {
                     try s.step(metric: metrics?[k] ?? .nan)
                 } else {
                     try s.step()

@@ -15,19 +15,19 @@ public final class ReduceLROnPlateau: LRScheduler {
     public enum Mode: String, Sendable { case min, max }
     public enum ThresholdMode: String, Sendable { case rel, abs }
 
-    public internal(set) var factor: Double
-    public internal(set) var minLRs: [Double]
+    @exclusivity(unchecked) public internal(set) var factor: Double
+    @exclusivity(unchecked) public internal(set) var minLRs: [Double]
     /// The scalar `min_lr` (nil when a per-group list was given).
-    public internal(set) var defaultMinLR: Double?
-    public internal(set) var patience: Int
-    public internal(set) var cooldown: Int
-    public internal(set) var eps: Double
-    public internal(set) var mode: Mode
-    public internal(set) var threshold: Double
-    public internal(set) var thresholdMode: ThresholdMode
-    public internal(set) var best: Double
-    public internal(set) var cooldownCounter = 0
-    public internal(set) var numBadEpochs = 0
+    @exclusivity(unchecked) public internal(set) var defaultMinLR: Double?
+    @exclusivity(unchecked) public internal(set) var patience: Int
+    @exclusivity(unchecked) public internal(set) var cooldown: Int
+    @exclusivity(unchecked) public internal(set) var eps: Double
+    @exclusivity(unchecked) public internal(set) var mode: Mode
+    @exclusivity(unchecked) public internal(set) var threshold: Double
+    @exclusivity(unchecked) public internal(set) var thresholdMode: ThresholdMode
+    @exclusivity(unchecked) public internal(set) var best: Double
+    @exclusivity(unchecked) public internal(set) var cooldownCounter = 0
+    @exclusivity(unchecked) public internal(set) var numBadEpochs = 0
     var modeWorse: Double { mode == .min ? .infinity : -.infinity }
     override public var typeName: String { "ReduceLROnPlateau" }
 

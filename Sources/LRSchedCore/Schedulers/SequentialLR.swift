@@ -15,7 +15,7 @@
 /// milestone. `last_epoch` does not fast-forward the children (torch #162591).
 public final class SequentialLR: LRScheduler {
     public let schedulers: [LRScheduler]
-    public internal(set) var milestones: [Int]
+    @exclusivity(unchecked) public internal(set) var milestones: [Int]
     override public var typeName: String { "SequentialLR" }
 
     public init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {

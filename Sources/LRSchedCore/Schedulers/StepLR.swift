@@ -10,8 +10,8 @@
 /// |---|---|---|---|---|---|---|---|
 /// | lr (0.1, step_size 4, γ 0.9) | 0.1 | 0.1 | 0.1 | 0.1 | 0.09 | … | 0.081 |
 public final class StepLR: LRScheduler {
-    public internal(set) var stepSize: Int
-    public internal(set) var gamma: Double
+    @exclusivity(unchecked) public internal(set) var stepSize: Int
+    @exclusivity(unchecked) public internal(set) var gamma: Double
     override public var typeName: String { "StepLR" }
 
     public init(_ optimizer: OptimizerState, stepSize: Int, gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {

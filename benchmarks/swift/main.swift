@@ -1,0 +1,84 @@
+// lrsched-bench: speed of the Swift core, printed as a table (`make bench`).
+// Figures are the best of several repetitions on the machine it runs on.
+import LRSchedCore
+
+let clock = ContinuousClock()
+
+func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+}
+
+/// Best time of `reps` runs of `body`.
+func best(_ reps: Int, _ body: () throws -> Void) rethrows -> Double {
+    var b = Double.infinity
+    for _ in 0..<reps {
+        let t = try clock.measure { try body() }
+        b = min(b, seconds(t))
+    }
+    return b
+}
+
+func row(_ name: String, _ value: String) {
+    let pad = String(repeating: " ", count: max(1, 46 - name.count))
+    print("| \(name)\(pad)| \(value) |")
+}
+
+func fmt(_ x: Double, _ unit: String, digits: Int = 3) -> String { formatFixed(x, digits: digits) + " " + unit }
+
+print("| benchmark (Swift core, release build)          | best |")
+print("|---|---|")
+
+// The article's training: Linear(2, 1), SGD(lr=0.1), 1000x2 rows, batch 10, shuffled, 10 epochs.
+let data = Dataset.articleSynthetic(n: 1000, seed: 1)
+let article = try best(50) {
+    let model = Sequential(Linear(in: 2, out: 1, seed: 1))
+    let sgd = try SGD(parameters: model.parameters, lr: 0.1)
+    let s = try ExponentialLR(sgd.state, gamma: 0.9)
+    let t = try Trainer(model: model, optimizer: sgd, schedulers: [s], batchSize: 10, shuffle: true, seed: 1)
+    try t.fit(data, epochs: 10)
+}
+row("article training, 10 epochs (1000x2, batch 10)", fmt(article * 1e3, "ms"))
+
+// MLP 64 -> 128 ReLU -> 1, 20k rows, batch 32, 5 epochs.
+var g = SeededGenerator(seed: 5)
+let mx = Tensor.normal(shape: [20_000, 64], mean: 0, std: 1, using: &g)
+let my = Tensor.normal(shape: [20_000, 1], mean: 0, std: 1, using: &g)
+let mlpData = try Dataset(x: mx, y: my)
+let mlp = try best(3) {
+    let model = Sequential(Linear(in: 64, out: 128, seed: 2), ReLU(), Linear(in: 128, out: 1, seed: 3))
+    let sgd = try SGD(parameters: model.parameters, lr: 0.01, momentum: 0.9)
+    let t = try Trainer(model: model, optimizer: sgd, batchSize: 32, shuffle: true, seed: 1)
+    try t.fit(mlpData, epochs: 5)
+}
+row("MLP 64-128-1, 20k rows, batch 32, 5 epochs", fmt(mlp * 1e3, "ms", digits: 1))
+
+// step() + get_last_lr() per call, and a 1M-step preview.
+let n = 1_000_000
+func makeScheduler(_ kind: String) throws -> LRScheduler {
+    let opt = try OptimizerState(lr: 0.1, momentum: 0.9)
+    switch kind {
+    case "StepLR": return try StepLR(opt, stepSize: 30, gamma: 0.1)
+    case "CosineAnnealingLR": return try CosineAnnealingLR(opt, tMax: 1000)
+    case "OneCycleLR": return try OneCycleLR(opt, maxLR: [0.1], length: .totalSteps(4 * n + 10))
+    case "CyclicLR": return try CyclicLR(opt, baseLR: [0.01], maxLR: [0.1], stepSizeUp: 500)
+    default: return try ReduceLROnPlateau(opt, patience: 5)
+    }
+}
+for kind in ["StepLR", "CosineAnnealingLR", "OneCycleLR", "CyclicLR", "ReduceLROnPlateau"] {
+    let s = try makeScheduler(kind)
+    var sink = 0.0
+    let plateau = s is ReduceLROnPlateau
+    let t = try best(3) {
+        for i in 0..<n {
+            if plateau { try s.step(metric: Double(i % 7)) } else { try s.step() }
+            sink += s.lastLRs[0]
+        }
+    }
+    if sink.isNaN { print("") }
+    row("\(kind) step() + get_last_lr()", fmt(t / Double(n) * 1e9, "ns", digits: 1))
+}
+for kind in ["StepLR", "CosineAnnealingLR", "OneCycleLR", "CyclicLR"] {
+    let s = try makeScheduler(kind)
+    let t = try best(3) { _ = try s.preview(steps: n) }
+    row("\(kind) preview, 1M steps", fmt(t * 1e3, "ms", digits: 1))
+}
