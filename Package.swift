@@ -1,6 +1,9 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// This directory (the manifest's), for linker flags that need absolute paths.
+let packageDirectory = String(#filePath.dropLast("Package.swift".count))
+
 let package = Package(
     name: "lrsched",
     products: [
@@ -19,7 +22,21 @@ let package = Package(
         .target(name: "LRSchedCore"),
         // MARK: - Implementation details
         .target(name: "LRSchedConformance", dependencies: ["LRSchedCore"]),
-        .target(name: "LRSchedCAPI", dependencies: ["LRSchedCore"]),
+        .target(
+            name: "LRSchedCAPI",
+            dependencies: ["LRSchedCore", "LRSchedCShims"],
+            linkerSettings: [
+                // liblrsched.so: only lrsched_* exported (lrsched.map), SONAME of ABI 0,
+                // never unloaded (its pthread key destructor must outlive dlclose).
+                .unsafeFlags([
+                    "-Xlinker", "--version-script=\(packageDirectory)lrsched.map",
+                    "-Xlinker", "-soname=liblrsched.so.0",
+                    "-Xlinker", "-z", "-Xlinker", "nodelete",
+                ]),
+            ]
+        ),
+        // Per-thread storage for the C ABI layer (last error, callback depth).
+        .target(name: "LRSchedCShims", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
         .executableTarget(
             name: "lrsched-cli",
             dependencies: [

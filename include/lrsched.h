@@ -18,7 +18,13 @@
  *   appended; treat unknown non-zero codes as errors.
  * - Nothing in this library aborts the process on bad input: NULL pointers, wrong
  *   counts, unknown enum values, malformed JSON and non-finite numbers are reported
- *   through the status.
+ *   through the status. An array argument (p, n) with n == 0 may pass p == NULL; with
+ *   n > 0, p == NULL is LRSCHED_NULL_ARGUMENT. A count that does not fit the library's
+ *   signed 64-bit sizes, or an array larger than an address space could hold, is
+ *   LRSCHED_VALUE_ERROR. Boolean int arguments: non-zero is true.
+ * - A live handle of the other kind (a scheduler passed as an optimizer, or the
+ *   reverse) is LRSCHED_TYPE_ERROR; the free functions ignore it. Dangling or forged
+ *   handles cannot be detected.
  * - Strings passed in are UTF-8 with an explicit length; pass LRSCHED_NUL_TERMINATED as
  *   the length to have the library use strlen(). Strings returned as const char * are
  *   owned by the library (static, or valid until the documented point).
@@ -41,7 +47,13 @@
  * - Objects are not thread-safe: use one optimizer, and the schedulers built on it,
  *   from one thread at a time. Separate objects may be used on separate threads
  *   concurrently. The last-error message is per thread.
- * - Callbacks are called on the calling thread, during the call that steps.
+ * - Callbacks are called on the calling thread, during the call that steps (or
+ *   constructs, or previews). While a callback runs, calls on that thread that modify
+ *   an optimizer or scheduler or build a scheduler (add_group, set, unset, state_load,
+ *   every *_create but lrsched_optimizer_create*, every step) fail with
+ *   LRSCHED_RUNTIME_ERROR; reading calls, previews and frees work. Freeing the
+ *   scheduler being stepped from its own callback is safe: it lives until the step
+ *   returns.
  */
 #ifndef LRSCHED_H
 #define LRSCHED_H
@@ -95,7 +107,8 @@ LRSCHED_API int32_t lrsched_abi_version(void);
 #define LRSCHED_CALLBACK_FAILED        7  /* an lrsched_lr_fn returned non-zero */
 #define LRSCHED_NULL_ARGUMENT          8  /* a required pointer was NULL */
 #define LRSCHED_BUFFER_TOO_SMALL       9  /* see "Buffers" */
-#define LRSCHED_OUT_OF_MEMORY         10
+#define LRSCHED_OUT_OF_MEMORY         10 /* reserved: the Swift runtime aborts on a failed
+                                             allocation, so 0.1 never returns it */
 
 /** A static, human-readable name for a status code ("ok", "value error", ...).
  *  Unknown codes give "unknown status". Never NULL. */
@@ -140,8 +153,9 @@ typedef struct lrsched_optimizer lrsched_optimizer;
 /** Creates an optimizer state with n_groups groups, each with lr and momentum (other
  *  hyperparameters 0/false) — SGD(lr=lr, momentum=momentum) with n_groups groups.
  *  With LRSCHED_MOMENTUM_BETAS every group also gets betas (momentum, 0.999).
- *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR for n_groups == 0, negative or non-finite
- *  values (SGD's checks), an unknown momentum_kind; LRSCHED_NULL_ARGUMENT. */
+ *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR for n_groups == 0 or above 2^20 (add more
+ *  with lrsched_optimizer_add_group), negative or non-finite values (SGD's checks), an
+ *  unknown momentum_kind; LRSCHED_NULL_ARGUMENT. */
 LRSCHED_API int lrsched_optimizer_create(size_t n_groups, double lr, double momentum,
                                          int momentum_kind, lrsched_optimizer **out);
 
@@ -155,7 +169,8 @@ LRSCHED_API int lrsched_optimizer_create_from_json(const char *spec, size_t len,
 LRSCHED_API void lrsched_optimizer_free(lrsched_optimizer *opt);
 
 /** Appends a group (torch's add_param_group) with the optimizer's defaults but lr and
- *  momentum. @return LRSCHED_VALUE_ERROR for invalid values. */
+ *  momentum (and, for LRSCHED_MOMENTUM_BETAS, betas (momentum, the defaults' betas[1]
+ *  or 0.999)). @return LRSCHED_VALUE_ERROR for invalid values. */
 LRSCHED_API int lrsched_optimizer_add_group(lrsched_optimizer *opt, double lr, double momentum);
 
 /** The number of groups. */
@@ -169,7 +184,8 @@ LRSCHED_API int lrsched_optimizer_momentum_kind(const lrsched_optimizer *opt, in
 LRSCHED_API int lrsched_optimizer_get(const lrsched_optimizer *opt, size_t group, int key, double *out);
 
 /** Writes key of group (param_groups[group][key] = value). Values are not range-checked
- *  (schedulers write negative lrs legitimately) but must be finite.
+ *  (schedulers write negative lrs legitimately) but must be finite; NESTEROV and
+ *  MAXIMIZE take 0 or 1.
  *  @return LRSCHED_VALUE_ERROR for a bad index or key, or a non-finite value. */
 LRSCHED_API int lrsched_optimizer_set(lrsched_optimizer *opt, size_t group, int key, double value);
 
@@ -203,7 +219,9 @@ typedef struct lrsched_scheduler lrsched_scheduler;
 
 /** An lr function for LambdaLR/MultiplicativeLR: writes the factor for `epoch` to *out
  *  and returns 0, or returns non-zero to abort the step with LRSCHED_CALLBACK_FAILED
- *  (the lrs are then unchanged). */
+ *  (the lrs are then unchanged; the message is "lr_lambda callback returned <rc> at
+ *  epoch <epoch>"). A factor that is not finite, or not written at all, aborts the step
+ *  with LRSCHED_VALUE_ERROR. See "Ownership and threads" for calls from callbacks. */
 typedef int (*lrsched_lr_fn)(int64_t epoch, void *user, double *out);
 
 /** "last_epoch" for a fresh start (torch's default). */
@@ -262,7 +280,8 @@ LRSCHED_API int lrsched_chained_scheduler_create(lrsched_scheduler *const *child
 /** ReduceLROnPlateau(opt, mode, factor=0.1, patience=10, threshold=1e-4,
  *  threshold_mode, cooldown=0, min_lr=0, eps=1e-8). min_lrs == NULL: the scalar min_lr
  *  for every group (also groups added later); otherwise one value per group
- *  (n_min_lrs must equal the group count). Step it with lrsched_scheduler_step_metric. */
+ *  (n_min_lrs must equal the group count). Step it with lrsched_scheduler_step_metric.
+ *  An unknown mode or threshold_mode is LRSCHED_VALUE_ERROR, as in torch. */
 LRSCHED_API int lrsched_reduce_lr_on_plateau_create(lrsched_optimizer *opt, int mode, double factor,
                                                     int64_t patience, double threshold, int threshold_mode,
                                                     int64_t cooldown, double min_lr, const double *min_lrs,
@@ -277,7 +296,10 @@ LRSCHED_API int lrsched_reduce_lr_on_plateau_create(lrsched_optimizer *opt, int 
  *  gamma=1.0, scale_mode, cycle_momentum=True, base_momentum=0.8, max_momentum=0.9,
  *  last_epoch). Each per-group list takes 1 value (for every group) or one per group.
  *  step_size_down NULL means None (= step_size_up). scale_mode applies only to custom
- *  scale functions in torch; built-in modes force their own, as torch does. */
+ *  scale functions in torch; built-in modes force their own, as torch does.
+ *  base_lr and max_lr are required; base_momentum or max_momentum given as (NULL, 0)
+ *  take torch's default (0.8, 0.9). Both step sizes 0: LRSCHED_ZERO_DIVISION_ERROR;
+ *  an unknown mode or scale_mode: LRSCHED_VALUE_ERROR. */
 LRSCHED_API int lrsched_cyclic_lr_create(lrsched_optimizer *opt, const double *base_lr, size_t n_base_lr,
                                          const double *max_lr, size_t n_max_lr, double step_size_up,
                                          const double *step_size_down, int mode, double gamma, int scale_mode,
@@ -292,6 +314,7 @@ LRSCHED_API int lrsched_cyclic_lr_create(lrsched_optimizer *opt, const double *b
  *  div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch). Pass
  *  LRSCHED_UNSET for total_steps to use epochs * steps_per_epoch (torch's None);
  *  LRSCHED_UNSET there too is torch's "You must define either total_steps OR ..." error.
+ *  base_momentum or max_momentum given as (NULL, 0) take torch's default (0.85, 0.95).
  *  Stepping past total_steps is LRSCHED_VALUE_ERROR, lrs unchanged. */
 LRSCHED_API int lrsched_one_cycle_lr_create(lrsched_optimizer *opt, const double *max_lr, size_t n_max_lr,
                                             int64_t total_steps, int64_t epochs, int64_t steps_per_epoch,
@@ -312,7 +335,8 @@ LRSCHED_API int lrsched_scheduler_create_from_json(lrsched_optimizer *opt, const
 /** Drops the caller's reference. NULL is a harmless no-op. */
 LRSCHED_API void lrsched_scheduler_free(lrsched_scheduler *sched);
 
-/** torch's class name, e.g. "StepLR". Static storage; "" for NULL. */
+/** torch's class name, e.g. "StepLR". Static storage; "" for NULL (or a handle that is
+ *  not a scheduler). */
 LRSCHED_API const char *lrsched_scheduler_type(const lrsched_scheduler *sched);
 
 /** scheduler.step(). On failure (e.g. ZeroDivisionError, OneCycleLR past its end, a
@@ -325,7 +349,9 @@ LRSCHED_API int lrsched_scheduler_step_metric(lrsched_scheduler *sched, double m
 
 /** torch's deprecated step(epoch): the closed form at that epoch where torch has one.
  *  epoch must be integral, except for CosineAnnealingWarmRestarts, which takes
- *  fractional epochs. Composites and ReduceLROnPlateau: LRSCHED_TYPE_ERROR. */
+ *  fractional epochs (non-negative, as torch). A non-integral, non-finite or out of
+ *  int64 range epoch is LRSCHED_VALUE_ERROR. Composites and ReduceLROnPlateau:
+ *  LRSCHED_TYPE_ERROR. */
 LRSCHED_API int lrsched_scheduler_step_epoch(lrsched_scheduler *sched, double epoch);
 
 /** get_last_lr() (see "Buffers"). */
@@ -354,9 +380,14 @@ LRSCHED_API int lrsched_scheduler_state_load(lrsched_scheduler *sched, const cha
  *  untouched). All schedulers must share one optimizer. metrics (one per step) are
  *  required when a ReduceLROnPlateau is among them, else may be NULL. lrs receives
  *  steps x groups values, row-major; momenta (may be NULL) the same layout
- *  (betas[0] for LRSCHED_MOMENTUM_BETAS). *n_groups receives the group count.
- *  @return LRSCHED_BUFFER_TOO_SMALL when a capacity is below steps x groups; any step
- *  error (then the buffers' contents are unspecified). */
+ *  (betas[0] for LRSCHED_MOMENTUM_BETAS). n_groups is required: *n_groups receives the
+ *  group count, also with LRSCHED_BUFFER_TOO_SMALL (so a first call can size the
+ *  buffers). When metrics is NULL, n_metrics is ignored; otherwise n_metrics must be at
+ *  least steps when a ReduceLROnPlateau is among the schedulers.
+ *  @return LRSCHED_BUFFER_TOO_SMALL when a capacity is below steps x groups (lrs may be
+ *  NULL only when steps x groups is 0); LRSCHED_VALUE_ERROR for no schedulers,
+ *  schedulers on different optimizers, steps < 0 or steps x groups overflowing; any
+ *  step error (then the buffers' contents are unspecified). */
 LRSCHED_API int lrsched_preview(lrsched_scheduler *const *scheds, size_t n_scheds, int64_t steps,
                                 const double *metrics, size_t n_metrics, double *lrs, size_t lrs_capacity,
                                 double *momenta, size_t momenta_capacity, size_t *n_groups);

@@ -1,0 +1,146 @@
+import LRSchedCore
+
+// Stepping, reading, state and previews of schedulers (include/lrsched.h, "Schedulers").
+
+/// torch's class names as static C strings (lrsched_scheduler_type).
+nonisolated(unsafe) private let typeNameCStrings: [String: UnsafePointer<CChar>] = {
+    var table: [String: UnsafePointer<CChar>] = [:]
+    for name in SchedulerSpec.typeNames + ["LRScheduler"] { table[name] = permanentCString(name) }
+    return table
+}()
+nonisolated(unsafe) private let emptyCString = permanentCString("")
+
+@_cdecl("lrsched_scheduler_type")
+public func lrsched_scheduler_type(_ sched: OpaquePointer?) -> UnsafePointer<CChar> {
+    guard let sched, let h = handleObject(sched) as? SchedulerHandle else { return emptyCString }
+    return typeNameCStrings[h.scheduler.typeName] ?? emptyCString
+}
+
+@_cdecl("lrsched_scheduler_step")
+public func lrsched_scheduler_step(_ sched: OpaquePointer?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try requireNotInCallback("lrsched_scheduler_step")
+        try withExtendedLifetime(s) { () throws(CFailure) in
+            try core { () throws(LRSchedError) in try s.step() }
+        }
+    }
+}
+
+@_cdecl("lrsched_scheduler_step_metric")
+public func lrsched_scheduler_step_metric(_ sched: OpaquePointer?, _ metric: Double) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try requireNotInCallback("lrsched_scheduler_step_metric")
+        try withExtendedLifetime(s) { () throws(CFailure) in
+            try core { () throws(LRSchedError) in try s.step(metric: metric) }
+        }
+    }
+}
+
+@_cdecl("lrsched_scheduler_step_epoch")
+public func lrsched_scheduler_step_epoch(_ sched: OpaquePointer?, _ epoch: Double) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try requireNotInCallback("lrsched_scheduler_step_epoch")
+        try withExtendedLifetime(s) { () throws(CFailure) in
+            if let w = s as? CosineAnnealingWarmRestarts {
+                // Fractional epochs; the core rejects non-finite and negative ones.
+                try core { () throws(LRSchedError) in try w.step(epochValue: epoch) }
+                return
+            }
+            guard let e = Int(exactly: epoch) else {
+                if s is SequentialLR || s is ChainedScheduler || s is ReduceLROnPlateau {
+                    // These never take an epoch: the core's TypeError, whatever the value.
+                    try core { () throws(LRSchedError) in try s.step(epoch: 0) }
+                }
+                throw .value("epoch must be an integer for \(s.typeName), got \(pyRepr(epoch))")
+            }
+            try core { () throws(LRSchedError) in try s.step(epoch: e) }
+        }
+    }
+}
+
+@_cdecl("lrsched_scheduler_last_lr")
+public func lrsched_scheduler_last_lr(_ sched: OpaquePointer?, _ buf: UnsafeMutablePointer<Double>?, _ capacity: UInt,
+                                      _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try writeDoubles(s.lastLRs, buf, capacity, count)
+    }
+}
+
+@_cdecl("lrsched_scheduler_base_lrs")
+public func lrsched_scheduler_base_lrs(_ sched: OpaquePointer?, _ buf: UnsafeMutablePointer<Double>?, _ capacity: UInt,
+                                       _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try writeDoubles(s.baseLRs, buf, capacity, count)
+    }
+}
+
+@_cdecl("lrsched_scheduler_last_epoch")
+public func lrsched_scheduler_last_epoch(_ sched: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        let out = try output(out)
+        guard let e = Int64(exactly: s.lastEpoch) else { throw .value("last_epoch does not fit in int64") }
+        out.pointee = e
+    }
+}
+
+@_cdecl("lrsched_scheduler_state_save")
+public func lrsched_scheduler_state_save(_ sched: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: UInt,
+                                         _ len: UnsafeMutablePointer<UInt>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try writeText(s.stateJSON(), buf, capacity, len)
+    }
+}
+
+@_cdecl("lrsched_scheduler_state_load")
+public func lrsched_scheduler_state_load(_ sched: OpaquePointer?, _ json: UnsafePointer<CChar>?, _ len: UInt) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try requireNotInCallback("lrsched_scheduler_state_load")
+        let state = try parseJSON(json, len, "json")
+        try core { () throws(LRSchedError) in try s.loadStateDict(state) }
+    }
+}
+
+@_cdecl("lrsched_preview")
+public func lrsched_preview(_ scheds: UnsafePointer<OpaquePointer?>?, _ nScheds: UInt, _ steps: Int64,
+                            _ metrics: UnsafePointer<Double>?, _ nMetrics: UInt,
+                            _ lrs: UnsafeMutablePointer<Double>?, _ lrsCapacity: UInt,
+                            _ momenta: UnsafeMutablePointer<Double>?, _ momentaCapacity: UInt,
+                            _ nGroups: UnsafeMutablePointer<UInt>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let nGroups = try output(nGroups, "n_groups")
+        let handles = try array(scheds, nScheds, "scheds")
+        var list: [LRScheduler] = []
+        list.reserveCapacity(handles.count)
+        for (i, h) in handles.enumerated() { list.append(try scheduler(h, "scheds[\(i)]")) }
+        guard let first = list.first else { throw .value("preview needs at least one scheduler") }
+        let n = first.optimizer.count
+        let k = try int(steps, "steps")
+        if k < 0 { throw .value("preview steps must be >= 0, got \(k)") }
+        let (total, overflow) = k.multipliedReportingOverflow(by: n)
+        if overflow { throw .value("preview of \(k) steps x \(n) groups is too large") }
+        let ms: [Double]? = metrics == nil ? nil : try array(metrics, nMetrics, "metrics")
+        nGroups.pointee = UInt(n)
+        let needed = UInt(total)
+        if total > 0 && (lrs == nil || lrsCapacity < needed) {
+            throw CFailure(Status.bufferTooSmall, "lrs buffer too small: \(needed) values needed, capacity \(lrsCapacity)")
+        }
+        if let _ = momenta, momentaCapacity < needed {
+            throw CFailure(Status.bufferTooSmall, "momenta buffer too small: \(needed) values needed, capacity \(momentaCapacity)")
+        }
+        let lrBuf = UnsafeMutableBufferPointer(start: total > 0 ? lrs : nil, count: total > 0 ? total : 0)
+        let momBuf = momenta.map { UnsafeMutableBufferPointer(start: total > 0 ? $0 : nil, count: total > 0 ? total : 0) }
+        try withExtendedLifetime(list) { () throws(CFailure) in
+            try core { () throws(LRSchedError) in
+                try Preview.write(list, steps: k, metrics: ms, lrs: lrBuf, momenta: momBuf)
+            }
+        }
+    }
+}
