@@ -20,10 +20,11 @@ let package = Package(
         // MARK: - Implementation details
         .target(name: "LRSchedConformance", dependencies: ["LRSchedCore"]),
         .target(name: "LRSchedCAPI", dependencies: ["LRSchedCore"]),
+        .target(name: "LRSchedReports", dependencies: ["LRSchedCore", "LRSchedConformance"]),
         .executableTarget(
             name: "lrsched-cli",
             dependencies: [
-                "LRSchedCore", "LRSchedConformance",
+                "LRSchedCore", "LRSchedConformance", "LRSchedReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,7 +37,7 @@ let package = Package(
         // MARK: - Unit test bundles
         .testTarget(
             name: "LRSchedCoreTests",
-            dependencies: ["LRSchedCore", "LRSchedConformance"],
+            dependencies: ["LRSchedCore", "LRSchedConformance", "LRSchedReports"],
             exclude: ["Data"]
         ),
     ],
