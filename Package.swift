@@ -28,6 +28,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The README's Swift example (run by the tests).
+        .executableTarget(
+            name: "article-lrs",
+            dependencies: ["LRSchedCore"],
+            path: "examples/swift"
+        ),
         // `make bench`: speed figures (never timed tests).
         .executableTarget(
             name: "lrsched-bench",
