@@ -7,10 +7,12 @@ import LRSchedCore
 /// Accepted forms:
 /// - a case object (inline JSON, or `@file.json`);
 /// - a bare scheduler spec `{"type": "StepLR", ...}` (or a list of them, stepped in
-///   order), completed with the `lr`, `momentum`, `groups` and `steps` defaults;
+///   order), completed with the `lr`, `momentum` and `steps` defaults (a one-group
+///   optimizer);
 /// - the short form `StepLR step_size=4 gamma=0.9` (one string, or words): a type name
 ///   and `key=value` pairs whose values are JSON literals (`4` is an int, `4.0` a float,
-///   `[2, 5]` a list, `true`); a value that is not JSON is a string (`mode=triangular2`).
+///   `[2,5]` or, quoted, `'[2, 5]'` a list, `true`); a value that is not JSON is a string
+///   (`mode=triangular2`).
 public struct ScheduleSpecInput: Sendable {
     /// The case object.
     public var caseObject: JSONObject
@@ -30,19 +32,21 @@ public struct ScheduleSpecInput: Sendable {
     public init(words: [String], defaults: Defaults, readFile: (String) throws(LRSchedError) -> [UInt8] = readFileBytes) throws(LRSchedError) {
         guard let first = words.first else { throw LRSchedError(.valueError, "no SPEC given") }
         let text: String
+        var shortWords: [String]? = nil
         if first.hasPrefix("@") {
             guard words.count == 1 else { throw LRSchedError(.valueError, "a @file SPEC takes no further words") }
             let bytes = try readFile(String(first.dropFirst()))
             text = String(decoding: bytes, as: UTF8.self)
         } else {
             text = words.joined(separator: " ")
+            if words.count > 1 { shortWords = words }
         }
         let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
         let value: JSONValue
         if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") {
             value = try JSON.parse(text)
         } else {
-            value = try Self.shortForm(text)
+            value = try Self.shortForm(shortWords ?? Self.tokenize(text))
         }
         var c: JSONObject
         switch value {
@@ -54,6 +58,11 @@ public struct ScheduleSpecInput: Sendable {
             c = JSONObject([("schedulers", .array(items))])
         default:
             throw LRSchedError(.valueError, "a SPEC must be a JSON object, a list of scheduler specs, or `Type key=value ...`")
+        }
+        let caseKeys: Set<String> = ["name", "optimizer", "schedulers", "steps", "metrics", "lrs", "momentum",
+                                     "error", "error_step"]
+        for k in c.keys where !caseKeys.contains(k) {
+            throw LRSchedError(.valueError, "unknown key '\(k)' in the case (known: \(caseKeys.sorted().joined(separator: ", ")))")
         }
         if c["optimizer"] == nil {
             var opt = JSONObject()
@@ -85,14 +94,34 @@ public struct ScheduleSpecInput: Sendable {
         return type
     }
 
-    /// `Type key=value ...` → a scheduler spec object.
-    static func shortForm(_ text: String) throws(LRSchedError) -> JSONValue {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+    /// Splits a one-string short form at spaces outside brackets and quotes, so
+    /// `CyclicLR base_lr=[0.01, 0.02] max_lr=0.1` keeps its list together.
+    static func tokenize(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var depth = 0
+        var quoted = false
+        for ch in text {
+            if ch == "\"" { quoted.toggle() }
+            if !quoted {
+                if ch == "[" || ch == "{" { depth += 1 }
+                if ch == "]" || ch == "}" { depth -= 1 }
+                if depth <= 0 && (ch == " " || ch == "\n" || ch == "\t") {
+                    if !current.isEmpty { words.append(current); current = "" }
+                    continue
+                }
+            }
+            current.append(ch)
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// `Type key=value ...` → a scheduler spec object. The type is checked when the
+    /// spec is built (an unknown one is a TypeError naming the known ones).
+    static func shortForm(_ words: [String]) throws(LRSchedError) -> JSONValue {
         guard let type = words.first, !type.contains("=") else {
             throw LRSchedError(.valueError, "expected a scheduler type name first, e.g. `StepLR step_size=4`")
-        }
-        guard SchedulerSpec.typeNames.contains(type) else {
-            throw LRSchedError(.valueError, "unknown scheduler type '\(type)' (known: \(SchedulerSpec.typeNames.joined(separator: ", ")))")
         }
         var o = JSONObject([("type", .string(type))])
         for w in words.dropFirst() {

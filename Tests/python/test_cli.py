@@ -109,7 +109,16 @@ def test_errors_name_the_bad_key_and_value():
     p = cli("show", "StepLR", "step_size=2", "gama=0.5", check=False)
     assert "unexpected keyword argument 'gama'" in p.stderr
     p = cli("show", "NoSuchLR", check=False)
-    assert "unknown scheduler type 'NoSuchLR'" in p.stderr
+    assert "TypeError: unknown scheduler type 'NoSuchLR'" in p.stderr
+    p = cli("show", '{"schedulers": [{"type": "StepLR", "step_size": 2}], "stpes": 3}', check=False)
+    assert "unknown key 'stpes'" in p.stderr
+
+
+def test_short_form_lists_stay_together():
+    one = cli("show", "--steps", "3", "MultiStepLR milestones=[1, 2] gamma=0.5").stdout
+    words = cli("show", "--steps", "3", "MultiStepLR", "milestones=[1,2]", "gamma=0.5").stdout
+    assert one == words
+    assert [line.split()[1] for line in one.splitlines()[1:]] == ["0.1", "0.05", "0.025", "0.025"]
 
 
 @pytest.mark.parametrize("sub", ["demo", "verify", "show", "plot"])
