@@ -6,17 +6,18 @@
 SWIFT        ?= swift
 PYTHON       ?= python3
 VECTORS_DIR  := Tests/Vectors/pytorch-2.15
-VECTORS      ?= $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json
+VECTORS      ?= $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json $(VECTORS_DIR)/training.json
 CLI          := .build/release/lrsched-cli
 
-.PHONY: help deps build run verify test test-swift
+.PHONY: help deps build run verify test test-swift test-cli bench
 
 help:
-	@echo "make run      the main job (verify the shipped vectors with the Swift core)"
+	@echo "make run      the main job: the article's training under its three schedules (lrsched-cli demo)"
 	@echo "make test     every test suite"
 	@echo "make deps     install system and Python packages (idempotent)"
 	@echo "make build    release build of the library and lrsched-cli"
-	@echo "make verify   lrsched-cli verify \$$VECTORS"
+	@echo "make verify   lrsched-cli verify \$$VECTORS (default: every shipped vector file)"
+	@echo "make bench    speed figures of the Swift core"
 
 deps:
 	@bash tools/install-deps.sh
@@ -27,7 +28,7 @@ build:
 $(CLI): build
 
 run: deps build
-	$(CLI) verify $(VECTORS)
+	@$(CLI) demo
 
 verify: build
 	@$(CLI) verify $(VECTORS)
@@ -35,7 +36,15 @@ verify: build
 test-swift:
 	$(SWIFT) test
 
-test: deps test-swift verify test-c
+# The CLI as users run it, and the spec schema (pytest).
+test-cli: build
+	LRSCHED_CLI=$(CURDIR)/$(CLI) $(PYTHON) -m pytest -q Tests/python
+
+bench:
+	$(SWIFT) build -c release --product lrsched-bench
+	.build/release/lrsched-bench
+
+test: deps test-swift verify test-cli test-c
 
 include mk/c.mk
 include mk/fuzz.mk

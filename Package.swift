@@ -37,12 +37,19 @@ let package = Package(
         ),
         // Per-thread storage for the C ABI layer (last error, callback depth).
         .target(name: "LRSchedCShims", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
+        .target(name: "LRSchedReports", dependencies: ["LRSchedCore", "LRSchedConformance"]),
         .executableTarget(
             name: "lrsched-cli",
             dependencies: [
-                "LRSchedCore", "LRSchedConformance",
+                "LRSchedCore", "LRSchedConformance", "LRSchedReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The README's Swift example (run by the tests).
+        .executableTarget(
+            name: "article-lrs",
+            dependencies: ["LRSchedCore"],
+            path: "examples/swift"
         ),
         // `make bench`: speed figures (never timed tests).
         .executableTarget(
@@ -53,7 +60,7 @@ let package = Package(
         // MARK: - Unit test bundles
         .testTarget(
             name: "LRSchedCoreTests",
-            dependencies: ["LRSchedCore", "LRSchedConformance"],
+            dependencies: ["LRSchedCore", "LRSchedConformance", "LRSchedReports"],
             exclude: ["Data"]
         ),
     ],

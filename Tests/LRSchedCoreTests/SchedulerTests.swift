@@ -184,6 +184,25 @@ final class SchedulerTests: XCTestCase {
         assertThrows(.notImplementedError) { try s.step() }
     }
 
+    func testSpecTypeRules() throws {
+        let two = try OptimizerState(spec: try JSON.parse(#"{"lr": 0.1, "momentum": 0.9, "groups": [{"lr": 0.1}, {"lr": 0.2}]}"#))
+        func build(_ text: String) throws { _ = try SchedulerSpec.build(try JSON.parse(text), optimizer: two) }
+        assertThrows(.typeError) { try build(#"{"type": "StepLR", "step_size": 2, "gamma": null}"#) }
+        assertThrows(.typeError, "StepLR.__init__() got an unexpected keyword argument 'gama'") { try build(#"{"type": "StepLR", "step_size": 2, "gama": 0.5}"#) }
+        assertThrows(.typeError, "StepLR.__init__() missing 1 required positional argument: 'step_size'") { try build(#"{"type": "StepLR"}"#) }
+        assertThrows(.typeError) { try build(#"{"type": "StepLR", "step_size": 2.0}"#) }
+        assertThrows(.valueError, "base_lr must have the same length as optimizer.param_groups. base_lr has 1 values, param_groups has 2.") {
+            try build(#"{"type": "CyclicLR", "base_lr": [0.01], "max_lr": 0.1}"#)
+        }
+        assertThrows(.valueError, "Expected positive integer total_steps, but got 10.0") { try build(#"{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10.0}"#) }
+        assertThrows(.valueError, "Expected float between 0 and 1 pct_start, but got 0") { try build(#"{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": 10, "pct_start": 0}"#) }
+        assertThrows(.valueError, "unknown lr function 'nope' (known: 'pow095', 'inv1p', 'const095', 'halve_every_3')") { try build(#"{"type": "LambdaLR", "lr_lambda": "nope"}"#) }
+        assertThrows(.typeError, "lr_lambda should be a function, but got float") { try build(#"{"type": "MultiplicativeLR", "lr_lambda": 0.95}"#) }
+        // None where torch accepts it: step_size_down, total_steps.
+        try build(#"{"type": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_down": null}"#)
+        try build(#"{"type": "OneCycleLR", "max_lr": 0.1, "total_steps": null, "epochs": 2, "steps_per_epoch": 5}"#)
+    }
+
     func testGroupsOnlySchedulingAndSetters() throws {
         let opt = try OptimizerState(lr: 0.1)
         try opt.addParamGroup(ParamGroup(lr: 0.01))

@@ -87,4 +87,32 @@ final class TrainerTests: XCTestCase {
         assertThrows(.valueError) { _ = try Sequential(spec: try JSON.parse(#"[{"type": "Linear", "in": 0, "out": 1}]"#)) }
         assertThrows(.typeError) { _ = try Sequential(spec: try JSON.parse(#"[{"type": "Conv2d"}]"#)) }
     }
+
+    /// Training on borrowed caller memory gives the same bits as on owned tensors.
+    func testBorrowedDatasetTrainsIdentically() throws {
+        let owned = Dataset.articleSynthetic(n: 300, seed: 9)
+        let xs = owned.x.storage
+        let ys = owned.y.storage
+        func train(_ data: Dataset) throws -> ([EpochRecord], [Float]) {
+            let model = Sequential(Linear(in: 2, out: 1, seed: 4))
+            let sgd = try SGD(parameters: model.parameters, lr: 0.05, momentum: 0.9)
+            let s = try CosineAnnealingLR(sgd.state, tMax: 4)
+            let t = try Trainer(model: model, optimizer: sgd, schedulers: [s], batchSize: 16, shuffle: true, seed: 3)
+            let h = try t.fit(data, epochs: 4)
+            return (h, model.parameters.flatMap(\.values))
+        }
+        let a = try train(owned)
+        let b = try xs.withUnsafeBufferPointer { x in
+            try ys.withUnsafeBufferPointer { y in
+                try train(try Dataset(borrowingX: x, y: y, rows: 300, features: 2, outputs: 1))
+            }
+        }
+        XCTAssertEqual(a.0, b.0)
+        XCTAssertEqual(a.1, b.1)
+        xs.withUnsafeBufferPointer { x in
+            ys.withUnsafeBufferPointer { y in
+                assertThrows(.valueError) { _ = try Dataset(borrowingX: x, y: y, rows: 301, features: 2, outputs: 1) }
+            }
+        }
+    }
 }

@@ -94,8 +94,10 @@ public struct DataLoader: Sendable {
             epochFinished = true
             return false
         }
-        gather(dataset.x, rows: cursor, count: b, into: &x)
-        gather(dataset.y, rows: cursor, count: b, into: &y)
+        dataset.withBuffers { xs, ys in
+            gather(xs, width: dataset.featureCount, rows: cursor, count: b, into: &x)
+            gather(ys, width: dataset.outputCount, rows: cursor, count: b, into: &y)
+        }
         cursor += b
         return true
     }
@@ -114,19 +116,17 @@ public struct DataLoader: Sendable {
         return result
     }
 
-    private func gather(_ source: Tensor, rows start: Int, count b: Int, into out: inout Tensor) {
-        let w = source.shape[1]
+    private func gather(_ src: UnsafeBufferPointer<Float>, width w: Int, rows start: Int, count b: Int,
+                        into out: inout Tensor) {
         out.ensureShape(b, w)
-        if w == 0 { return }
+        if w == 0 || b == 0 { return }
         out.storage.withUnsafeMutableBufferPointer { dst in
-            source.storage.withUnsafeBufferPointer { src in
-                order.withUnsafeBufferPointer { o in
-                    let d = dst.baseAddress!, s = src.baseAddress!
-                    for r in 0..<b {
-                        let from = s + o[start + r] * w
-                        let to = d + r * w
-                        for c in 0..<w { to[c] = from[c] }
-                    }
+            order.withUnsafeBufferPointer { o in
+                guard let d = dst.baseAddress, let s = src.baseAddress else { return }
+                for r in 0..<b {
+                    let from = s + o[start + r] * w
+                    let to = d + r * w
+                    for c in 0..<w { to[c] = from[c] }
                 }
             }
         }

@@ -24,6 +24,23 @@ public struct MSELoss: Sendable {
         return Float(s / Double(n))
     }
 
+    /// `Σ (prediction - target)²` with float32 differences and squares and a Double sum
+    /// (the numerator of ``forward(_:_:)``).
+    func sumOfSquares(_ prediction: Tensor, _ target: Tensor) throws(LRSchedError) -> Double {
+        try prediction.checkSameShape(target, "MSELoss")
+        let n = prediction.count
+        return prediction.storage.withUnsafeBufferPointer { p in
+            target.storage.withUnsafeBufferPointer { y in
+                var acc = 0.0
+                for i in 0..<n {
+                    let d = p[i] - y[i]
+                    acc += Double(d * d)
+                }
+                return acc
+            }
+        }
+    }
+
     /// Same as ``forward(_:_:)``.
     public func callAsFunction(_ prediction: Tensor, _ target: Tensor) throws(LRSchedError) -> Float {
         try forward(prediction, target)

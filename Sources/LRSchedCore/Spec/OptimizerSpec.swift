@@ -14,8 +14,8 @@ extension OptimizerState {
             throw .type("optimizer spec must be an object, got \(spec.typeName)")
         }
         var args = SpecArguments(obj, owner: "SGD")
-        let groupSpecs = args.raw("groups")
-        let hasBetas = obj["betas"] != nil
+        let groupSpecs = args.noneable("groups")
+        let hasBetas = obj["betas"].map { !$0.isNull } ?? false
         let defaults = try Self.readGroup(&args, base: ParamGroup())
         try args.finish()
         var groups: [ParamGroup]? = nil
@@ -45,7 +45,7 @@ extension OptimizerState {
         g.weightDecay = try a.double("weight_decay", default: base.weightDecay)
         g.nesterov = try a.bool("nesterov", default: base.nesterov)
         g.maximize = try a.bool("maximize", default: base.maximize)
-        if let betas = a.raw("betas") {
+        if let betas = a.noneable("betas") {
             let bs = try SpecArguments.doubles(betas, key: "betas", owner: a.owner)
             guard bs.count == 2 else { throw .value("\(a.owner): 'betas' must hold two numbers") }
             g.beta1 = bs[0]

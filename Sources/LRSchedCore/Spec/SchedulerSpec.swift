@@ -192,20 +192,31 @@ public enum SchedulerSpec {
                                      minLR: isList ? .perGroup(minLRs) : .all(minLRs[0]), eps: eps)
     }
 
+    /// torch's `_format_param`: a list must have one value per group (a scalar is
+    /// replicated by the scheduler).
+    private static func perGroup(_ a: inout SpecArguments, _ key: String, _ values: [Double],
+                                 groups n: Int) throws(LRSchedError) -> [Double] {
+        if a.isList(key) && values.count != n {
+            throw .value("\(key) must have the same length as optimizer.param_groups. \(key) has \(values.count) values, param_groups has \(n).")
+        }
+        return values
+    }
+
     private static func cyclicLR(_ a: inout SpecArguments, optimizer: OptimizerState) throws(LRSchedError) -> LRScheduler {
-        let baseLR = try a.doubles("base_lr")
-        let maxLR = try a.doubles("max_lr")
+        let n = optimizer.count
+        let baseLR = try perGroup(&a, "base_lr", try a.doubles("base_lr"), groups: n)
+        let maxLR = try perGroup(&a, "max_lr", try a.doubles("max_lr"), groups: n)
         let up = try a.double("step_size_up", default: 2000)
-        let downValue = a.raw("step_size_down")
+        let downValue = a.noneable("step_size_down")
         let down: Double? = if let downValue {
             try SpecArguments.double(downValue, key: "step_size_down", owner: "CyclicLR")
         } else { nil }
         let modeName = try a.string("mode", default: "triangular")
         let gamma = try a.double("gamma", default: 1.0)
-        let smName = try a.string("scale_mode", default: "cycle")
+        _ = try a.string("scale_mode", default: "cycle")  // torch ignores it without a scale_fn
         let cycleMomentum = try a.bool("cycle_momentum", default: true)
-        let baseM = try a.doubles("base_momentum", default: 0.8)
-        let maxM = try a.doubles("max_momentum", default: 0.9)
+        let baseM = try perGroup(&a, "base_momentum", try a.doubles("base_momentum", default: 0.8), groups: n)
+        let maxM = try perGroup(&a, "max_momentum", try a.doubles("max_momentum", default: 0.9), groups: n)
         let le = try a.int("last_epoch", default: -1)
         try a.finish()
         // torch checks the mode after computing the step ratio (a ZeroDivisionError first).
@@ -214,22 +225,23 @@ public enum SchedulerSpec {
         guard let mode = CyclicLR.Mode(rawValue: modeName) else {
             throw .value("mode is invalid and scale_fn is None")
         }
-        guard let sm = CyclicLR.ScaleMode(rawValue: smName) else {
-            throw .value("scale_mode must be 'cycle' or 'iterations', got '\(smName)'")
-        }
         return try CyclicLR(optimizer, baseLR: baseLR, maxLR: maxLR, stepSizeUp: up, stepSizeDown: down,
-                            mode: mode, gamma: gamma, scaleMode: sm, cycleMomentum: cycleMomentum,
+                            mode: mode, gamma: gamma, cycleMomentum: cycleMomentum,
                             baseMomentum: baseM, maxMomentum: maxM, lastEpoch: le)
     }
 
     private static func oneCycleLR(_ a: inout SpecArguments, optimizer: OptimizerState) throws(LRSchedError) -> LRScheduler {
+        let n = optimizer.count
         let maxLR = try a.doubles("max_lr")
-        let totalV = a.raw("total_steps")
-        let epochsV = a.raw("epochs")
-        let speV = a.raw("steps_per_epoch")
+        let maxLRIsList = a.isList("max_lr")
+        let totalV = a.noneable("total_steps")
+        let epochsV = a.noneable("epochs")
+        let speV = a.noneable("steps_per_epoch")
         let pctV = a.raw("pct_start")
         let anneal = try a.string("anneal_strategy", default: "cos")
         let cycleMomentum = try a.bool("cycle_momentum", default: true)
+        let baseMList = a.isList("base_momentum")
+        let maxMList = a.isList("max_momentum")
         let baseM = try a.doubles("base_momentum", default: 0.85)
         let maxM = try a.doubles("max_momentum", default: 0.95)
         let div = try a.double("div_factor", default: 25.0)
@@ -264,6 +276,10 @@ public enum SchedulerSpec {
         }
         guard let strategy = OneCycleLR.AnnealStrategy(rawValue: anneal) else {
             throw .value("anneal_strategy must be one of 'cos' or 'linear', instead got \(anneal)")
+        }
+        for (key, isList, values) in [("max_lr", maxLRIsList, maxLR), ("base_momentum", baseMList, baseM),
+                                      ("max_momentum", maxMList, maxM)] where isList && values.count != n {
+            throw .value("\(key) must have the same length as optimizer.param_groups. \(key) has \(values.count) values, param_groups has \(n).")
         }
         return try OneCycleLR(optimizer, maxLR: maxLR, length: length, pctStart: pct, annealStrategy: strategy,
                               cycleMomentum: cycleMomentum, baseMomentum: baseM, maxMomentum: maxM,

@@ -12,10 +12,15 @@ struct SpecArguments {
         self.owner = owner
     }
 
-    /// The raw value; `nil` when absent or JSON null (Python's None).
+    /// The raw value (JSON null included); `nil` when absent.
     mutating func raw(_ key: String) -> JSONValue? {
         used.insert(key)
-        guard let v = object[key], !v.isNull else { return nil }
+        return object[key]
+    }
+
+    /// For the arguments torch lets be None: `nil` when absent or JSON null.
+    mutating func noneable(_ key: String) -> JSONValue? {
+        guard let v = raw(key), !v.isNull else { return nil }
         return v
     }
 
@@ -117,6 +122,7 @@ struct SpecArguments {
     /// Throws torch's TypeError for the first key not consumed.
     func finish() throws(LRSchedError) {
         for k in object.keys where !used.contains(k) {
+            if owner == "param group" { throw .type("param group: unknown key '\(k)'") }
             throw .type("\(owner).__init__() got an unexpected keyword argument '\(k)'")
         }
     }

@@ -156,3 +156,14 @@ extension Tensor: CustomStringConvertible {
         "Tensor(shape: \(Tensor.describe(shape)), \(storage))"
     }
 }
+
+extension Tensor {
+    /// A tensor holding a copy of `values` (exactly `shape`'s element count of them).
+    init(copying values: UnsafeBufferPointer<Float>, shape: [Int]) {
+        self.init(shape: shape, repeating: 0)
+        let n = Swift.min(values.count, count)
+        storage.withUnsafeMutableBufferPointer { dst in
+            for i in 0..<n { dst[i] = values[i] }
+        }
+    }
+}

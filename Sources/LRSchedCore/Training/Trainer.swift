@@ -76,13 +76,32 @@ public final class Trainer {
                     try stepSchedulers(metric: Double(batchLoss))
                 }
             }
-            let loss = Double(try lossFunction.forward(try model.forward(data.x), data.y))
+            let loss = try self.loss(on: data)
             if stepScheduler == .epoch { try stepSchedulers(metric: loss) }
             let record = EpochRecord(epoch: epoch, lrStart: lrStart, loss: loss, lrAfter: optimizer.state.groups[0].lr)
             history.append(record)
             try callback?(record)
         }
         return history
+    }
+
+    /// The model's MSE over every row of `data` (torch's `mse_loss(model(X), y)`),
+    /// evaluated in chunks of 4096 rows (the same value as one pass: rows are
+    /// independent and the sum runs in row order). NaN for an empty dataset.
+    /// - Throws: ValueError when the model's input or output size does not fit `data`.
+    public func loss(on data: Dataset) throws(LRSchedError) -> Double {
+        guard data.count > 0 else { return .nan }
+        var xb = Tensor()
+        var yb = Tensor()
+        var acc = 0.0
+        var start = 0
+        while start < data.count {
+            let b = min(4096, data.count - start)
+            data.copyRows(start, b, x: &xb, y: &yb)
+            acc += try lossFunction.sumOfSquares(try model.forward(xb), yb)
+            start += b
+        }
+        return Double(Float(acc / Double(data.count * data.outputCount)))
     }
 
     private func stepSchedulers(metric: Double) throws(LRSchedError) {

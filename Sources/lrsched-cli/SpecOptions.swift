@@ -1,0 +1,67 @@
+import ArgumentParser
+import LRSchedConformance
+import LRSchedCore
+import LRSchedReports
+
+/// The options `show` and `plot` share to complete a SPEC.
+struct SpecOptions: ParsableArguments {
+    @Option(help: "Initial lr of the optimizer (default 0.1) when the SPEC has no optimizer.")
+    var lr: Double?
+
+    @Option(help: "Momentum of the optimizer (CyclicLR/OneCycleLR cycle it).")
+    var momentum: Double?
+
+    @Option(help: "Number of steps (default: the SPEC's, else 100).")
+    var steps: Int?
+
+    @Option(help: "ReduceLROnPlateau metrics: a file of numbers (JSON list or whitespace-separated); '-' reads stdin.")
+    var metrics: String?
+
+    func defaults() throws -> ScheduleSpecInput.Defaults {
+        var d = ScheduleSpecInput.Defaults()
+        d.lr = lr
+        d.momentum = momentum
+        d.steps = steps
+        if let metrics {
+            let bytes = metrics == "-" ? readStdin() : try readFileBytes(metrics)
+            d.metrics = try parseNumbers(String(decoding: bytes, as: UTF8.self))
+        }
+        return d
+    }
+}
+
+func readStdin() -> [UInt8] {
+    var out: [UInt8] = []
+    while let line = readLine(strippingNewline: false) { out += Array(line.utf8) }
+    return out
+}
+
+/// Numbers as a JSON list, or separated by whitespace or commas.
+func parseNumbers(_ text: String) throws -> [Double] {
+    let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+    if trimmed.hasPrefix("[") {
+        guard let items = try JSON.parse(text).arrayValue else { throw ValidationError("metrics must be a list") }
+        return try items.map { v in
+            guard let d = v.doubleValue else { throw ValidationError("metrics must be numbers, got \(v.typeName)") }
+            return d
+        }
+    }
+    return try text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," || $0 == "\r" }).map { w in
+        guard let d = Double(w) else { throw ValidationError("not a number in metrics: '\(w)'") }
+        return d
+    }
+}
+
+/// A library error as the CLI reports it: `Error: Kind: message`, exit status 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// Reports an LRSchedError as `Error: Kind: message` and exit status 1.
+func reporting<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let e as LRSchedError {
+        throw CLIError(description: "\(e.kind.rawValue): \(e.message)")
+    }
+}

@@ -1,0 +1,164 @@
+"""lrsched-cli as a user runs it: demo, verify, show, plot (the binary, not the library).
+
+LRSCHED_CLI names the binary (default: .build/release/lrsched-cli of this checkout).
+"""
+import json
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CLI = os.environ.get("LRSCHED_CLI", str(ROOT / ".build" / "release" / "lrsched-cli"))
+VECTORS = ROOT / "Tests" / "Vectors" / "pytorch-2.15"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def cli(*args, input=None, check=True):
+    p = subprocess.run([CLI, *args], capture_output=True, text=True, input=input)
+    if check and p.returncode != 0:
+        raise AssertionError(f"lrsched-cli {' '.join(args)} failed ({p.returncode}):\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def seed_lines(name):
+    cases = json.loads((VECTORS / "schedules.json").read_text())["cases"]
+    lrs = next(c for c in cases if c["name"] == name)["lrs"]
+    return [f"{lrs[k][0]:.4f}" for k in range(1, 11)]
+
+
+ARTICLE = {
+    "seed/ExponentialLR": ["ExponentialLR", "gamma=0.9"],
+    "seed/StepLR": ["StepLR", "step_size=4", "gamma=0.9"],
+    "seed/LinearLR": ["LinearLR", "start_factor=0.5", "total_iters=4"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARTICLE))
+def test_show_digits_prints_the_articles_values(name):
+    out = cli("show", "--digits", "4", "--lr", "0.1", "--steps", "10", *ARTICLE[name]).stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["step", "lr"]
+    rows = [line.split() for line in lines[1:]]
+    assert [r[0] for r in rows] == [str(k) for k in range(11)]
+    assert rows[0][1] == "0.1000" or name == "seed/LinearLR"
+    assert [r[1] for r in rows[1:]] == seed_lines(name)
+
+
+def test_demo_prints_the_articles_thirty_lines():
+    out = cli("demo").stdout.splitlines()
+    got = [line for line in out if line.startswith("epoch ")]
+    want = []
+    for name in ["seed/ExponentialLR", "seed/StepLR", "seed/LinearLR"]:
+        want += [f"epoch {k}  lr {v}" for k, v in enumerate(seed_lines(name), start=1)]
+    assert got == want
+    assert out[0] == "ExponentialLR(gamma=0.9)"
+    assert sum(line.startswith("learned weight [") for line in out) == 3
+
+
+def test_show_json_passes_verify(tmp_path):
+    specs = [
+        ["StepLR", "step_size=3", "gamma=0.5"],
+        ["--momentum", "0.9", "OneCycleLR", "max_lr=0.1", "total_steps=30"],
+        ['{"type": "SequentialLR", "schedulers": [{"type": "LinearLR", "start_factor": 0.1, "total_iters": 5},'
+         ' {"type": "CosineAnnealingLR", "T_max": 30}], "milestones": [5]}'],
+    ]
+    for i, spec in enumerate(specs):
+        out = cli("show", "--json", "--steps", "30", *spec).stdout
+        doc = json.loads(out)
+        assert set(doc) == {"meta", "cases"} and len(doc["cases"]) == 1
+        case = doc["cases"][0]
+        assert len(case["lrs"]) == 31
+        f = tmp_path / f"v{i}.json"
+        f.write_text(out)
+        v = cli("verify", str(f))
+        assert v.stdout.splitlines()[-1] == "1 passed, 0 failed"
+    # A tampered value is caught.
+    case["lrs"][7][0] += 1e-12
+    f = tmp_path / "bad.json"
+    f.write_text(json.dumps(doc))
+    v = cli("verify", str(f), check=False)
+    assert v.returncode == 1
+    assert v.stdout.splitlines()[-1] == "0 passed, 1 failed"
+    assert v.stdout.startswith("FAIL ")
+
+
+def test_show_plateau_metrics_from_stdin_and_csv():
+    out = cli("show", "--csv", "--steps", "4", "--metrics", "-", "ReduceLROnPlateau", "patience=0",
+              input="1 2 3 4").stdout
+    assert out.splitlines() == ["step,lr", "0,0.1", "1,0.1", "2,0.010000000000000002",
+                                "3,0.0010000000000000002", "4,0.00010000000000000003"]
+
+
+def test_show_momentum_columns_when_cycled():
+    out = cli("show", "--steps", "3", "--momentum", "0.9", "CyclicLR", "base_lr=0.01", "max_lr=0.1",
+              "step_size_up=3").stdout.splitlines()
+    assert out[0].split() == ["step", "lr", "momentum"]
+    assert out[1].split() == ["0", "0.01", "0.9"]
+    assert out[2].split() == ["1", "0.040000000000000015", "0.8666666666666667"]
+
+
+def test_errors_name_the_bad_key_and_value():
+    p = cli("show", "StepLR", "step_size=2.5", check=False)
+    assert p.returncode != 0
+    assert "step_size" in p.stderr and "2.5" in p.stderr
+    p = cli("show", "OneCycleLR", "max_lr=0.1", "total_steps=10.0", check=False)
+    assert "ValueError: Expected positive integer total_steps, but got 10.0" in p.stderr
+    p = cli("show", "StepLR", "step_size=2", "gama=0.5", check=False)
+    assert "unexpected keyword argument 'gama'" in p.stderr
+    p = cli("show", "NoSuchLR", check=False)
+    assert "TypeError: unknown scheduler type 'NoSuchLR'" in p.stderr
+    p = cli("show", '{"schedulers": [{"type": "StepLR", "step_size": 2}], "stpes": 3}', check=False)
+    assert "unknown key 'stpes'" in p.stderr
+
+
+def test_short_form_lists_stay_together():
+    one = cli("show", "--steps", "3", "MultiStepLR milestones=[1, 2] gamma=0.5").stdout
+    words = cli("show", "--steps", "3", "MultiStepLR", "milestones=[1,2]", "gamma=0.5").stdout
+    assert one == words
+    assert [line.split()[1] for line in one.splitlines()[1:]] == ["0.1", "0.05", "0.025", "0.025"]
+
+
+@pytest.mark.parametrize("sub", ["demo", "verify", "show", "plot"])
+def test_every_subcommand_has_help_with_an_example(sub):
+    out = cli(sub, "--help").stdout
+    assert "Example" in out and f"lrsched-cli {sub}" in out
+
+
+def plot(tmp_path, *args):
+    f = tmp_path / "chart.svg"
+    cli("plot", *args, "-o", str(f))
+    return ET.parse(f).getroot()
+
+
+def test_plot_svg_one_path_per_series_and_axis_labels(tmp_path):
+    root = plot(tmp_path, "--steps", "50", "StepLR step_size=10",
+                '{"optimizer": {"lr": 0.1, "groups": [{"lr": 0.1}, {"lr": 0.01}]},'
+                ' "schedulers": [{"type": "CosineAnnealingLR", "T_max": 50}]}')
+    assert root.tag == SVG + "svg"
+    paths = root.findall(f".//{SVG}path")
+    assert len(paths) == 3  # StepLR + two groups of CosineAnnealingLR
+    assert all("lr" in p.get("class").split() for p in paths)
+    labels = [t.text for t in root.iter(SVG + "text") if t.get("class") == "axis-label"]
+    assert labels == ["learning rate", "step"]
+    legend = [t.text for t in root.find(f".//{SVG}g[@class='legend']").iter(SVG + "text")]
+    assert legend == ["StepLR", "CosineAnnealingLR [group 0]", "CosineAnnealingLR [group 1]"]
+    assert any(t.get("class") == "tick x" for t in root.iter(SVG + "text"))
+
+
+def test_plot_momentum_panel_and_log_axis(tmp_path):
+    root = plot(tmp_path, "--log", "--steps", "40", "--momentum", "0.9",
+                "OneCycleLR max_lr=0.1 total_steps=40", "ExponentialLR gamma=0.9")
+    classes = [p.get("class") for p in root.findall(f".//{SVG}path")]
+    assert classes.count("series lr") == 2 and classes.count("series momentum") == 1
+    labels = [t.text for t in root.iter(SVG + "text") if t.get("class") == "axis-label"]
+    assert labels == ["learning rate (log)", "momentum", "step"]
+    ticks = [t.text for t in root.iter(SVG + "text") if t.get("class") == "tick y"]
+    assert "1e-2" in ticks
+
+
+def test_verify_runs_all_three_vector_kinds():
+    out = cli("verify", *(str(VECTORS / f) for f in ["schedules.json", "errors.json", "training.json"])).stdout
+    assert out.splitlines()[-1] == "110 passed, 0 failed"
