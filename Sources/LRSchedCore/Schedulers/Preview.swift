@@ -63,7 +63,7 @@ public struct Preview: Sendable {
         for s in schedulers where s.optimizer !== first.optimizer {
             throw .value("preview: all schedulers must act on the same optimizer")
         }
-        if schedulers.contains(where: { $0 is ReduceLROnPlateau }) {
+        if steps > 0 && schedulers.contains(where: { $0 is ReduceLROnPlateau }) {
             guard let metrics else { throw .value("preview of ReduceLROnPlateau needs one metric per step") }
             guard metrics.count >= steps else {
                 throw .value("preview of \(steps) steps needs \(steps) metrics, got \(metrics.count)")

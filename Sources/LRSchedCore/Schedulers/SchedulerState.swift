@@ -126,7 +126,6 @@ struct BaseSchedulerState {
         stepCount = try r.int("_step_count", s.stepCount)
         lastLR = try r.doubles("_last_lr", s.lastLRStorage, finite: false)
         r.ignore("_is_initial", "_get_lr_called_within_step")
-        if lastEpoch < -1 { throw .value("\(r.owner) state: 'last_epoch' must be >= -1, got \(lastEpoch)") }
     }
 
     func apply(to s: LRScheduler) {

@@ -22,6 +22,9 @@ public final class SequentialLR: LRScheduler {
         if schedulers.isEmpty {
             throw .value("SequentialLR expects at least one scheduler, but got no scheduler.")
         }
+        guard lastEpoch >= -1 else {
+            throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
+        }
         for (i, s) in schedulers.enumerated() {
             if s is ReduceLROnPlateau {
                 throw .value("SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(i) in the given schedulers sequence.")
