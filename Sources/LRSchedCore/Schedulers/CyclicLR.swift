@@ -99,12 +99,7 @@ public final class CyclicLR: LRScheduler {
         self.cycleMomentum = cycleMomentum
         self.baseMomentums = baseM
         self.maxMomentums = maxM
-        do throws(LRSchedError) {
-            try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        } catch {
-            optimizer.groups = snapshot
-            throw error
-        }
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, restoringOnFailure: snapshot)
         try initialStep(restoring: snapshot)
         self.baseLRs = baseLRs
     }

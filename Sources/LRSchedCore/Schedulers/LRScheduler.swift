@@ -46,8 +46,12 @@ public class LRScheduler {
     ///
     /// - Throws: ValueError for `lastEpoch < -1`; KeyError (torch's message) when
     ///   resuming (`lastEpoch >= 0`) and a group has no `initial_lr`.
-    init(optimizer: OptimizerState, lastEpoch: Int) throws(LRSchedError) {
+    ///
+    /// - Parameter snapshot: for subclasses that changed the groups before calling
+    ///   this (CyclicLR, OneCycleLR): the groups to put back when it throws.
+    init(optimizer: OptimizerState, lastEpoch: Int, restoringOnFailure snapshot: [ParamGroup]? = nil) throws(LRSchedError) {
         guard lastEpoch >= -1 else {
+            if let snapshot { optimizer.groups = snapshot }
             throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
         }
         if lastEpoch == -1 {
@@ -56,6 +60,7 @@ public class LRScheduler {
             }
         } else {
             for (i, g) in optimizer.groups.enumerated() where g.initialLR == nil {
+                if let snapshot { optimizer.groups = snapshot }
                 throw .key(LRScheduler.missingInitialLRMessage(i))
             }
         }

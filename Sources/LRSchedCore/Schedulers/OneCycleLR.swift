@@ -114,12 +114,7 @@ public final class OneCycleLR: LRScheduler {
         self.annealStrategy = annealStrategy
         self.cycleMomentum = cycleMomentum
         self.threePhase = threePhase
-        do throws(LRSchedError) {
-            try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        } catch {
-            optimizer.groups = snapshot
-            throw error
-        }
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch, restoringOnFailure: snapshot)
         try initialStep(restoring: snapshot)
     }
 
