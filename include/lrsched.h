@@ -48,12 +48,12 @@
  *   from one thread at a time. Separate objects may be used on separate threads
  *   concurrently. The last-error message is per thread.
  * - Callbacks are called on the calling thread, during the call that steps (or
- *   constructs, or previews). While a callback runs, calls on that thread that modify
- *   an optimizer or scheduler or build a scheduler (add_group, set, unset, state_load,
- *   every *_create but lrsched_optimizer_create*, every step) fail with
- *   LRSCHED_RUNTIME_ERROR; reading calls, previews and frees work. Freeing the
- *   scheduler being stepped from its own callback is safe: it lives until the step
- *   returns.
+ *   constructs, or previews, or trains). While a callback runs, calls on that thread
+ *   that modify an optimizer or scheduler or build a scheduler (add_group, set, unset,
+ *   state_load, every *_create but lrsched_optimizer_create* and
+ *   lrsched_model_create*, every step) fail with LRSCHED_RUNTIME_ERROR; reading calls,
+ *   previews and frees work. Freeing the scheduler being stepped from its own callback
+ *   is safe: it lives until the step returns. Models, SGD and trainers: see "Training".
  */
 #ifndef LRSCHED_H
 #define LRSCHED_H
@@ -104,7 +104,7 @@ LRSCHED_API int32_t lrsched_abi_version(void);
 #define LRSCHED_RUNTIME_ERROR          4  /* RuntimeError */
 #define LRSCHED_ZERO_DIVISION_ERROR    5  /* ZeroDivisionError */
 #define LRSCHED_NOT_IMPLEMENTED_ERROR  6  /* NotImplementedError */
-#define LRSCHED_CALLBACK_FAILED        7  /* an lrsched_lr_fn returned non-zero */
+#define LRSCHED_CALLBACK_FAILED        7  /* an lrsched_lr_fn or lrsched_epoch_fn returned non-zero */
 #define LRSCHED_NULL_ARGUMENT          8  /* a required pointer was NULL */
 #define LRSCHED_BUFFER_TOO_SMALL       9  /* see "Buffers" */
 #define LRSCHED_OUT_OF_MEMORY         10 /* reserved: the Swift runtime aborts on a failed
@@ -391,6 +391,213 @@ LRSCHED_API int lrsched_scheduler_state_load(lrsched_scheduler *sched, const cha
 LRSCHED_API int lrsched_preview(lrsched_scheduler *const *scheds, size_t n_scheds, int64_t steps,
                                 const double *metrics, size_t n_metrics, double *lrs, size_t lrs_capacity,
                                 double *momenta, size_t momenta_capacity, size_t *n_groups);
+
+/* ------------------------------------------------------------------------------------
+ * Training: models, SGD, trainers
+ * ------------------------------------------------------------------------------------
+ * torch's nn.Sequential of nn.Linear and nn.ReLU layers, torch.optim.SGD over its
+ * parameters, and a trainer that fits it on caller memory with MSE loss, mini-batches
+ * and the schedulers above: the loop
+ *
+ *     for epoch in 1..epochs:
+ *         for xb, yb in batches (in order, or shuffled from the trainer's seed):
+ *             loss = mse(model(xb), yb); loss.backward(); sgd.step()
+ *             if step unit is batch: step every scheduler (ReduceLROnPlateau: batch loss)
+ *         loss = mse(model(X), y)                  # the whole dataset
+ *         if step unit is epoch: step every scheduler (ReduceLROnPlateau: that loss)
+ *         callback(epoch, lr_start, loss, lr_after)
+ *
+ * lr_start is group 0's lr during the epoch's first batch, lr_after group 0's lr after
+ * the epoch's scheduler steps. The lrs are torch's to the bit; losses and parameters
+ * agree with torch to float32 rounding (torch fuses multiply-adds in its own order).
+ *
+ * Data. x holds rows x features floats and y rows x outputs floats, row-major. They are
+ * read in place, never copied or kept: they must stay valid and unchanged during the
+ * call (callbacks included). NaN and infinite values are allowed in data and parameters,
+ * as in torch: they propagate into losses and parameters and fail nothing (a NaN loss is
+ * a bad epoch for ReduceLROnPlateau). Hyperparameters must be finite (SGD's checks).
+ *
+ * Limits (LRSCHED_VALUE_ERROR beyond them): Linear sizes between 1 and 2^20; at most
+ * 2^31 parameter values per model, 2^31 values per data buffer, and 2^31 values in one
+ * layer's output for a batch (fit) or for all rows (forward); at most 2^20 epochs per
+ * fit. Running out of memory below these aborts the process (see LRSCHED_OUT_OF_MEMORY).
+ *
+ * Ownership. Models, SGD optimizers and trainers are reference counted like optimizers:
+ * each *_free drops the caller's reference (NULL, or a handle of another kind, is a
+ * harmless no-op). An SGD holds its model; a trainer holds its model, its SGD and its
+ * schedulers (which hold the SGD's parameter groups). Free them in any order.
+ *
+ * Threads and callbacks. As for optimizers: one model, and everything built on it, on
+ * one thread at a time. While an epoch callback (or an lr_lambda callback) runs, calls on
+ * that thread that modify a model or build an SGD or trainer (add_linear, add_relu,
+ * parameter_set, lrsched_sgd_create*, lrsched_trainer_create, lrsched_trainer_fit)
+ * fail with LRSCHED_RUNTIME_ERROR, as do the optimizer and scheduler calls listed under
+ * "Ownership and threads"; reading calls (parameter_get, ...), lrsched_model_forward,
+ * lrsched_trainer_loss, lrsched_model_create* and frees work. Freeing the trainer
+ * being fitted from its own callback is safe: it lives until the fit returns.
+ */
+
+/** A model: torch's nn.Sequential of Linear and ReLU layers. */
+typedef struct lrsched_model lrsched_model;
+/** torch.optim.SGD over a model's parameters. */
+typedef struct lrsched_sgd lrsched_sgd;
+/** A trainer: a model, its SGD, schedulers and the batching of fit. */
+typedef struct lrsched_trainer lrsched_trainer;
+
+/** Creates an empty model (no layers; the identity). Add layers with
+ *  lrsched_model_add_linear and lrsched_model_add_relu. */
+LRSCHED_API int lrsched_model_create(lrsched_model **out);
+
+/** Creates a model from layer specs as training vectors write them:
+ *  [{"type": "Linear", "in": 2, "out": 1}, {"type": "ReLU"}, ...] ("init_std" keys are
+ *  accepted and ignored). Parameters are initialised as torch's nn.Linear does (U(-k, k),
+ *  k = 1/sqrt(in), weight then bias, layer by layer) from one generator seeded with seed;
+ *  the values differ from torch's. Set them with lrsched_model_parameter_set.
+ *  @return LRSCHED_VALUE_ERROR for malformed JSON, an empty list, sizes out of range or
+ *  too many parameters; LRSCHED_TYPE_ERROR for unknown layer types or keys, and for
+ *  non-int sizes. */
+LRSCHED_API int lrsched_model_create_from_json(const char *spec, size_t len, uint64_t seed, lrsched_model **out);
+
+/** Drops the caller's reference. NULL is a harmless no-op. */
+LRSCHED_API void lrsched_model_free(lrsched_model *model);
+
+/** Appends nn.Linear(in_features, out_features): weight [out, in] and bias [out],
+ *  initialised as torch's (U(-k, k), k = 1/sqrt(in)) from a generator seeded with seed.
+ *  Its parameters are named "<layer index>.weight" and "<layer index>.bias".
+ *  @return LRSCHED_VALUE_ERROR for a size outside 1..2^20 or more than 2^31 parameter
+ *  values in the model; LRSCHED_RUNTIME_ERROR once an SGD or trainer uses the model
+ *  (its layers are fixed then). */
+LRSCHED_API int lrsched_model_add_linear(lrsched_model *model, int64_t in_features, int64_t out_features,
+                                         uint64_t seed);
+
+/** Appends nn.ReLU() (no parameters). Errors as lrsched_model_add_linear. */
+LRSCHED_API int lrsched_model_add_relu(lrsched_model *model);
+
+/** The number of layers. */
+LRSCHED_API int lrsched_model_layer_count(const lrsched_model *model, size_t *out);
+
+/** The number of parameter tensors (two per Linear), the indices of the functions below,
+ *  in torch's named_parameters() order: "0.weight", "0.bias", "2.weight", ... */
+LRSCHED_API int lrsched_model_parameter_count(const lrsched_model *model, size_t *out);
+
+/** The name of parameter index, e.g. "0.weight". The string is owned by the model and
+ *  stays valid as long as the model does (until its last reference is dropped).
+ *  @return LRSCHED_VALUE_ERROR for an index out of range. */
+LRSCHED_API int lrsched_model_parameter_name(const lrsched_model *model, size_t index, const char **out);
+
+/** The index of the parameter named name. @return LRSCHED_KEY_ERROR when there is none. */
+LRSCHED_API int lrsched_model_parameter_find(const lrsched_model *model, const char *name, size_t len,
+                                             size_t *index);
+
+/** The shape of parameter index (see "Buffers"): {out, in} for a weight, {out} for a
+ *  bias. */
+LRSCHED_API int lrsched_model_parameter_shape(const lrsched_model *model, size_t index, size_t *dims,
+                                              size_t capacity, size_t *count);
+
+/** The number of values of parameter index (torch's numel()). */
+LRSCHED_API int lrsched_model_parameter_numel(const lrsched_model *model, size_t index, size_t *out);
+
+/** The values of parameter index, flat row-major (see "Buffers"). */
+LRSCHED_API int lrsched_model_parameter_get(const lrsched_model *model, size_t index, float *buf, size_t capacity,
+                                            size_t *count);
+
+/** Overwrites the values of parameter index from n_values floats, flat row-major.
+ *  @return LRSCHED_VALUE_ERROR unless n_values is exactly the parameter's numel; nothing
+ *  changes then. */
+LRSCHED_API int lrsched_model_parameter_set(lrsched_model *model, size_t index, const float *values,
+                                            size_t n_values);
+
+/** model(x) for rows x features inputs: rows x (the model's outputs) floats, row-major
+ *  (see "Buffers"; a size query may pass x == NULL). The model's layers keep internal
+ *  buffers, hence the non-const model; the parameters are not changed.
+ *  @return LRSCHED_VALUE_ERROR when the layers do not fit features inputs (or each
+ *  other), or for sizes beyond the limits. */
+LRSCHED_API int lrsched_model_forward(lrsched_model *model, const float *x, size_t rows, size_t features, float *buf,
+                                      size_t capacity, size_t *count);
+
+/** Creates torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov,
+ *  maximize) over the model's parameters. group_of (NULL with n_group_of 0: one group
+ *  holding every parameter) gives each parameter's group index, in
+ *  lrsched_model_parameter_* order; groups are numbered 0..k-1 without gaps, each
+ *  holding its parameters in model order and these hyperparameters (change a group's
+ *  with lrsched_optimizer_set on lrsched_sgd_optimizer's handle, before building
+ *  schedulers). Momentum buffers start empty, as torch's.
+ *  @return LRSCHED_VALUE_ERROR as torch ("Invalid learning rate: -0.1", "Nesterov
+ *  momentum requires a momentum and zero dampening", ...), for non-finite values, a
+ *  model without parameters ("optimizer got an empty parameter list"), n_group_of not
+ *  equal to the parameter count, or a gap in the group indices. */
+LRSCHED_API int lrsched_sgd_create(lrsched_model *model, const size_t *group_of, size_t n_group_of, double lr,
+                                   double momentum, double dampening, double weight_decay, int nesterov, int maximize,
+                                   lrsched_sgd **out);
+
+/** Creates SGD over every parameter of the model (one group) from a JSON object of
+ *  torch.optim.SGD keyword arguments as training vectors write them, e.g.
+ *  {"lr": 0.02, "momentum": 0.9, "nesterov": true, "weight_decay": 0.001} (keys: lr
+ *  (default 1e-3), momentum, dampening, weight_decay, nesterov, maximize).
+ *  @return as lrsched_sgd_create; LRSCHED_TYPE_ERROR for unknown keys or wrong types. */
+LRSCHED_API int lrsched_sgd_create_from_json(lrsched_model *model, const char *spec, size_t len, lrsched_sgd **out);
+
+/** Drops the caller's reference. NULL is a harmless no-op. */
+LRSCHED_API void lrsched_sgd_free(lrsched_sgd *sgd);
+
+/** The SGD's parameter groups (its param_groups) as an optimizer handle, a new reference
+ *  for the caller to free: every scheduler constructor attaches to it, and
+ *  lrsched_optimizer_get/set read and write the hyperparameters the next SGD step uses.
+ *  Each call returns a new handle to the same groups. The handle stays valid after the
+ *  SGD is freed. */
+LRSCHED_API int lrsched_sgd_optimizer(lrsched_sgd *sgd, lrsched_optimizer **out);
+
+/* When a trainer steps its schedulers. */
+#define LRSCHED_STEP_EPOCH 0  /* once after each epoch (ReduceLROnPlateau: the epoch's loss) */
+#define LRSCHED_STEP_BATCH 1  /* after each optimizer step (ReduceLROnPlateau: the batch's loss) */
+
+/** Creates a trainer of model with sgd (which must have been created over model) and
+ *  n_scheds schedulers (stepped in this order; each must be attached to
+ *  lrsched_sgd_optimizer(sgd), else LRSCHED_VALUE_ERROR; scheds may be NULL when
+ *  n_scheds is 0). batch_size rows per batch (the last batch of an epoch may be
+ *  shorter, unless drop_last); with shuffle, each epoch's row order is a fresh
+ *  permutation drawn from a generator seeded with seed (restarted by every fit call).
+ *  @return LRSCHED_VALUE_ERROR for batch_size 0 (torch's message), an unknown
+ *  step_unit, or a mismatched sgd or scheduler; LRSCHED_TYPE_ERROR for a handle of the
+ *  wrong kind among scheds. */
+LRSCHED_API int lrsched_trainer_create(lrsched_model *model, lrsched_sgd *sgd, lrsched_scheduler *const *scheds,
+                                       size_t n_scheds, size_t batch_size, int shuffle, int drop_last, int step_unit,
+                                       uint64_t seed, lrsched_trainer **out);
+
+/** Drops the caller's reference. NULL is a harmless no-op. */
+LRSCHED_API void lrsched_trainer_free(lrsched_trainer *trainer);
+
+/** Called by lrsched_trainer_fit after each epoch (epoch counts from 1) with that
+ *  epoch's history row. Return 0 to go on; non-zero stops training with
+ *  LRSCHED_CALLBACK_FAILED ("epoch callback returned <rc> at epoch <epoch>"). See
+ *  "Threads and callbacks" above for calls from callbacks. */
+typedef int (*lrsched_epoch_fn)(int64_t epoch, double lr_start, double loss, double lr_after, void *user);
+
+/** Trains for epochs epochs on x (rows x features) and y (rows x outputs), updating the
+ *  model's parameters, the SGD's momentum buffers and the schedulers in place.
+ *  callback (may be NULL) gets user and each epoch's row. history (NULL with capacity 0:
+ *  none) receives 4 doubles per epoch, row-major: epoch, lr_start, loss, lr_after;
+ *  capacity must then be at least 4 x epochs, else LRSCHED_BUFFER_TOO_SMALL before any
+ *  training, with *count (when count is not NULL) set to 4 x epochs. Once training has
+ *  started, *count (count may be NULL) receives the number of values written: 4 per
+ *  completed epoch, also when training stops early.
+ *  Arguments are checked before anything changes: LRSCHED_VALUE_ERROR for epochs
+ *  outside 0..2^20, features or outputs 0, a model whose layers do not map features
+ *  inputs to outputs values, or sizes beyond the limits; LRSCHED_NULL_ARGUMENT for x or
+ *  y NULL with rows > 0. Training that stops early — the callback
+ *  (LRSCHED_CALLBACK_FAILED) or a scheduler's step error (e.g. OneCycleLR stepped past
+ *  its total_steps, LRSCHED_VALUE_ERROR) — keeps every update made so far: the
+ *  parameters, momentum buffers and schedulers are as after the last completed
+ *  optimizer and scheduler steps (a failing scheduler step itself changes nothing). */
+LRSCHED_API int lrsched_trainer_fit(lrsched_trainer *trainer, const float *x, const float *y, size_t rows,
+                                    size_t features, size_t outputs, int64_t epochs, lrsched_epoch_fn callback,
+                                    void *user, double *history, size_t capacity, size_t *count);
+
+/** The model's mean squared error over every row (torch's mse_loss(model(X), y), mean
+ *  over rows x outputs values, rounded to float32 as torch's loss tensor) into *out; NaN
+ *  for rows == 0. Nothing is trained. @return errors as lrsched_trainer_fit's checks. */
+LRSCHED_API int lrsched_trainer_loss(lrsched_trainer *trainer, const float *x, const float *y, size_t rows,
+                                     size_t features, size_t outputs, double *out);
 
 #ifdef __cplusplus
 } /* extern "C" */

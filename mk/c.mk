@@ -12,7 +12,7 @@
 
 .PHONY: lib lib-static-runtime cli-static-runtime verify-c test-c install c-clean \
         test-c-api test-c-asan test-c-valgrind test-c-abi test-c-article test-c-verify \
-        test-c-static-runtime test-c-install
+        test-c-static-runtime test-c-install cli-release
 
 CC_C        ?= gcc
 CXX_C       ?= g++
@@ -69,6 +69,12 @@ $(C_OUT)/test_api: Tests/C/test_api.c Tests/C/testutil.h include/lrsched.h | lib
 $(C_OUT)/test_api_asan: Tests/C/test_api.c Tests/C/testutil.h include/lrsched.h | lib $(C_OUT)
 	@$(CC_C) $(C_STRICT) $(C_OPT) $(C_ASAN) -Iinclude -ITests/C $< -o $@ $(LINK_LIB) -lm
 
+$(C_OUT)/test_train: Tests/C/test_train.c Tests/C/testutil.h include/lrsched.h | lib $(C_OUT)
+	@$(CC_C) $(C_STRICT) $(C_OPT) -Iinclude -ITests/C $< -o $@ $(LINK_LIB) -lm
+
+$(C_OUT)/test_train_asan: Tests/C/test_train.c Tests/C/testutil.h include/lrsched.h | lib $(C_OUT)
+	@$(CC_C) $(C_STRICT) $(C_OPT) $(C_ASAN) -Iinclude -ITests/C $< -o $@ $(LINK_LIB) -lm
+
 $(C_OUT)/test_threads: Tests/C/test_threads.c Tests/C/testutil.h include/lrsched.h | lib $(C_OUT)
 	@$(CC_C) $(C_STRICT) $(C_OPT) -pthread -Iinclude -ITests/C $< -o $@ $(LINK_LIB) -lm
 
@@ -80,6 +86,9 @@ $(C_OUT)/test_dlopen: Tests/C/test_dlopen.c include/lrsched.h | $(C_OUT)
 
 $(C_OUT)/article_lrs: examples/c/article_lrs.c include/lrsched.h | lib $(C_OUT)
 	@$(CC_C) $(C_STRICT) $(C_OPT) -Iinclude $< -o $@ $(LINK_LIB)
+
+$(C_OUT)/article_train: examples/c/article_train.c include/lrsched.h | lib $(C_OUT)
+	@$(CC_C) $(C_STRICT) $(C_OPT) -Iinclude $< -o $@ $(LINK_LIB) -lm
 
 $(C_OUT)/lrsched-verify-c: Tests/C/verify_vectors.c include/lrsched.h | lib $(C_OUT)
 	@$(CC_C) $(C_STRICT) -O2 -g -Iinclude $(JANSSON_CFLAGS) $< -o $@ $(LINK_LIB) $(JANSSON_LIBS) -lm
@@ -97,23 +106,26 @@ test-c: test-c-api test-c-asan test-c-valgrind test-c-abi test-c-article test-c-
         test-c-static-runtime test-c-install
 	@echo "test-c: all C tests passed"
 
-# Every function, bad input, callbacks, state, previews; 8 threads.
-test-c-api: $(C_OUT)/test_api $(C_OUT)/test_threads
+# Every function, bad input, callbacks, state, previews, training; 8 threads.
+test-c-api: $(C_OUT)/test_api $(C_OUT)/test_train $(C_OUT)/test_threads
 	@$(C_OUT)/test_api
+	@$(C_OUT)/test_train
 	@$(C_OUT)/test_threads
 
 # The same under AddressSanitizer + UBSan (LeakSanitizer included) ...
-test-c-asan: $(C_OUT)/test_api_asan $(C_OUT)/test_threads_asan
+test-c-asan: $(C_OUT)/test_api_asan $(C_OUT)/test_train_asan $(C_OUT)/test_threads_asan
 	@ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_api_asan
+	@ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_train_asan
 	@ASAN_OPTIONS=detect_leaks=1 $(C_OUT)/test_threads_asan
 
 # ... and under valgrind, which also sees the Swift side's writes into C buffers.
 # valgrind 3.19 cannot read the toolchain's DWARF 5, so it runs on a copy of the library
 # without debug info.
-test-c-valgrind: $(C_OUT)/test_api $(C_OUT)/test_threads
+test-c-valgrind: $(C_OUT)/test_api $(C_OUT)/test_train $(C_OUT)/test_threads
 	@mkdir -p $(C_OUT)/valgrind
 	@objcopy --strip-debug $(LIB_DIR)/liblrsched.so $(C_OUT)/valgrind/liblrsched.so.0
 	@LD_LIBRARY_PATH=$(C_OUT)/valgrind $(VALGRIND) $(C_OUT)/test_api
+	@LD_LIBRARY_PATH=$(C_OUT)/valgrind $(VALGRIND) $(C_OUT)/test_train
 	@LD_LIBRARY_PATH=$(C_OUT)/valgrind $(VALGRIND) $(C_OUT)/test_threads
 
 # Header <-> library: declared = exported (nothing else exported) = implemented with the
@@ -125,36 +137,57 @@ test-c-abi: lib | $(C_OUT)
 	    -I Sources/LRSchedCShims/include Sources/LRSchedCAPI/*.swift \
 	    -emit-clang-header-path $(C_OUT)/LRSchedCAPI-Swift.h
 	@$(PYTHON) Tests/C/check_abi.py include/lrsched.h $(LIB_DIR)/liblrsched.so $(C_OUT)/LRSchedCAPI-Swift.h \
-	    Tests/C/test_api.c
+	    Tests/C/test_api.c Tests/C/test_train.c
 	@$(CC_C) -std=c99 -pedantic-errors -Wall -Wextra -Werror -fsyntax-only -x c include/lrsched.h
 	@if command -v $(CXX_C) > /dev/null; then \
 	    $(CXX_C) -std=c++11 -pedantic-errors -Wall -Wextra -Werror -fsyntax-only -x c++ include/lrsched.h; \
 	else echo "test-c-abi: no $(CXX_C); the C++ compile of the header was skipped"; fi
 
-test-c-article: $(C_OUT)/article_lrs
+# The examples. article_train.c trains through the library and prints, from its epoch
+# callback, exactly the lr lines (and schedule titles) of `lrsched-cli demo`.
+test-c-article: $(C_OUT)/article_lrs $(C_OUT)/article_train cli-release
 	@$(C_OUT)/article_lrs > $(C_OUT)/article_lrs.out
 	@diff -u Tests/C/article_lrs.expected $(C_OUT)/article_lrs.out
-	@echo "test-c-article: examples/c/article_lrs.c prints the article's sequences"
+	@$(C_OUT)/article_train > $(C_OUT)/article_train.out
+	@$(LIB_DIR)/lrsched-cli demo | grep -E '^(epoch|[A-Z])' > $(C_OUT)/demo-lrs.out
+	@diff -u $(C_OUT)/demo-lrs.out $(C_OUT)/article_train.out
+	@diff -u Tests/C/article_lrs.expected $(C_OUT)/article_train.out
+	@echo "test-c-article: examples/c/article_lrs.c prints the article's sequences;" \
+	    "article_train.c trains and prints lrsched-cli demo's lr lines"
 
-# The runner itself: the shipped vectors pass, a training file counts as failed, and a
-# tampered vector is caught.
+cli-release:
+	@$(SWIFT) build -c release --product lrsched-cli 1>&2
+
+# The runner itself: the shipped vectors pass (training files through the trainer API),
+# and tampered vectors are caught (an lr, a training lr, a training loss).
 test-c-verify: $(C_OUT)/lrsched-verify-c
-	@$(C_OUT)/lrsched-verify-c $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json > $(C_OUT)/verify.out
-	@test "$$(tail -n 1 $(C_OUT)/verify.out)" = "104 passed, 0 failed" || { cat $(C_OUT)/verify.out; exit 1; }
-	@! $(C_OUT)/lrsched-verify-c $(VECTORS_DIR)/training.json > $(C_OUT)/verify-training.out
-	@grep -q "training not supported yet" $(C_OUT)/verify-training.out
+	@$(C_OUT)/lrsched-verify-c $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json \
+	    $(VECTORS_DIR)/training.json > $(C_OUT)/verify.out
+	@test "$$(tail -n 1 $(C_OUT)/verify.out)" = "110 passed, 0 failed" || { cat $(C_OUT)/verify.out; exit 1; }
 	@sed '0,/"gamma": *0\.9}/s//"gamma":0.91}/' $(VECTORS_DIR)/schedules.json > $(C_OUT)/tampered.json
 	@! $(C_OUT)/lrsched-verify-c $(C_OUT)/tampered.json > $(C_OUT)/verify-tampered.out
 	@grep -q "^FAIL seed/ExponentialLR: step 1 group 0: lr" $(C_OUT)/verify-tampered.out
+	@sed -e 's/"lr_after": *0\.09000000000000001/"lr_after":0.09/' \
+	    -e 's/"loss": *0\.5710989236831665/"loss":0.5711989236831665/' \
+	    $(VECTORS_DIR)/training.json > $(C_OUT)/tampered-training.json
+	@! $(C_OUT)/lrsched-verify-c $(C_OUT)/tampered-training.json > $(C_OUT)/verify-tampered-training.out
+	@grep -q "^FAIL seed/ExponentialLR: epoch 1: lr_after 0.09000000000000001, expected 0.09$$" \
+	    $(C_OUT)/verify-tampered-training.out
+	@grep -q "^FAIL mlp/onecycle-per-batch: epoch 1: loss .*, expected 0.5711989236831665 (1e-4 relative)$$" \
+	    $(C_OUT)/verify-tampered-training.out
+	@test "$$(tail -n 1 $(C_OUT)/verify-tampered-training.out)" = "4 passed, 2 failed"
 	@echo "test-c-verify: lrsched-verify-c: $$(tail -n 1 $(C_OUT)/verify.out)"
 
 # The self-contained library: dependencies, no toolchain search path, exports, dlopen
 # with the toolchain on no search path; then the suite and the vectors against it.
-test-c-static-runtime: lib-static-runtime $(C_OUT)/test_dlopen $(C_OUT)/test_api $(C_OUT)/lrsched-verify-c
+test-c-static-runtime: lib-static-runtime $(C_OUT)/test_dlopen $(C_OUT)/test_api $(C_OUT)/test_train \
+                       $(C_OUT)/lrsched-verify-c
 	@Tests/C/check_static_runtime.sh $(STATIC_DIR)/liblrsched.so $(C_OUT)/test_dlopen
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_api
+	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_train
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/lrsched-verify-c \
-	    $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json | tail -n 1 | grep -qx "104 passed, 0 failed"
+	    $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json $(VECTORS_DIR)/training.json \
+	    | tail -n 1 | grep -qx "110 passed, 0 failed"
 
 # make install into a scratch prefix, then build a program with pkg-config against it.
 test-c-install: | $(C_OUT)

@@ -101,13 +101,14 @@ func recordLastError(_ f: CFailure) {
     }
 }
 
-/// Calls that modify an optimizer or scheduler, or build schedulers, are refused while an
-/// lr-function callback runs on this thread: the object being stepped must not change
-/// under the step (it could not be done safely).
+/// Calls that modify an optimizer, scheduler, model or trainer, or build schedulers, SGD
+/// optimizers or trainers, are refused while an lr-function or epoch callback runs on this
+/// thread: the object being stepped or trained must not change under the step (it could
+/// not be done safely).
 @inline(__always)
 func requireNotInCallback(_ function: StaticString) throws(CFailure) {
     if lrschedshim_callback_depth() != 0 {
-        throw CFailure(Status.runtimeError, "\(function) cannot be called from inside an lr_lambda callback")
+        throw CFailure(Status.runtimeError, "\(function) cannot be called from inside an lr_lambda callback or an epoch callback")
     }
 }
 

@@ -18,13 +18,17 @@ import re
 import subprocess
 import sys
 
+# Opaque handle types (void * in Swift); every `typedef struct X X;` of the header is
+# added to these.
 HANDLE_TYPES = {"lrsched_optimizer", "lrsched_scheduler"}
 SCALARS = {
     "void": "void",
     "double": "f64",
+    "float": "f32",
     "int": "i32",
     "int32_t": "i32",
     "int64_t": "i64",
+    "uint64_t": "u64",
     "size_t": "u64",
     "NSUInteger": "u64",
     "char": "char",
@@ -114,6 +118,7 @@ def main():
     problems = []
 
     header = strip_comments(open(header_path).read())
+    HANDLE_TYPES.update(re.findall(r"typedef\s+struct\s+(\w+)\s+\1\s*;", header))
     typedefs = {}
     for m in re.finditer(r"typedef\s+(\w+)\s*\(\s*\*\s*(\w+)\s*\)\s*\((.*?)\)\s*;", header, flags=re.S):
         ret, name, params = m.groups()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make install` into a scratch prefix, check the layout, then build the article example
+# `make install` into a scratch prefix, check the layout, then build the article examples
 # against the installed copy with pkg-config alone and run it (no LD_LIBRARY_PATH; the
 # installed library is the self-contained one), and run the installed lrsched-cli.
 #
@@ -29,8 +29,12 @@ $cc -std=c11 -Wall -Wextra -Werror -ffp-contract=off examples/c/article_lrs.c \
     $(pkg-config --cflags --libs lrsched) -Wl,-rpath,"$(pkg-config --variable=libdir lrsched)" -o "$prefix/article_lrs"
 env -u LD_LIBRARY_PATH "$prefix/article_lrs" | diff -u Tests/C/article_lrs.expected - || fail "the installed example printed something else"
 env -u LD_LIBRARY_PATH ldd "$prefix/article_lrs" | grep -q "liblrsched.so.$abi => $prefix/lib/" || fail "the example did not link the installed library"
+# shellcheck disable=SC2046
+$cc -std=c11 -Wall -Wextra -Werror -ffp-contract=off examples/c/article_train.c \
+    $(pkg-config --cflags --libs lrsched) -lm -Wl,-rpath,"$(pkg-config --variable=libdir lrsched)" -o "$prefix/article_train"
+env -u LD_LIBRARY_PATH "$prefix/article_train" | diff -u Tests/C/article_lrs.expected - || fail "the installed training example printed something else"
 
 summary=$(env -u LD_LIBRARY_PATH "$prefix/bin/lrsched-cli" verify Tests/Vectors/pytorch-2.15/schedules.json | tail -n 1)
 [[ $summary =~ ^[0-9]+\ passed,\ 0\ failed$ ]] || fail "installed lrsched-cli verify: $summary"
 
-echo "check_install: make install PREFIX=... gives header, liblrsched.so.$version (+ .so.$abi, .so), lrsched.pc, lrsched-cli; pkg-config build runs"
+echo "check_install: make install PREFIX=... gives header, liblrsched.so.$version (+ .so.$abi, .so), lrsched.pc, lrsched-cli; pkg-config builds of both examples run"

@@ -3,7 +3,10 @@
  * own optimizers and schedulers (typed constructors, JSON specs, lr callbacks), check
  * every value bit for bit against a single-threaded reference run, and provoke errors
  * whose messages name the thread — then, after a barrier at which every thread has
- * failed, each checks that lrsched_last_error() still holds its own message.
+ * failed, each checks that lrsched_last_error() still holds its own message. Each round
+ * every thread also trains its own model (shuffled, OneCycleLR per batch, an epoch
+ * callback) on one shared read-only dataset and checks the history and the learned
+ * parameters bit for bit against a reference run.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
@@ -66,6 +69,70 @@ static void reference(void) {
     }
 }
 
+/* ------------------------------------------------------------------------------------
+ * Training: one read-only dataset shared by every thread; models, SGD and trainers per
+ * thread.
+ * ---------------------------------------------------------------------------------- */
+
+#define TRAIN_ROWS 64
+#define TRAIN_EPOCHS 4
+#define TRAIN_PARAMS 21 /* Linear(3, 4): 12 + 4, Linear(4, 1): 4 + 1 */
+
+static float train_x[TRAIN_ROWS][3], train_y[TRAIN_ROWS];
+static double ref_history[4 * TRAIN_EPOCHS];
+static float ref_params[TRAIN_PARAMS];
+
+/* The epoch callback: counts calls and checks the thread (user: a thread_ctx or NULL). */
+static int train_epoch(int64_t epoch, double lr_start, double loss, double lr_after, void *user);
+
+/* One training run; returns the number of failed calls. */
+static int train_run(void *user, double *history, float *params) {
+    int bad = 0;
+    lrsched_model *m = NULL;
+    lrsched_sgd *sgd = NULL;
+    lrsched_optimizer *o = NULL;
+    lrsched_scheduler *s = NULL;
+    lrsched_trainer *t = NULL;
+    bad += lrsched_model_create_from_json("[{\"type\": \"Linear\", \"in\": 3, \"out\": 4}, {\"type\": \"ReLU\"}, "
+                                          "{\"type\": \"Linear\", \"in\": 4, \"out\": 1}]",
+                                          LRSCHED_NUL_TERMINATED, 3, &m) != LRSCHED_OK;
+    bad += lrsched_sgd_create_from_json(m, "{\"lr\": 0.05, \"momentum\": 0.9}", LRSCHED_NUL_TERMINATED, &sgd) !=
+           LRSCHED_OK;
+    bad += lrsched_sgd_optimizer(sgd, &o) != LRSCHED_OK;
+    bad += lrsched_scheduler_create_from_json(o, "{\"type\": \"OneCycleLR\", \"max_lr\": 0.1, \"total_steps\": 32}",
+                                              LRSCHED_NUL_TERMINATED, &s) != LRSCHED_OK;
+    bad += lrsched_trainer_create(m, sgd, &s, 1, 8, 1, 0, LRSCHED_STEP_BATCH, 9, &t) != LRSCHED_OK;
+    size_t count = 0;
+    bad += lrsched_trainer_fit(t, &train_x[0][0], train_y, TRAIN_ROWS, 3, 1, TRAIN_EPOCHS, train_epoch, user,
+                               history, 4 * TRAIN_EPOCHS, &count) != LRSCHED_OK;
+    bad += count != 4 * TRAIN_EPOCHS;
+    size_t n = 0, at = 0, numel = 0;
+    bad += lrsched_model_parameter_count(m, &n) != LRSCHED_OK;
+    for (size_t i = 0; i < n && !bad; i++) {
+        bad += lrsched_model_parameter_numel(m, i, &numel) != LRSCHED_OK || at + numel > TRAIN_PARAMS;
+        if (!bad) bad += lrsched_model_parameter_get(m, i, params + at, TRAIN_PARAMS - at, &numel) != LRSCHED_OK;
+        at += numel;
+    }
+    bad += at != TRAIN_PARAMS;
+    lrsched_trainer_free(t);
+    lrsched_scheduler_free(s);
+    lrsched_optimizer_free(o);
+    lrsched_sgd_free(sgd);
+    lrsched_model_free(m);
+    return bad;
+}
+
+static void train_reference(void) {
+    for (int i = 0; i < TRAIN_ROWS; i++) {
+        for (int j = 0; j < 3; j++) train_x[i][j] = (float)sin(i * 3 + j);
+        train_y[i] = (float)(cos(i) + 0.5 * train_x[i][0]);
+    }
+    if (train_run(NULL, ref_history, ref_params) != 0) {
+        fprintf(stderr, "training reference run failed: %s\n", lrsched_last_error());
+        test_failures++;
+    }
+}
+
 struct thread_ctx {
     int id;
     pthread_t thread; /* written by main */
@@ -94,6 +161,16 @@ static int cb_fail(int64_t e, void *user, double *out) {
     (void)out;
     struct thread_ctx *t = user;
     return (int)(1000 + t->id * 10 + (e % 10));
+}
+
+static int train_epoch(int64_t epoch, double lr_start, double loss, double lr_after, void *user) {
+    (void)epoch, (void)lr_start, (void)loss, (void)lr_after;
+    struct thread_ctx *t = user;
+    if (t) {
+        t->callback_calls++;
+        if (!pthread_equal(pthread_self(), t->self)) t->wrong_thread_callbacks++;
+    }
+    return 0;
 }
 
 #define TCHECK(cond)                                                                  \
@@ -170,6 +247,13 @@ static void *run(void *arg) {
             lrsched_optimizer_free(o);
         }
 
+        /* its own training, bit for bit as the reference */
+        double history[4 * TRAIN_EPOCHS];
+        float params[TRAIN_PARAMS];
+        TCHECK(train_run(t, history, params) == 0);
+        TCHECK(same_array(history, ref_history, 4 * TRAIN_EPOCHS));
+        TCHECK(memcmp(params, ref_params, sizeof params) == 0);
+
         /* Every thread fails with its own message, waits for all the others to fail,
          * then reads its own message back. */
         lrsched_optimizer *o = NULL;
@@ -200,6 +284,7 @@ static void *run(void *arg) {
 
 int main(void) {
     reference();
+    train_reference();
     if (test_failures) return 1;
     pthread_barrier_init(&barrier, NULL, N_THREADS);
     struct thread_ctx ctx[N_THREADS];

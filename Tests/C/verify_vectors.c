@@ -12,7 +12,14 @@
  * Files are read with jansson, which keeps JSON's int/float distinction; specs are
  * handed to the library re-serialized with json_dumps (reals always keep a '.' or an
  * exponent there, so 10.0 stays a float). Doubles are compared bit for bit.
+ *
+ * Training cases run through the trainer API: the data of meta.datasets as float32, the
+ * model from its layer specs with the recorded initial parameters, SGD from the "sgd"
+ * keyword arguments, the schedulers on the SGD's optimizer, no shuffling. Every
+ * lr_start/lr_after must be identical, each epoch's loss within 1e-4 relative, the final
+ * parameters within 1e-5 absolute (the conformance README's tolerances).
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <inttypes.h>
 #include <jansson.h>
 #include <math.h>
@@ -352,6 +359,258 @@ static void error_case(const json_t *c) {
 }
 
 /* ------------------------------------------------------------------------------------
+ * Training cases
+ * ---------------------------------------------------------------------------------- */
+
+#define LOSS_RELATIVE_TOLERANCE 1e-4
+#define PARAMETER_ABSOLUTE_TOLERANCE 1e-5
+
+/* A JSON list of count numbers as float32 (malloc'd), or NULL (detail set). */
+static float *float_list(const json_t *list, size_t count, const char *what) {
+    if (!json_is_array(list) || json_array_size(list) != count) {
+        fail("'%s' must hold %zu numbers", what, count);
+        return NULL;
+    }
+    float *out = malloc((count ? count : 1) * sizeof(float));
+    if (!out) {
+        fail("out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < count; i++) {
+        double d;
+        if (!vector_number(json_array_get(list, i), &d)) {
+            fail("'%s' must hold numbers", what);
+            free(out);
+            return NULL;
+        }
+        out[i] = (float)d;
+    }
+    return out;
+}
+
+struct training_data {
+    float *x, *y;
+    size_t rows, features;
+};
+
+/* meta.datasets[name]: X (n x features) and y (n, used as n x 1). 0 and detail on error. */
+static int training_data(const json_t *meta, const char *name, struct training_data *d) {
+    const json_t *ds = json_object_get(json_object_get(meta, "datasets"), name);
+    const json_t *n = json_object_get(ds, "n"), *f = json_object_get(ds, "features");
+    if (!ds) {
+        fail("no dataset '%s' in meta.datasets", name);
+        return 0;
+    }
+    if (!json_is_integer(n) || !json_is_integer(f) || json_integer_value(n) <= 0 || json_integer_value(f) <= 0 ||
+        json_integer_value(n) > (1 << 24) || json_integer_value(f) > (1 << 10)) {
+        fail("dataset '%s' needs positive 'n' and 'features'", name);
+        return 0;
+    }
+    d->rows = (size_t)json_integer_value(n);
+    d->features = (size_t)json_integer_value(f);
+    d->x = float_list(json_object_get(ds, "X"), d->rows * d->features, "X");
+    d->y = d->x ? float_list(json_object_get(ds, "y"), d->rows, "y") : NULL;
+    return d->y != NULL;
+}
+
+/* A spec as compact JSON (malloc'd by jansson), or NULL (detail set). */
+static char *dump(const json_t *v, const char *what) {
+    char *text = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (!text) fail("cannot serialize %s", what);
+    return text;
+}
+
+/* Loads [{"name", "values"}] into the model's parameters. A library status, or -1 with
+ * detail set. */
+static int load_parameters(lrsched_model *model, const json_t *items) {
+    if (!json_is_array(items)) {
+        fail("'initial_parameters' must be a list");
+        return -1;
+    }
+    size_t i;
+    const json_t *item;
+    json_array_foreach(items, i, item) {
+        const char *name = json_string_value(json_object_get(item, "name"));
+        size_t index = 0, numel = 0;
+        if (!name) {
+            fail("initial parameter %zu has no name", i);
+            return -1;
+        }
+        int rc = lrsched_model_parameter_find(model, name, LRSCHED_NUL_TERMINATED, &index);
+        if (rc == LRSCHED_OK) rc = lrsched_model_parameter_numel(model, index, &numel);
+        if (rc != LRSCHED_OK) return rc;
+        float *values = float_list(json_object_get(item, "values"), numel, name);
+        if (!values) return -1;
+        rc = lrsched_model_parameter_set(model, index, values, numel);
+        free(values);
+        if (rc != LRSCHED_OK) return rc;
+    }
+    return LRSCHED_OK;
+}
+
+/* Compares the history and the final parameters with the case; sets detail. */
+static void training_compare(lrsched_model *model, const double *history, size_t n_epochs, const json_t *c) {
+    const json_t *want = json_object_get(c, "history");
+    if (!json_is_array(want) || json_array_size(want) != n_epochs) {
+        fail("history has %zu epochs, expected %zu", n_epochs, json_is_array(want) ? json_array_size(want) : 0);
+        return;
+    }
+    char a[32], b[32];
+    for (size_t k = 0; k < n_epochs; k++) {
+        const double *row = history + 4 * k;
+        const json_t *w = json_array_get(want, k);
+        double ls, la, loss;
+        long e = (long)row[0];
+        if (!vector_number(json_object_get(w, "lr_start"), &ls) || !vector_number(json_object_get(w, "lr_after"), &la) ||
+            !vector_number(json_object_get(w, "loss"), &loss)) {
+            fail("epoch %ld: malformed history entry", e);
+            return;
+        }
+        if (row[0] != (double)(k + 1)) {
+            fail("history row %zu is epoch %s, expected %zu", k, repr(row[0], a, sizeof a), k + 1);
+            return;
+        }
+        if (!same_bits(row[1], ls)) {
+            fail("epoch %ld: lr_start %s, expected %s", e, repr(row[1], a, sizeof a), repr(ls, b, sizeof b));
+            return;
+        }
+        if (!same_bits(row[3], la)) {
+            fail("epoch %ld: lr_after %s, expected %s", e, repr(row[3], a, sizeof a), repr(la, b, sizeof b));
+            return;
+        }
+        if (!(fabs(row[2] - loss) <= LOSS_RELATIVE_TOLERANCE * fabs(loss))) {
+            fail("epoch %ld: loss %s, expected %s (1e-4 relative)", e, repr(row[2], a, sizeof a),
+                 repr(loss, b, sizeof b));
+            return;
+        }
+    }
+    size_t i;
+    const json_t *item;
+    json_array_foreach(json_object_get(c, "final_parameters"), i, item) {
+        const char *name = json_string_value(json_object_get(item, "name"));
+        const json_t *values = json_object_get(item, "values");
+        size_t index = 0, n = 0;
+        if (!name || !json_is_array(values)) {
+            fail("malformed final_parameters");
+            return;
+        }
+        if (lrsched_model_parameter_find(model, name, LRSCHED_NUL_TERMINATED, &index) != LRSCHED_OK ||
+            lrsched_model_parameter_numel(model, index, &n) != LRSCHED_OK || n != json_array_size(values)) {
+            fail("final parameter %s missing or of the wrong size", name);
+            return;
+        }
+        float *got = malloc(n * sizeof(float));
+        if (!got || lrsched_model_parameter_get(model, index, got, n, &n) != LRSCHED_OK) {
+            fail("reading final parameter %s failed: %s", name, lrsched_last_error());
+            free(got);
+            return;
+        }
+        for (size_t j = 0; j < n; j++) {
+            double v = NAN;
+            vector_number(json_array_get(values, j), &v);
+            if (!(fabs((double)got[j] - v) <= PARAMETER_ABSOLUTE_TOLERANCE)) {
+                fail("final %s[%zu]: %s, expected %s (1e-5 absolute)", name, j, repr((double)got[j], a, sizeof a),
+                     repr(v, b, sizeof b));
+                break;
+            }
+        }
+        free(got);
+        if (detail[0]) return;
+    }
+}
+
+static void training_case(const json_t *c, const json_t *meta) {
+    struct training_data data = {0};
+    lrsched_model *model = NULL;
+    lrsched_sgd *sgd = NULL;
+    lrsched_optimizer *opt = NULL;
+    lrsched_scheduler *scheds[MAX_SCHEDULERS] = {0};
+    size_t n_scheds = 0;
+    lrsched_trainer *trainer = NULL;
+    double *history = NULL;
+    char *text = NULL;
+    int rc = LRSCHED_OK;
+
+    const char *data_name = json_string_value(json_object_get(c, "data"));
+    const json_t *layers = json_object_get(c, "model");
+    const json_t *sgd_spec = json_object_get(c, "sgd");
+    const json_t *specs = json_object_get(c, "schedulers");
+    const json_t *batch = json_object_get(c, "batch_size"), *epochs = json_object_get(c, "epochs");
+    const char *unit_name = json_string_value(json_object_get(c, "step_scheduler"));
+    int unit = LRSCHED_STEP_EPOCH;
+    if (!data_name) {
+        fail("case has no 'data'");
+        goto done;
+    }
+    if (!layers) {
+        fail("case has no 'model'");
+        goto done;
+    }
+    if (!json_is_integer(batch) || !json_is_integer(epochs) || json_integer_value(batch) <= 0 ||
+        json_integer_value(epochs) < 0 || json_integer_value(epochs) > (1 << 20)) {
+        fail("case needs int 'batch_size' and 'epochs'");
+        goto done;
+    }
+    if (specs && (!json_is_array(specs) || json_array_size(specs) > MAX_SCHEDULERS)) {
+        fail("'schedulers' must be a list of at most %d specs", MAX_SCHEDULERS);
+        goto done;
+    }
+    if (unit_name && strcmp(unit_name, "batch") == 0) {
+        unit = LRSCHED_STEP_BATCH;
+    } else if (unit_name && strcmp(unit_name, "epoch") != 0) {
+        fail("unknown step_scheduler '%s'", unit_name);
+        goto done;
+    }
+    if (!training_data(meta, data_name, &data)) goto done;
+
+    if (!(text = dump(layers, "the model spec"))) goto done;
+    if ((rc = lrsched_model_create_from_json(text, LRSCHED_NUL_TERMINATED, 0, &model)) != LRSCHED_OK) goto done;
+    if ((rc = load_parameters(model, json_object_get(c, "initial_parameters"))) != LRSCHED_OK) goto done;
+    free(text);
+    if (!(text = sgd_spec ? dump(sgd_spec, "the sgd spec") : strdup("{}"))) goto done;
+    if ((rc = lrsched_sgd_create_from_json(model, text, LRSCHED_NUL_TERMINATED, &sgd)) != LRSCHED_OK) goto done;
+    if ((rc = lrsched_sgd_optimizer(sgd, &opt)) != LRSCHED_OK) goto done;
+    for (size_t i = 0; i < json_array_size(specs); i++) {
+        free(text);
+        if (!(text = dump(json_array_get(specs, i), "a scheduler spec"))) goto done;
+        if ((rc = lrsched_scheduler_create_from_json(opt, text, LRSCHED_NUL_TERMINATED, &scheds[n_scheds])) !=
+            LRSCHED_OK)
+            goto done;
+        n_scheds++;
+    }
+    if ((rc = lrsched_trainer_create(model, sgd, scheds, n_scheds, (size_t)json_integer_value(batch), 0, 0, unit, 0,
+                                     &trainer)) != LRSCHED_OK)
+        goto done;
+
+    size_t n_epochs = (size_t)json_integer_value(epochs), n_values = 0;
+    history = calloc(4 * n_epochs + 1, sizeof(double));
+    if (!history) {
+        fail("out of memory");
+        goto done;
+    }
+    rc = lrsched_trainer_fit(trainer, data.x, data.y, data.rows, data.features, 1, (int64_t)n_epochs, NULL, NULL,
+                             history, 4 * n_epochs, &n_values);
+    if (rc != LRSCHED_OK) goto done;
+    if (n_values != 4 * n_epochs) {
+        fail("fit wrote %zu history values for %zu epochs", n_values, n_epochs);
+        goto done;
+    }
+    training_compare(model, history, n_epochs, c);
+
+done:
+    if (rc > 0 && !detail[0]) fail("unexpected %s: %s", exception_name(rc), lrsched_last_error());
+    free(text);
+    free(history);
+    lrsched_trainer_free(trainer);
+    for (size_t i = 0; i < n_scheds; i++) lrsched_scheduler_free(scheds[i]);
+    lrsched_optimizer_free(opt);
+    lrsched_sgd_free(sgd);
+    lrsched_model_free(model);
+    free(data.x);
+    free(data.y);
+}
+
+/* ------------------------------------------------------------------------------------
  * Files
  * ---------------------------------------------------------------------------------- */
 
@@ -396,7 +655,7 @@ static void run_file(const char *path) {
         switch (kind) {
         case SCHEDULES: schedule_case(c); break;
         case ERRORS: error_case(c); break;
-        case TRAINING: fail("training not supported yet"); break;
+        case TRAINING: training_case(c, json_object_get(doc, "meta")); break;
         }
         report(name);
     }
