@@ -115,4 +115,18 @@ final class TrainerTests: XCTestCase {
             }
         }
     }
+
+    /// Two shuffled fits continue the generator (as torch's global RNG does): the
+    /// second is not a replay of the first.
+    func testShuffleCarriesOnAcrossFits() throws {
+        let data = Dataset.articleSynthetic(n: 40, seed: 2)
+        func run(split: Bool) throws -> [Float] {
+            let model = Sequential(Linear(in: 2, out: 1, seed: 1))
+            let sgd = try SGD(parameters: model.parameters, lr: 0.05)
+            let t = try Trainer(model: model, optimizer: sgd, batchSize: 8, shuffle: true, seed: 5)
+            if split { try t.fit(data, epochs: 1); try t.fit(data, epochs: 1) } else { try t.fit(data, epochs: 2) }
+            return model.parameters.flatMap(\.values)
+        }
+        XCTAssertEqual(try run(split: true), try run(split: false))
+    }
 }

@@ -23,6 +23,9 @@ public final class Trainer {
     public let dropLast: Bool
     public let stepScheduler: StepUnit
     public let seed: UInt64
+    /// Where the shuffles draw from; carried on from one `fit` to the next, as torch's
+    /// global generator is.
+    var generator: SeededGenerator
     let lossFunction = MSELoss()
 
     /// - Throws: ValueError for `batchSize <= 0` or a scheduler attached to another
@@ -44,6 +47,7 @@ public final class Trainer {
         self.dropLast = dropLast
         self.stepScheduler = stepScheduler
         self.seed = seed
+        self.generator = SeededGenerator(seed: seed)
     }
 
     /// Trains for `epochs` epochs on `data`, updating the model's parameters in place.
@@ -58,12 +62,14 @@ public final class Trainer {
                     callback: ((EpochRecord) throws -> Void)? = nil) throws -> [EpochRecord] {
         guard epochs >= 0 else { throw LRSchedError(.valueError, "epochs must be >= 0, got \(epochs)") }
         guard optimizer.state.count > 0 else { throw LRSchedError(.valueError, "the optimizer has no param groups") }
-        var loader = try DataLoader(dataset: data, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed)
+        var loader = try DataLoader(dataset: data, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast,
+                                    generator: generator)
+        defer { generator = loader.generator }
         var xb = Tensor()
         var yb = Tensor()
         var grad = Tensor()
         var history: [EpochRecord] = []
-        history.reserveCapacity(epochs)
+        history.reserveCapacity(min(epochs, 4096))
         for epoch in stride(from: 1, through: epochs, by: 1) {
             let lrStart = optimizer.state.groups[0].lr
             while loader.nextBatch(x: &xb, y: &yb) {
