@@ -44,7 +44,8 @@ bench:
 	$(SWIFT) build -c release --product lrsched-bench
 	.build/release/lrsched-bench
 
-test: deps test-swift verify test-cli test-c
+test: deps test-swift verify test-cli test-c test-python
 
 include mk/c.mk
+include mk/python.mk
 include mk/fuzz.mk

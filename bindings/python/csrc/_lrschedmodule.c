@@ -1,0 +1,1826 @@
+/*
+ * _lrsched — the private CPython extension behind the `lrsched` package.
+ *
+ * A thin layer over liblrsched.so (include/lrsched.h), in the manner of CPython's
+ * Modules/_bz2module.c: multi-phase initialisation, heap types kept in the module state,
+ * one raise_from_status() that maps library status codes to Python exceptions, and
+ * deallocators that end in lrsched_*_free(). It computes no schedule: every number comes
+ * from the library. The torch-style API (SGD, StepLR, ...) is written once, in Python, in
+ * the private module _lrsched_api, on top of the two types defined here:
+ *
+ *   Optimizer   an lrsched_optimizer handle (parameter groups).
+ *   Scheduler   an lrsched_scheduler handle; the base class of lrsched's scheduler
+ *               classes. Its step() and get_last_lr() are C methods, so the hot
+ *               `sched.step(); sched.get_last_lr()` pair never runs Python code.
+ *
+ * Threads. Library objects are not thread-safe. Every call here holds the GIL, which
+ * serialises them, except where Python code can run in the middle of a library call
+ * (an lr_lambda callback) or where the GIL is released (a long preview): the optimizer is
+ * then marked busy by the calling thread, and other threads touching it, or any scheduler
+ * on it, get a RuntimeError instead of a data race.
+ *
+ * Callbacks. A Python lr_lambda is called through lr_fn_trampoline(). When it raises, the
+ * trampoline catches the exception, stores it (per thread), and returns non-zero; the
+ * library aborts the step with LRSCHED_CALLBACK_FAILED, and raise_from_status() then
+ * re-raises the stored exception as itself.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <string.h>
+
+#include "lrsched.h"
+
+#if LRSCHED_ABI_VERSION != 0
+#  error "this extension is written against ABI 0 of lrsched.h"
+#endif
+
+/* Groups read into a stack buffer before falling back to the heap. */
+#define SMALL_GROUPS 16
+/* A preview of at least this many values runs with the GIL released (when no Python
+ * callback is involved). */
+#define PREVIEW_NOGIL_VALUES 16384
+
+static PyModuleDef _lrsched_module;
+
+typedef struct {
+    PyTypeObject *optimizer_type;
+    PyTypeObject *scheduler_type;
+    PyObject *str_foreign_step; /* "_foreign_step" */
+} _lrsched_state;
+
+static inline _lrsched_state *
+get_state(PyObject *module)
+{
+    return (_lrsched_state *)PyModule_GetState(module);
+}
+
+static _lrsched_state *
+state_of_type(PyTypeObject *tp)
+{
+    PyObject *m = PyType_GetModuleByDef(tp, &_lrsched_module);
+    return m == NULL ? NULL : get_state(m);
+}
+
+/* ---------------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------------- */
+
+/* The exception an lr_lambda raised during the current library call on this thread
+ * (type, value, traceback as PyErr_Fetch gives them), or NULLs. Set by
+ * lr_fn_trampoline, consumed by raise_from_status. The GIL is held from the callback's
+ * return to the re-raise, so nothing else can run in between on this thread. */
+static _Thread_local PyObject *stored_exc[3];
+
+static inline int
+has_stored_exception(void)
+{
+    return stored_exc[0] != NULL;
+}
+
+/* Maps a non-zero library status to a Python exception and returns NULL. An exception
+ * stored by an lr_lambda callback during the call wins: it is re-raised as itself. */
+static PyObject *
+raise_from_status(int status)
+{
+    if (has_stored_exception()) {
+        PyErr_Restore(stored_exc[0], stored_exc[1], stored_exc[2]);
+        stored_exc[0] = stored_exc[1] = stored_exc[2] = NULL;
+        return NULL;
+    }
+    const char *msg = lrsched_last_error();
+    switch (status) {
+    case LRSCHED_VALUE_ERROR:
+        PyErr_SetString(PyExc_ValueError, msg);
+        break;
+    case LRSCHED_TYPE_ERROR:
+        PyErr_SetString(PyExc_TypeError, msg);
+        break;
+    case LRSCHED_KEY_ERROR:
+        PyErr_SetString(PyExc_KeyError, msg);
+        break;
+    case LRSCHED_RUNTIME_ERROR:
+        PyErr_SetString(PyExc_RuntimeError, msg);
+        break;
+    case LRSCHED_ZERO_DIVISION_ERROR:
+        PyErr_SetString(PyExc_ZeroDivisionError, msg);
+        break;
+    case LRSCHED_NOT_IMPLEMENTED_ERROR:
+        PyErr_SetString(PyExc_NotImplementedError, msg);
+        break;
+    case LRSCHED_OUT_OF_MEMORY:
+        PyErr_NoMemory();
+        break;
+    case LRSCHED_CALLBACK_FAILED:
+        /* A callback failed without leaving an exception (should not happen). */
+        PyErr_Format(PyExc_RuntimeError, "lr_lambda failed: %s", msg);
+        break;
+    case LRSCHED_NULL_ARGUMENT:
+    case LRSCHED_BUFFER_TOO_SMALL:
+        /* The bindings passed something wrong: a bug here, not in the caller. */
+        PyErr_Format(PyExc_RuntimeError, "internal error in the lrsched bindings (%s): %s",
+                     lrsched_status_string(status), msg);
+        break;
+    default:
+        PyErr_Format(PyExc_RuntimeError, "lrsched error %d (%s): %s", status,
+                     lrsched_status_string(status), msg);
+        break;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Optimizer
+ * ------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    lrsched_optimizer *handle;
+    /* Non-zero while a call that lets other threads run (Python callbacks, a preview
+     * without the GIL) is using this optimizer; busy_owner is the thread doing it. */
+    int busy;
+    unsigned long busy_owner;
+} OptimizerObject;
+
+typedef struct {
+    int was_busy;
+    unsigned long owner;
+} BusyToken;
+
+/* -1 with RuntimeError when another thread is using the optimizer. */
+static int
+check_not_busy_slow(OptimizerObject *opt)
+{
+    if (opt->busy_owner == PyThread_get_thread_ident()) {
+        return 0;
+    }
+    PyErr_SetString(PyExc_RuntimeError,
+                    "this lrsched optimizer (or a scheduler on it) is in use by another thread; "
+                    "lrsched objects must be used from one thread at a time");
+    return -1;
+}
+
+#define CHECK_NOT_BUSY(opt, ret)                                              \
+    do {                                                                      \
+        if ((opt)->busy && check_not_busy_slow(opt) < 0) {                    \
+            return ret;                                                       \
+        }                                                                     \
+    } while (0)
+
+static BusyToken
+mark_busy(OptimizerObject *opt)
+{
+    BusyToken t = {opt->busy, opt->busy_owner};
+    opt->busy = 1;
+    opt->busy_owner = PyThread_get_thread_ident();
+    return t;
+}
+
+static void
+unmark_busy(OptimizerObject *opt, BusyToken t)
+{
+    opt->busy = t.was_busy;
+    opt->busy_owner = t.owner;
+}
+
+static int
+optimizer_check(OptimizerObject *self)
+{
+    if (self->handle == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "lrsched optimizer is not initialized");
+        return -1;
+    }
+    CHECK_NOT_BUSY(self, -1);
+    return 0;
+}
+
+static PyObject *
+optimizer_wrap(PyTypeObject *type, lrsched_optimizer *handle)
+{
+    OptimizerObject *self = (OptimizerObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        lrsched_optimizer_free(handle);
+        return NULL;
+    }
+    self->handle = handle;
+    return (PyObject *)self;
+}
+
+static void
+Optimizer_dealloc(OptimizerObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    lrsched_optimizer_free(self->handle);
+    self->handle = NULL;
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+/* Reads a UTF-8 str argument; *len receives its length in bytes. */
+static const char *
+utf8_arg(PyObject *arg, const char *what, Py_ssize_t *len)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s must be str, not %.100s", what, Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    return PyUnicode_AsUTF8AndSize(arg, len);
+}
+
+PyDoc_STRVAR(Optimizer_from_json_doc,
+"from_json(spec, /)\n--\n\n"
+"An optimizer state from a JSON spec: {\"lr\": 0.1, \"momentum\": 0.9, \"groups\": [...]}\n"
+"(lrsched_optimizer_create_from_json).");
+
+static PyObject *
+Optimizer_from_json(PyTypeObject *type, PyObject *spec)
+{
+    Py_ssize_t len;
+    const char *s = utf8_arg(spec, "spec", &len);
+    if (s == NULL) {
+        return NULL;
+    }
+    lrsched_optimizer *h = NULL;
+    int st = lrsched_optimizer_create_from_json(s, (size_t)len, &h);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return optimizer_wrap(type, h);
+}
+
+PyDoc_STRVAR(Optimizer_create_doc,
+"create(n_groups, lr, momentum, momentum_kind, /)\n--\n\n"
+"n_groups groups with lr and momentum (lrsched_optimizer_create).");
+
+static PyObject *
+Optimizer_create(PyTypeObject *type, PyObject *args)
+{
+    Py_ssize_t n;
+    double lr, momentum;
+    int kind;
+    if (!PyArg_ParseTuple(args, "nddi:create", &n, &lr, &momentum, &kind)) {
+        return NULL;
+    }
+    if (n < 0) {
+        PyErr_SetString(PyExc_ValueError, "n_groups must be >= 0");
+        return NULL;
+    }
+    lrsched_optimizer *h = NULL;
+    int st = lrsched_optimizer_create((size_t)n, lr, momentum, kind, &h);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return optimizer_wrap(type, h);
+}
+
+/* Parses (group, key) from a fastcall argument vector. */
+static int
+group_key_args(PyObject *const *args, Py_ssize_t nargs, Py_ssize_t expected, const char *name,
+               size_t *group, int *key)
+{
+    if (nargs != expected) {
+        PyErr_Format(PyExc_TypeError, "%s() takes exactly %zd arguments (%zd given)", name, expected, nargs);
+        return -1;
+    }
+    Py_ssize_t g = PyLong_AsSsize_t(args[0]);
+    if (g == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    long k = PyLong_AsLong(args[1]);
+    if (k == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (g < 0) {
+        PyErr_SetString(PyExc_IndexError, "param group index out of range");
+        return -1;
+    }
+    if (k < INT32_MIN || k > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "unknown param group key");
+        return -1;
+    }
+    *group = (size_t)g;
+    *key = (int)k;
+    return 0;
+}
+
+PyDoc_STRVAR(Optimizer_get_doc,
+"get(group, key, /)\n--\n\n"
+"param_groups[group][key] as a float (KeyError if the group lacks an optional key).");
+
+static PyObject *
+Optimizer_get(OptimizerObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    size_t g;
+    int k;
+    if (group_key_args(args, nargs, 2, "get", &g, &k) < 0 || optimizer_check(self) < 0) {
+        return NULL;
+    }
+    double v;
+    int st = lrsched_optimizer_get(self->handle, g, k, &v);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyFloat_FromDouble(v);
+}
+
+PyDoc_STRVAR(Optimizer_set_doc,
+"set(group, key, value, /)\n--\n\n"
+"param_groups[group][key] = value (a finite float).");
+
+static PyObject *
+Optimizer_set(OptimizerObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    size_t g;
+    int k;
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "set() takes exactly 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (group_key_args(args, 2, 2, "set", &g, &k) < 0) {
+        return NULL;
+    }
+    double v = PyFloat_AsDouble(args[2]);
+    if (v == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (optimizer_check(self) < 0) {
+        return NULL;
+    }
+    int st = lrsched_optimizer_set(self->handle, g, k, v);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Optimizer_has_doc,
+"has(group, key, /)\n--\n\n"
+"Whether param_groups[group] holds key.");
+
+static PyObject *
+Optimizer_has(OptimizerObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    size_t g;
+    int k;
+    if (group_key_args(args, nargs, 2, "has", &g, &k) < 0 || optimizer_check(self) < 0) {
+        return NULL;
+    }
+    int out = 0;
+    int st = lrsched_optimizer_has(self->handle, g, k, &out);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyBool_FromLong(out);
+}
+
+PyDoc_STRVAR(Optimizer_unset_doc,
+"unset(group, key, /)\n--\n\n"
+"del param_groups[group][key] for an optional key (absent: no error).");
+
+static PyObject *
+Optimizer_unset(OptimizerObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    size_t g;
+    int k;
+    if (group_key_args(args, nargs, 2, "unset", &g, &k) < 0 || optimizer_check(self) < 0) {
+        return NULL;
+    }
+    int st = lrsched_optimizer_unset(self->handle, g, k);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Optimizer_group_count_doc, "group_count()\n--\n\nThe number of parameter groups.");
+
+static PyObject *
+Optimizer_group_count(OptimizerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (optimizer_check(self) < 0) {
+        return NULL;
+    }
+    size_t n = 0;
+    int st = lrsched_optimizer_group_count(self->handle, &n);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyLong_FromSize_t(n);
+}
+
+PyDoc_STRVAR(Optimizer_momentum_kind_doc,
+"momentum_kind()\n--\n\nLRSCHED_MOMENTUM_SGD (0), _BETAS (1) or _NONE (2).");
+
+static PyObject *
+Optimizer_momentum_kind(OptimizerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (optimizer_check(self) < 0) {
+        return NULL;
+    }
+    int kind = 0;
+    int st = lrsched_optimizer_momentum_kind(self->handle, &kind);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyLong_FromLong(kind);
+}
+
+/* A list of floats from a (buf, capacity, *count) getter. */
+typedef int (*doubles_getter)(const void *obj, double *buf, size_t capacity, size_t *count);
+
+static PyObject *
+doubles_to_list(const double *v, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        PyObject *f = PyFloat_FromDouble(v[i]);
+        if (f == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, f);
+    }
+    return list;
+}
+
+static PyObject *
+read_doubles(doubles_getter get, const void *obj)
+{
+    double small[SMALL_GROUPS];
+    size_t n = 0;
+    int st = get(obj, small, SMALL_GROUPS, &n);
+    if (st == LRSCHED_OK) {
+        return doubles_to_list(small, n);
+    }
+    if (st != LRSCHED_BUFFER_TOO_SMALL) {
+        return raise_from_status(st);
+    }
+    double *big = PyMem_New(double, n);
+    if (big == NULL) {
+        return PyErr_NoMemory();
+    }
+    size_t n2 = 0;
+    st = get(obj, big, n, &n2);
+    PyObject *r = st == LRSCHED_OK ? doubles_to_list(big, n2) : raise_from_status(st);
+    PyMem_Free(big);
+    return r;
+}
+
+static int
+get_optimizer_lrs(const void *obj, double *buf, size_t capacity, size_t *count)
+{
+    return lrsched_optimizer_lrs((const lrsched_optimizer *)obj, buf, capacity, count);
+}
+
+PyDoc_STRVAR(Optimizer_lrs_doc, "lrs()\n--\n\nEvery group's lr, as a list of floats.");
+
+static PyObject *
+Optimizer_lrs(OptimizerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (optimizer_check(self) < 0) {
+        return NULL;
+    }
+    return read_doubles(get_optimizer_lrs, self->handle);
+}
+
+PyDoc_STRVAR(Optimizer_add_group_doc,
+"add_group(lr, momentum, /)\n--\n\nAppends a group with the defaults but lr and momentum.");
+
+static PyObject *
+Optimizer_add_group(OptimizerObject *self, PyObject *args)
+{
+    double lr, momentum;
+    if (!PyArg_ParseTuple(args, "dd:add_group", &lr, &momentum) || optimizer_check(self) < 0) {
+        return NULL;
+    }
+    int st = lrsched_optimizer_add_group(self->handle, lr, momentum);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    Py_RETURN_NONE;
+}
+
+/* A str from a (buf, capacity, *len) JSON getter. */
+typedef int (*text_getter)(const void *obj, char *buf, size_t capacity, size_t *len);
+
+static PyObject *
+read_text(text_getter get, const void *obj)
+{
+    char small[1024];
+    size_t len = 0;
+    int st = get(obj, small, sizeof small, &len);
+    if (st == LRSCHED_OK) {
+        return PyUnicode_DecodeUTF8(small, (Py_ssize_t)(len > 0 ? len - 1 : 0), "strict");
+    }
+    if (st != LRSCHED_BUFFER_TOO_SMALL) {
+        return raise_from_status(st);
+    }
+    char *big = PyMem_Malloc(len);
+    if (big == NULL) {
+        return PyErr_NoMemory();
+    }
+    size_t len2 = 0;
+    st = get(obj, big, len, &len2);
+    PyObject *r = st == LRSCHED_OK
+        ? PyUnicode_DecodeUTF8(big, (Py_ssize_t)(len2 > 0 ? len2 - 1 : 0), "strict")
+        : raise_from_status(st);
+    PyMem_Free(big);
+    return r;
+}
+
+static int
+get_optimizer_state(const void *obj, char *buf, size_t capacity, size_t *len)
+{
+    return lrsched_optimizer_state_save((const lrsched_optimizer *)obj, buf, capacity, len);
+}
+
+PyDoc_STRVAR(Optimizer_state_save_doc,
+"state_save()\n--\n\nThe optimizer state as JSON text (torch's optimizer.state_dict() shape).");
+
+static PyObject *
+Optimizer_state_save(OptimizerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (optimizer_check(self) < 0) {
+        return NULL;
+    }
+    return read_text(get_optimizer_state, self->handle);
+}
+
+PyDoc_STRVAR(Optimizer_state_load_doc,
+"state_load(json, /)\n--\n\nRestores a state saved by state_save().");
+
+static PyObject *
+Optimizer_state_load(OptimizerObject *self, PyObject *arg)
+{
+    Py_ssize_t len;
+    const char *s = utf8_arg(arg, "json", &len);
+    if (s == NULL || optimizer_check(self) < 0) {
+        return NULL;
+    }
+    int st = lrsched_optimizer_state_load(self->handle, s, (size_t)len);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+Optimizer_reduce(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    PyErr_Format(PyExc_TypeError, "cannot pickle '%.100s' object (use state_save())", Py_TYPE(self)->tp_name);
+    return NULL;
+}
+
+static PyMethodDef Optimizer_methods[] = {
+    {"from_json", (PyCFunction)Optimizer_from_json, METH_O | METH_CLASS, Optimizer_from_json_doc},
+    {"create", (PyCFunction)Optimizer_create, METH_VARARGS | METH_CLASS, Optimizer_create_doc},
+    {"get", (PyCFunction)(void (*)(void))Optimizer_get, METH_FASTCALL, Optimizer_get_doc},
+    {"set", (PyCFunction)(void (*)(void))Optimizer_set, METH_FASTCALL, Optimizer_set_doc},
+    {"has", (PyCFunction)(void (*)(void))Optimizer_has, METH_FASTCALL, Optimizer_has_doc},
+    {"unset", (PyCFunction)(void (*)(void))Optimizer_unset, METH_FASTCALL, Optimizer_unset_doc},
+    {"group_count", (PyCFunction)Optimizer_group_count, METH_NOARGS, Optimizer_group_count_doc},
+    {"momentum_kind", (PyCFunction)Optimizer_momentum_kind, METH_NOARGS, Optimizer_momentum_kind_doc},
+    {"lrs", (PyCFunction)Optimizer_lrs, METH_NOARGS, Optimizer_lrs_doc},
+    {"add_group", (PyCFunction)Optimizer_add_group, METH_VARARGS, Optimizer_add_group_doc},
+    {"state_save", (PyCFunction)Optimizer_state_save, METH_NOARGS, Optimizer_state_save_doc},
+    {"state_load", (PyCFunction)Optimizer_state_load, METH_O, Optimizer_state_load_doc},
+    {"__reduce__", (PyCFunction)Optimizer_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(Optimizer_doc,
+"Optimizer()\n--\n\n"
+"An lrsched_optimizer handle: the parameter groups schedulers act on. Private: build\n"
+"one with Optimizer.from_json() or Optimizer.create(); use lrsched.SGD instead.");
+
+static PyType_Slot Optimizer_slots[] = {
+    {Py_tp_dealloc, Optimizer_dealloc},
+    {Py_tp_methods, Optimizer_methods},
+    {Py_tp_doc, (void *)Optimizer_doc},
+    {0, NULL},
+};
+
+static PyType_Spec Optimizer_spec = {
+    .name = "lrsched._lrsched.Optimizer",
+    .basicsize = sizeof(OptimizerObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = Optimizer_slots,
+};
+
+/* ---------------------------------------------------------------------------------
+ * Scheduler
+ * ------------------------------------------------------------------------------- */
+
+typedef struct SchedulerObject {
+    PyObject_HEAD
+    lrsched_scheduler *handle;
+    OptimizerObject *opt;  /* the optimizer the library scheduler is attached to */
+    PyObject *last_lr;     /* get_last_lr()'s list (valid unless last_lr_stale), or NULL */
+    PyObject *callbacks;   /* tuple of Python lr_lambdas the library calls, or NULL */
+    PyObject *children;    /* tuple of child Scheduler objects (composites), or NULL */
+    char plateau;          /* ReduceLROnPlateau: step(metrics) */
+    char warm_restarts;    /* CosineAnnealingWarmRestarts: step(epoch) does not warn */
+    char composite;        /* SequentialLR, ChainedScheduler: no step(epoch) (no warning) */
+    char foreign;          /* drives a foreign optimizer: step() goes through _foreign_step() */
+    char has_callbacks;    /* Python code may run during steps (here or in a child) */
+    char fast;             /* step() may take the fast path */
+    char last_lr_stale;    /* last_lr no longer holds the library's last lrs */
+} SchedulerObject;
+
+static void
+scheduler_update_fast(SchedulerObject *self)
+{
+    self->fast = self->handle != NULL && !self->plateau && !self->foreign && !self->has_callbacks &&
+                 self->children == NULL;
+}
+
+/* Drops the get_last_lr() caches of self and of its children (a composite's step or
+ * load changes its children's state too). */
+static void
+scheduler_invalidate(SchedulerObject *self)
+{
+    self->last_lr_stale = 1;
+    if (self->children != NULL) {
+        Py_ssize_t n = PyTuple_GET_SIZE(self->children);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            scheduler_invalidate((SchedulerObject *)PyTuple_GET_ITEM(self->children, i));
+        }
+    }
+}
+
+static int
+scheduler_check(SchedulerObject *self)
+{
+    if (self->handle == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "lrsched scheduler is not initialized (its __init__ did not run or failed)");
+        return -1;
+    }
+    CHECK_NOT_BUSY(self->opt, -1);
+    return 0;
+}
+
+static PyObject *
+Scheduler_new(PyTypeObject *type, PyObject *Py_UNUSED(args), PyObject *Py_UNUSED(kwds))
+{
+    /* Any arguments: they are the subclass __init__'s. */
+    return type->tp_alloc(type, 0);
+}
+
+static int
+Scheduler_traverse(SchedulerObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->opt);
+    Py_VISIT(self->last_lr);
+    Py_VISIT(self->callbacks);
+    Py_VISIT(self->children);
+    return 0;
+}
+
+static int
+Scheduler_clear(SchedulerObject *self)
+{
+    /* The library handle goes first: once it is freed nothing can call the callbacks
+     * (a composite holding it is being cleared too, or it would keep self reachable). */
+    if (self->handle != NULL) {
+        lrsched_scheduler_free(self->handle);
+        self->handle = NULL;
+    }
+    self->fast = 0;
+    Py_CLEAR(self->last_lr);
+    Py_CLEAR(self->callbacks);
+    Py_CLEAR(self->children);
+    Py_CLEAR(self->opt);
+    return 0;
+}
+
+static void
+Scheduler_dealloc(SchedulerObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    (void)Scheduler_clear(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+/* Installs a freshly created handle in an unbound scheduler. Steals handle. */
+static void
+scheduler_install(SchedulerObject *self, lrsched_scheduler *handle, OptimizerObject *opt,
+                  PyObject *callbacks, PyObject *children)
+{
+    (void)Scheduler_clear(self);
+    self->handle = handle;
+    self->opt = (OptimizerObject *)Py_NewRef(opt);
+    self->callbacks = Py_XNewRef(callbacks);
+    self->children = Py_XNewRef(children);
+    const char *type = lrsched_scheduler_type(handle);
+    self->plateau = strcmp(type, "ReduceLROnPlateau") == 0;
+    self->warm_restarts = strcmp(type, "CosineAnnealingWarmRestarts") == 0;
+    self->composite = strcmp(type, "SequentialLR") == 0 || strcmp(type, "ChainedScheduler") == 0;
+    self->has_callbacks = callbacks != NULL;
+    if (children != NULL) {
+        Py_ssize_t n = PyTuple_GET_SIZE(children);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            SchedulerObject *c = (SchedulerObject *)PyTuple_GET_ITEM(children, i);
+            self->has_callbacks |= c->has_callbacks;
+            scheduler_invalidate(c);
+        }
+    }
+    scheduler_update_fast(self);
+}
+
+/* -1 with RuntimeError when the scheduler is already bound: re-binding would release
+ * the callbacks a composite built on the old handle may still call. */
+static int
+check_unbound(SchedulerObject *self)
+{
+    if (self->handle != NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "this scheduler is already initialized");
+        return -1;
+    }
+    return 0;
+}
+
+static OptimizerObject *
+optimizer_arg(_lrsched_state *st, PyObject *arg, const char *who)
+{
+    if (!PyObject_TypeCheck(arg, st->optimizer_type)) {
+        PyErr_Format(PyExc_TypeError, "%s: expected an lrsched._lrsched.Optimizer, got %.100s", who,
+                     Py_TYPE(arg)->tp_name);
+        return NULL;
+    }
+    OptimizerObject *opt = (OptimizerObject *)arg;
+    if (optimizer_check(opt) < 0) {
+        return NULL;
+    }
+    return opt;
+}
+
+PyDoc_STRVAR(Scheduler_init_json_doc,
+"_init_json(optimizer, spec, /)\n--\n\n"
+"Builds the scheduler from a JSON spec on optimizer (lrsched_scheduler_create_from_json).");
+
+static PyObject *
+Scheduler_init_json(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                    PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 2 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "_init_json(optimizer, spec) takes 2 positional arguments");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_json");
+    if (opt == NULL) {
+        return NULL;
+    }
+    Py_ssize_t len;
+    const char *spec = utf8_arg(args[1], "spec", &len);
+    if (spec == NULL) {
+        return NULL;
+    }
+    lrsched_scheduler *h = NULL;
+    int rc = lrsched_scheduler_create_from_json(opt->handle, spec, (size_t)len, &h);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, NULL, NULL);
+    Py_RETURN_NONE;
+}
+
+/* The lrsched_lr_fn of every Python lr_lambda; user is the callable (kept alive by the
+ * scheduler's callbacks tuple). Called with the GIL held, during a step. */
+static int
+lr_fn_failed(void)
+{
+    PyErr_Fetch(&stored_exc[0], &stored_exc[1], &stored_exc[2]);
+    if (stored_exc[0] == NULL) { /* cannot happen: a failure without an exception */
+        stored_exc[0] = Py_NewRef(PyExc_SystemError);
+    }
+    return 1;
+}
+
+static int
+lr_fn_trampoline(int64_t epoch, void *user, double *out)
+{
+    if (has_stored_exception()) {
+        return 1; /* an earlier callback of this call failed: keep its exception */
+    }
+    PyObject *e = PyLong_FromLongLong((long long)epoch);
+    if (e == NULL) {
+        return lr_fn_failed();
+    }
+    PyObject *r = PyObject_CallOneArg((PyObject *)user, e);
+    Py_DECREF(e);
+    if (r == NULL) {
+        return lr_fn_failed(); /* stored: raise_from_status() re-raises it */
+    }
+    double v = PyFloat_AsDouble(r); /* float(result): ints such as e // 10 are fine */
+    Py_DECREF(r);
+    if (v == -1.0 && PyErr_Occurred()) {
+        return lr_fn_failed();
+    }
+    *out = v;
+    return 0;
+}
+
+/* Runs a library call that may call Python lr_lambdas: marks the optimizer busy so that
+ * other threads (which may run while a callback executes) cannot use it meanwhile. */
+#define CALL_WITH_CALLBACKS(self_has_callbacks, opt, rc, call)                 \
+    do {                                                                       \
+        if (self_has_callbacks) {                                              \
+            BusyToken tok_ = mark_busy(opt);                                   \
+            rc = (call);                                                       \
+            unmark_busy(opt, tok_);                                            \
+        }                                                                      \
+        else {                                                                 \
+            rc = (call);                                                       \
+        }                                                                      \
+    } while (0)
+
+PyDoc_STRVAR(Scheduler_init_lambda_doc,
+"_init_lambda(optimizer, fns, last_epoch, multiplicative, /)\n--\n\n"
+"LambdaLR (multiplicative false) or MultiplicativeLR with Python callables: one for every\n"
+"group (a 1-element list) or one per group.");
+
+static PyObject *
+Scheduler_init_lambda(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                      PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 4 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_init_lambda(optimizer, fns, last_epoch, multiplicative) takes 4 positional arguments");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_lambda");
+    if (opt == NULL) {
+        return NULL;
+    }
+    long long last_epoch = PyLong_AsLongLong(args[2]);
+    if (last_epoch == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    int multiplicative = PyObject_IsTrue(args[3]);
+    if (multiplicative < 0) {
+        return NULL;
+    }
+    PyObject *fns = PySequence_Tuple(args[1]);
+    if (fns == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(fns);
+    lrsched_lr_fn *cfns = PyMem_New(lrsched_lr_fn, n > 0 ? n : 1);
+    void **users = PyMem_New(void *, n > 0 ? n : 1);
+    if (cfns == NULL || users == NULL) {
+        PyMem_Free(cfns);
+        PyMem_Free(users);
+        Py_DECREF(fns);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        cfns[i] = lr_fn_trampoline;
+        users[i] = PyTuple_GET_ITEM(fns, i);
+    }
+    lrsched_scheduler *h = NULL;
+    int rc;
+    /* Construction performs torch's initial step, which may call the functions. */
+    CALL_WITH_CALLBACKS(1, opt, rc,
+                        multiplicative
+                            ? lrsched_multiplicative_lr_create(opt->handle, cfns, users, (size_t)n,
+                                                               (int64_t)last_epoch, &h)
+                            : lrsched_lambda_lr_create(opt->handle, cfns, users, (size_t)n,
+                                                       (int64_t)last_epoch, &h));
+    PyMem_Free(cfns);
+    PyMem_Free(users);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        lrsched_scheduler_free(h);
+        Py_DECREF(fns);
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, fns, NULL);
+    Py_DECREF(fns);
+    Py_RETURN_NONE;
+}
+
+/* A tuple of initialised Scheduler objects from a sequence; fills handles[]. */
+static PyObject *
+children_arg(_lrsched_state *st, PyObject *seq, const char *owner, lrsched_scheduler ***handles)
+{
+    PyObject *children = PySequence_Tuple(seq);
+    if (children == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(children);
+    *handles = PyMem_New(lrsched_scheduler *, n > 0 ? n : 1);
+    if (*handles == NULL) {
+        Py_DECREF(children);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *c = PyTuple_GET_ITEM(children, i);
+        if (!PyObject_TypeCheck(c, st->scheduler_type)) {
+            PyErr_Format(PyExc_TypeError, "%s at index %zd should have `optimizer` as its attribute.", owner, i);
+            goto error;
+        }
+        if (scheduler_check((SchedulerObject *)c) < 0) {
+            goto error;
+        }
+        (*handles)[i] = ((SchedulerObject *)c)->handle;
+    }
+    return children;
+error:
+    PyMem_Free(*handles);
+    *handles = NULL;
+    Py_DECREF(children);
+    return NULL;
+}
+
+/* int64 values from a sequence of ints. */
+static int64_t *
+int64_array(PyObject *seq, Py_ssize_t *n_out)
+{
+    PyObject *t = PySequence_Tuple(seq);
+    if (t == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(t);
+    int64_t *v = PyMem_New(int64_t, n > 0 ? n : 1);
+    if (v == NULL) {
+        Py_DECREF(t);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        long long x = PyLong_AsLongLong(PyTuple_GET_ITEM(t, i));
+        if (x == -1 && PyErr_Occurred()) {
+            PyMem_Free(v);
+            Py_DECREF(t);
+            return NULL;
+        }
+        v[i] = (int64_t)x;
+    }
+    Py_DECREF(t);
+    *n_out = n;
+    return v;
+}
+
+PyDoc_STRVAR(Scheduler_init_sequential_doc,
+"_init_sequential(optimizer, schedulers, milestones, last_epoch, /)\n--\n\n"
+"SequentialLR over existing child schedulers (lrsched_sequential_lr_create).");
+
+static PyObject *
+Scheduler_init_sequential(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                          PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 4 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_init_sequential(optimizer, schedulers, milestones, last_epoch) takes 4 positional arguments");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_sequential");
+    if (opt == NULL) {
+        return NULL;
+    }
+    long long last_epoch = PyLong_AsLongLong(args[3]);
+    if (last_epoch == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    lrsched_scheduler **handles = NULL;
+    PyObject *children = children_arg(st, args[1], "SequentialLR", &handles);
+    if (children == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n_ms = 0;
+    int64_t *ms = int64_array(args[2], &n_ms);
+    if (ms == NULL) {
+        PyMem_Free(handles);
+        Py_DECREF(children);
+        return NULL;
+    }
+    int has_cb = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(children); i++) {
+        has_cb |= ((SchedulerObject *)PyTuple_GET_ITEM(children, i))->has_callbacks;
+    }
+    lrsched_scheduler *h = NULL;
+    int rc;
+    CALL_WITH_CALLBACKS(has_cb, opt, rc,
+                        lrsched_sequential_lr_create(opt->handle, handles, (size_t)PyTuple_GET_SIZE(children),
+                                                     ms, (size_t)n_ms, (int64_t)last_epoch, &h));
+    PyMem_Free(handles);
+    PyMem_Free(ms);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        lrsched_scheduler_free(h);
+        /* Children may have been touched before the failure was found. */
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(children); i++) {
+            scheduler_invalidate((SchedulerObject *)PyTuple_GET_ITEM(children, i));
+        }
+        Py_DECREF(children);
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, NULL, children);
+    Py_DECREF(children);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Scheduler_init_chained_doc,
+"_init_chained(schedulers, optimizer, /)\n--\n\n"
+"ChainedScheduler over existing child schedulers; optimizer may be None (the first\n"
+"child's) (lrsched_chained_scheduler_create).");
+
+static PyObject *
+Scheduler_init_chained(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                       PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 2 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "_init_chained(schedulers, optimizer) takes 2 positional arguments");
+        return NULL;
+    }
+    OptimizerObject *opt = NULL;
+    if (args[1] != Py_None) {
+        opt = optimizer_arg(st, args[1], "_init_chained");
+        if (opt == NULL) {
+            return NULL;
+        }
+    }
+    lrsched_scheduler **handles = NULL;
+    PyObject *children = children_arg(st, args[0], "ChainedScheduler", &handles);
+    if (children == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(children);
+    if (opt == NULL && n > 0) {
+        opt = ((SchedulerObject *)PyTuple_GET_ITEM(children, 0))->opt;
+    }
+    lrsched_scheduler *h = NULL;
+    int rc = lrsched_chained_scheduler_create(handles, (size_t)n, opt != NULL ? opt->handle : NULL, &h);
+    PyMem_Free(handles);
+    if (rc != LRSCHED_OK) {
+        Py_DECREF(children);
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, NULL, children);
+    Py_DECREF(children);
+    Py_RETURN_NONE;
+}
+
+/* The step itself, once the arguments are known. metrics/epoch may be NULL (absent). */
+static PyObject *
+scheduler_do_step(SchedulerObject *self, PyObject *metrics, PyObject *epoch)
+{
+    int rc;
+    if (self->plateau) {
+        if (epoch != NULL && epoch != Py_None) {
+            PyErr_SetString(PyExc_TypeError,
+                            "ReduceLROnPlateau.step(): the deprecated epoch argument is not supported by lrsched");
+            return NULL;
+        }
+        if (metrics == NULL) {
+            rc = lrsched_scheduler_step(self->handle); /* the library's TypeError */
+        }
+        else {
+            double m = PyFloat_AsDouble(metrics); /* float(metrics), as torch */
+            if (m == -1.0 && PyErr_Occurred()) {
+                return NULL;
+            }
+            rc = lrsched_scheduler_step_metric(self->handle, m);
+        }
+    }
+    else if (epoch != NULL && epoch != Py_None) {
+        double e = PyFloat_AsDouble(epoch);
+        if (e == -1.0 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (!self->warm_restarts && !self->composite) {
+            if (PyErr_WarnEx(PyExc_UserWarning,
+                             "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
+                             "where possible. Please use `scheduler.step()` to step the scheduler. During the "
+                             "deprecation, if epoch is different from None, the closed form is used instead of the "
+                             "new chainable form, where available. Please open an issue if you are unable to "
+                             "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.",
+                             1) < 0) {
+                return NULL;
+            }
+        }
+        CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc, lrsched_scheduler_step_epoch(self->handle, e));
+    }
+    else {
+        CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc, lrsched_scheduler_step(self->handle));
+    }
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        return raise_from_status(rc);
+    }
+    Py_RETURN_NONE;
+}
+
+/* Parses step(metrics) / step(epoch=None) arguments: the first positional argument is
+ * metrics for ReduceLROnPlateau, epoch otherwise. */
+static int
+step_args(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+          PyObject **metrics, PyObject **epoch)
+{
+    *metrics = NULL;
+    *epoch = NULL;
+    Py_ssize_t max_pos = self->plateau ? 2 : 1;
+    if (nargs > max_pos) {
+        PyErr_Format(PyExc_TypeError, "step() takes at most %zd positional argument%s (%zd given)", max_pos,
+                     max_pos == 1 ? "" : "s", nargs);
+        return -1;
+    }
+    if (self->plateau) {
+        if (nargs >= 1) {
+            *metrics = args[0];
+        }
+        if (nargs >= 2) {
+            *epoch = args[1];
+        }
+    }
+    else if (nargs >= 1) {
+        *epoch = args[0];
+    }
+    if (kwnames != NULL) {
+        Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
+        for (Py_ssize_t i = 0; i < nkw; i++) {
+            PyObject *name = PyTuple_GET_ITEM(kwnames, i);
+            PyObject *value = args[nargs + i];
+            PyObject **slot = NULL;
+            if (PyUnicode_CompareWithASCIIString(name, "epoch") == 0) {
+                slot = epoch;
+            }
+            else if (self->plateau && PyUnicode_CompareWithASCIIString(name, "metrics") == 0) {
+                slot = metrics;
+            }
+            if (slot == NULL) {
+                PyErr_Format(PyExc_TypeError, "step() got an unexpected keyword argument '%U'", name);
+                return -1;
+            }
+            if (*slot != NULL) {
+                PyErr_Format(PyExc_TypeError, "step() got multiple values for argument '%U'", name);
+                return -1;
+            }
+            *slot = value;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+scheduler_step_impl(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                    int raw)
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    if (self->foreign && !raw) {
+        /* Sync with the foreign optimizer around the step, in Python (_lrsched_api). */
+        _lrsched_state *st = state_of_type(Py_TYPE(self));
+        if (st == NULL) {
+            return NULL;
+        }
+        Py_ssize_t total = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+        PyObject *small[8];
+        PyObject **vec = total + 1 <= 8 ? small : PyMem_New(PyObject *, total + 1);
+        if (vec == NULL) {
+            return PyErr_NoMemory();
+        }
+        vec[0] = (PyObject *)self;
+        for (Py_ssize_t i = 0; i < total; i++) {
+            vec[i + 1] = args[i];
+        }
+        PyObject *r = PyObject_VectorcallMethod(st->str_foreign_step, vec, (size_t)(nargs + 1), kwnames);
+        if (vec != small) {
+            PyMem_Free(vec);
+        }
+        return r;
+    }
+    PyObject *metrics, *epoch;
+    if (step_args(self, args, nargs, kwnames, &metrics, &epoch) < 0) {
+        return NULL;
+    }
+    return scheduler_do_step(self, metrics, epoch);
+}
+
+PyDoc_STRVAR(Scheduler_step_doc,
+"step(epoch=None)\n--\n\n"
+"Advances the schedule by one step and writes the new lrs to the optimizer's groups.\n"
+"ReduceLROnPlateau: step(metrics). step(epoch) is torch's deprecated closed-form jump\n"
+"(it warns, except for CosineAnnealingWarmRestarts, whose fractional epochs are intended).\n"
+"A failing step (ZeroDivisionError, OneCycleLR past its end, an exception in an lr_lambda)\n"
+"changes nothing.");
+
+static PyObject *
+Scheduler_step(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    if (self->fast && nargs == 0 && kwnames == NULL && !self->opt->busy) {
+        /* The hot path: a plain scheduler, no arguments. */
+        int rc = lrsched_scheduler_step(self->handle);
+        self->last_lr_stale = 1;
+        if (rc != LRSCHED_OK) {
+            return raise_from_status(rc);
+        }
+        Py_RETURN_NONE;
+    }
+    return scheduler_step_impl(self, args, nargs, kwnames, 0);
+}
+
+PyDoc_STRVAR(Scheduler_raw_step_doc,
+"_raw_step(epoch=None)\n--\n\nstep() without the foreign-optimizer synchronisation.");
+
+static PyObject *
+Scheduler_raw_step(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
+{
+    return scheduler_step_impl(self, args, nargs, kwnames, 1);
+}
+
+static int
+get_scheduler_last_lr(const void *obj, double *buf, size_t capacity, size_t *count)
+{
+    return lrsched_scheduler_last_lr((const lrsched_scheduler *)obj, buf, capacity, count);
+}
+
+PyDoc_STRVAR(Scheduler_get_last_lr_doc,
+"get_last_lr()\n--\n\n"
+"The lrs this scheduler computed at its last step (a list of floats, one per group). As\n"
+"in torch, the same list object is returned until the next step.");
+
+/* Refreshes the cached list in place when nothing but the cache refers to it or to its
+ * floats (so no one can observe the reuse); 0 if it cannot be reused. */
+static int
+refresh_last_lr_in_place(SchedulerObject *self, const double *v, size_t n)
+{
+    PyObject *list = self->last_lr;
+    if (list == NULL || Py_REFCNT(list) != 1 || PyList_GET_SIZE(list) != (Py_ssize_t)n) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        PyObject *f = PyList_GET_ITEM(list, (Py_ssize_t)i);
+        if (!PyFloat_CheckExact(f) || Py_REFCNT(f) != 1) {
+            return 0;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        ((PyFloatObject *)PyList_GET_ITEM(list, (Py_ssize_t)i))->ob_fval = v[i];
+    }
+    return 1;
+}
+
+static PyObject *
+Scheduler_get_last_lr(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (!self->last_lr_stale && self->last_lr != NULL) {
+        return Py_NewRef(self->last_lr);
+    }
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    double small[SMALL_GROUPS];
+    size_t n = 0;
+    int rc = lrsched_scheduler_last_lr(self->handle, small, SMALL_GROUPS, &n);
+    PyObject *list;
+    if (rc == LRSCHED_OK) {
+        if (refresh_last_lr_in_place(self, small, n)) {
+            self->last_lr_stale = 0;
+            return Py_NewRef(self->last_lr);
+        }
+        list = doubles_to_list(small, n);
+    }
+    else if (rc == LRSCHED_BUFFER_TOO_SMALL) {
+        list = read_doubles(get_scheduler_last_lr, self->handle);
+    }
+    else {
+        return raise_from_status(rc);
+    }
+    if (list == NULL) {
+        return NULL;
+    }
+    Py_XSETREF(self->last_lr, Py_NewRef(list));
+    self->last_lr_stale = 0;
+    return list;
+}
+
+static int
+get_scheduler_base_lrs(const void *obj, double *buf, size_t capacity, size_t *count)
+{
+    return lrsched_scheduler_base_lrs((const lrsched_scheduler *)obj, buf, capacity, count);
+}
+
+static PyObject *
+Scheduler_get_base_lrs(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    return read_doubles(get_scheduler_base_lrs, self->handle);
+}
+
+static PyObject *
+Scheduler_get_last_epoch(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int64_t e = 0;
+    int rc = lrsched_scheduler_last_epoch(self->handle, &e);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyLong_FromLongLong((long long)e);
+}
+
+static PyObject *
+Scheduler_get_type_name(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    if (self->handle == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyUnicode_FromString(lrsched_scheduler_type(self->handle));
+}
+
+static PyObject *
+Scheduler_get_opt(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    if (self->opt == NULL) {
+        Py_RETURN_NONE;
+    }
+    return Py_NewRef(self->opt);
+}
+
+static PyObject *
+Scheduler_get_foreign(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->foreign);
+}
+
+static int
+Scheduler_set_foreign(SchedulerObject *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete _foreign");
+        return -1;
+    }
+    int b = PyObject_IsTrue(value);
+    if (b < 0) {
+        return -1;
+    }
+    self->foreign = (char)b;
+    scheduler_update_fast(self);
+    return 0;
+}
+
+static PyObject *
+Scheduler_get_has_callbacks(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    return PyBool_FromLong(self->has_callbacks);
+}
+
+static PyObject *
+Scheduler_get_children(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    if (self->children == NULL) {
+        Py_RETURN_NONE;
+    }
+    return Py_NewRef(self->children);
+}
+
+static int
+get_scheduler_state(const void *obj, char *buf, size_t capacity, size_t *len)
+{
+    return lrsched_scheduler_state_save((const lrsched_scheduler *)obj, buf, capacity, len);
+}
+
+PyDoc_STRVAR(Scheduler_state_save_doc,
+"_state_save()\n--\n\nThe scheduler's state as JSON text (lrsched_scheduler_state_save).");
+
+static PyObject *
+Scheduler_state_save(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    return read_text(get_scheduler_state, self->handle);
+}
+
+PyDoc_STRVAR(Scheduler_state_load_doc,
+"_state_load(json, /)\n--\n\nRestores a saved state (lrsched_scheduler_state_load).");
+
+static PyObject *
+Scheduler_state_load(SchedulerObject *self, PyObject *arg)
+{
+    Py_ssize_t len;
+    const char *s = utf8_arg(arg, "json", &len);
+    if (s == NULL || scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int rc = lrsched_scheduler_state_load(self->handle, s, (size_t)len);
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef Scheduler_methods[] = {
+    {"step", (PyCFunction)(void (*)(void))Scheduler_step, METH_FASTCALL | METH_KEYWORDS, Scheduler_step_doc},
+    {"get_last_lr", (PyCFunction)Scheduler_get_last_lr, METH_NOARGS, Scheduler_get_last_lr_doc},
+    {"_raw_step", (PyCFunction)(void (*)(void))Scheduler_raw_step, METH_FASTCALL | METH_KEYWORDS,
+     Scheduler_raw_step_doc},
+    {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
+     Scheduler_init_json_doc},
+    {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_lambda_doc},
+    {"_init_sequential", (PyCFunction)(void (*)(void))Scheduler_init_sequential,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_sequential_doc},
+    {"_init_chained", (PyCFunction)(void (*)(void))Scheduler_init_chained,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_chained_doc},
+    {"_state_save", (PyCFunction)Scheduler_state_save, METH_NOARGS, Scheduler_state_save_doc},
+    {"_state_load", (PyCFunction)Scheduler_state_load, METH_O, Scheduler_state_load_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef Scheduler_getset[] = {
+    {"last_epoch", (getter)Scheduler_get_last_epoch, NULL, "The epoch counter (torch's last_epoch).", NULL},
+    {"base_lrs", (getter)Scheduler_get_base_lrs, NULL,
+     "The groups' initial lrs the schedule is computed from (empty for ReduceLROnPlateau and composites).", NULL},
+    {"_type_name", (getter)Scheduler_get_type_name, NULL, "torch's class name of the library scheduler.", NULL},
+    {"_opt", (getter)Scheduler_get_opt, NULL, "The library optimizer the scheduler is attached to.", NULL},
+    {"_foreign", (getter)Scheduler_get_foreign, (setter)Scheduler_set_foreign,
+     "Whether step() synchronises with a foreign optimizer through _foreign_step().", NULL},
+    {"_has_callbacks", (getter)Scheduler_get_has_callbacks, NULL, "Whether Python lr_lambdas are involved.", NULL},
+    {"_children", (getter)Scheduler_get_children, NULL, "The child schedulers of a composite (a tuple) or None.",
+     NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(Scheduler_doc,
+"Scheduler()\n--\n\n"
+"An lrsched_scheduler handle: the base class of lrsched's scheduler classes (StepLR, ...),\n"
+"whose __init__ binds it with one of the _init_* methods.");
+
+static PyType_Slot Scheduler_slots[] = {
+    {Py_tp_new, Scheduler_new},
+    {Py_tp_dealloc, Scheduler_dealloc},
+    {Py_tp_traverse, Scheduler_traverse},
+    {Py_tp_clear, Scheduler_clear},
+    {Py_tp_methods, Scheduler_methods},
+    {Py_tp_getset, Scheduler_getset},
+    {Py_tp_doc, (void *)Scheduler_doc},
+    {0, NULL},
+};
+
+/* A base type (the torch-API classes subclass it); module state is found through
+ * METH_METHOD's defining class or PyType_GetModuleByDef, both safe for subclasses. */
+static PyType_Spec Scheduler_spec = {
+    .name = "lrsched._lrsched.Scheduler",
+    .basicsize = sizeof(SchedulerObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE,
+    .slots = Scheduler_slots,
+};
+
+/* ---------------------------------------------------------------------------------
+ * Module functions
+ * ------------------------------------------------------------------------------- */
+
+PyDoc_STRVAR(preview_doc,
+"preview(schedulers, steps, metrics, momentum, /)\n--\n\n"
+"The next `steps` lrs (and momenta) stepping the schedulers would give, computed on\n"
+"copies (lrsched_preview). Returns (lrs, momenta, n_groups): lrs a bytearray of\n"
+"steps x n_groups float64 values, row-major; momenta likewise or None.");
+
+static PyObject *
+_lrsched_preview(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    _lrsched_state *st = get_state(module);
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "preview(schedulers, steps, metrics, momentum) takes 4 arguments");
+        return NULL;
+    }
+    long long steps = PyLong_AsLongLong(args[1]);
+    if (steps == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    int want_momenta = PyObject_IsTrue(args[3]);
+    if (want_momenta < 0) {
+        return NULL;
+    }
+    PyObject *result = NULL, *lrs = NULL, *momenta = NULL, *scheds = NULL;
+    lrsched_scheduler **handles = NULL;
+    double *metrics = NULL;
+    Py_ssize_t n_metrics = 0;
+
+    scheds = PySequence_Tuple(args[0]);
+    if (scheds == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(scheds);
+    if (n == 0) {
+        PyErr_SetString(PyExc_ValueError, "preview needs at least one scheduler");
+        goto done;
+    }
+    handles = PyMem_New(lrsched_scheduler *, n);
+    if (handles == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int has_cb = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PyTuple_GET_ITEM(scheds, i);
+        if (!PyObject_TypeCheck(s, st->scheduler_type)) {
+            PyErr_Format(PyExc_TypeError, "preview: item %zd is not an lrsched scheduler (%.100s)", i,
+                         Py_TYPE(s)->tp_name);
+            goto done;
+        }
+        if (scheduler_check((SchedulerObject *)s) < 0) {
+            goto done;
+        }
+        handles[i] = ((SchedulerObject *)s)->handle;
+        has_cb |= ((SchedulerObject *)s)->has_callbacks;
+    }
+    OptimizerObject *opt = ((SchedulerObject *)PyTuple_GET_ITEM(scheds, 0))->opt;
+    if (args[2] != Py_None) {
+        PyObject *t = PySequence_Tuple(args[2]);
+        if (t == NULL) {
+            goto done;
+        }
+        n_metrics = PyTuple_GET_SIZE(t);
+        metrics = PyMem_New(double, n_metrics > 0 ? n_metrics : 1);
+        if (metrics == NULL) {
+            Py_DECREF(t);
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (Py_ssize_t i = 0; i < n_metrics; i++) {
+            metrics[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(t, i));
+            if (metrics[i] == -1.0 && PyErr_Occurred()) {
+                Py_DECREF(t);
+                goto done;
+            }
+        }
+        Py_DECREF(t);
+    }
+    size_t groups = 0;
+    int rc = lrsched_optimizer_group_count(opt->handle, &groups);
+    if (rc != LRSCHED_OK) {
+        raise_from_status(rc);
+        goto done;
+    }
+    size_t total = 0;
+    if (steps > 0) {
+        if ((unsigned long long)steps > (size_t)PY_SSIZE_T_MAX / 8 / (groups > 0 ? groups : 1)) {
+            PyErr_SetString(PyExc_MemoryError, "preview too large");
+            goto done;
+        }
+        total = (size_t)steps * groups;
+    }
+    lrs = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(total * sizeof(double)));
+    if (lrs == NULL) {
+        goto done;
+    }
+    if (want_momenta) {
+        momenta = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(total * sizeof(double)));
+        if (momenta == NULL) {
+            goto done;
+        }
+    }
+    double *lrs_buf = (double *)PyByteArray_AS_STRING(lrs);
+    double *mom_buf = momenta != NULL ? (double *)PyByteArray_AS_STRING(momenta) : NULL;
+    size_t n_groups = 0;
+    if (has_cb) {
+        BusyToken tok = mark_busy(opt);
+        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
+                             mom_buf, total, &n_groups);
+        unmark_busy(opt, tok);
+    }
+    else if (total >= PREVIEW_NOGIL_VALUES) {
+        /* A long preview that calls no Python: other threads may run meanwhile, kept off
+         * this optimizer by the busy mark. */
+        BusyToken tok = mark_busy(opt);
+        Py_BEGIN_ALLOW_THREADS
+        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
+                             mom_buf, total, &n_groups);
+        Py_END_ALLOW_THREADS
+        unmark_busy(opt, tok);
+    }
+    else {
+        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
+                             mom_buf, total, &n_groups);
+    }
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        raise_from_status(rc);
+        goto done;
+    }
+    result = Py_BuildValue("(OOn)", lrs, momenta != NULL ? momenta : Py_None, (Py_ssize_t)n_groups);
+
+done:
+    Py_XDECREF(lrs);
+    Py_XDECREF(momenta);
+    Py_XDECREF(scheds);
+    PyMem_Free(handles);
+    PyMem_Free(metrics);
+    return result;
+}
+
+PyDoc_STRVAR(bind_methods_doc,
+"bind_methods(cls, /)\n--\n\n"
+"Gives cls (a Python subclass of Scheduler) its own step() and get_last_lr()\n"
+"descriptors. CPython 3.11 specialises calls of C methods only when the instance's\n"
+"type is exactly the method's defining type; with these, sched.step() on a StepLR\n"
+"takes that fast path instead of a generic call with a subclass check.");
+
+static PyObject *
+_lrsched_bind_methods(PyObject *module, PyObject *cls)
+{
+    _lrsched_state *st = get_state(module);
+    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, st->scheduler_type)) {
+        PyErr_SetString(PyExc_TypeError, "bind_methods() expects a subclass of Scheduler");
+        return NULL;
+    }
+    for (PyMethodDef *def = Scheduler_methods; def->ml_name != NULL; def++) {
+        if (strcmp(def->ml_name, "step") != 0 && strcmp(def->ml_name, "get_last_lr") != 0) {
+            continue;
+        }
+        PyObject *descr = PyDescr_NewMethod((PyTypeObject *)cls, def);
+        if (descr == NULL) {
+            return NULL;
+        }
+        int rc = PyObject_SetAttrString(cls, def->ml_name, descr);
+        Py_DECREF(descr);
+        if (rc < 0) {
+            return NULL;
+        }
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(version_doc, "version()\n--\n\nThe library's version string, e.g. \"0.1.0\".");
+
+static PyObject *
+_lrsched_version(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+    return PyUnicode_FromString(lrsched_version());
+}
+
+PyDoc_STRVAR(status_string_doc, "status_string(status, /)\n--\n\nThe library's name for a status code.");
+
+static PyObject *
+_lrsched_status_string(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    long s = PyLong_AsLong(arg);
+    if (s == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    return PyUnicode_FromString(lrsched_status_string((int)s));
+}
+
+static PyMethodDef _lrsched_functions[] = {
+    {"preview", (PyCFunction)(void (*)(void))_lrsched_preview, METH_FASTCALL, preview_doc},
+    {"bind_methods", (PyCFunction)_lrsched_bind_methods, METH_O, bind_methods_doc},
+    {"version", (PyCFunction)_lrsched_version, METH_NOARGS, version_doc},
+    {"status_string", (PyCFunction)_lrsched_status_string, METH_O, status_string_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+/* ---------------------------------------------------------------------------------
+ * Module
+ * ------------------------------------------------------------------------------- */
+
+static int
+_lrsched_exec(PyObject *module)
+{
+    _lrsched_state *st = get_state(module);
+
+    int abi = lrsched_abi_version();
+    if (abi != LRSCHED_ABI_VERSION) {
+        PyErr_Format(PyExc_ImportError,
+                     "liblrsched ABI mismatch: the extension was built for ABI %d, the loaded library has ABI %d",
+                     LRSCHED_ABI_VERSION, abi);
+        return -1;
+    }
+
+    st->optimizer_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &Optimizer_spec, NULL);
+    if (st->optimizer_type == NULL || PyModule_AddType(module, st->optimizer_type) < 0) {
+        return -1;
+    }
+    st->scheduler_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &Scheduler_spec, NULL);
+    if (st->scheduler_type == NULL || PyModule_AddType(module, st->scheduler_type) < 0) {
+        return -1;
+    }
+    st->str_foreign_step = PyUnicode_InternFromString("_foreign_step");
+    if (st->str_foreign_step == NULL) {
+        return -1;
+    }
+
+    struct {
+        const char *name;
+        long value;
+    } constants[] = {
+        {"ABI_VERSION", LRSCHED_ABI_VERSION},
+        {"HEADER_VERSION_NUMBER", LRSCHED_VERSION_NUMBER},
+        {"OK", LRSCHED_OK},
+        {"VALUE_ERROR", LRSCHED_VALUE_ERROR},
+        {"TYPE_ERROR", LRSCHED_TYPE_ERROR},
+        {"KEY_ERROR", LRSCHED_KEY_ERROR},
+        {"RUNTIME_ERROR", LRSCHED_RUNTIME_ERROR},
+        {"ZERO_DIVISION_ERROR", LRSCHED_ZERO_DIVISION_ERROR},
+        {"NOT_IMPLEMENTED_ERROR", LRSCHED_NOT_IMPLEMENTED_ERROR},
+        {"CALLBACK_FAILED", LRSCHED_CALLBACK_FAILED},
+        {"NULL_ARGUMENT", LRSCHED_NULL_ARGUMENT},
+        {"BUFFER_TOO_SMALL", LRSCHED_BUFFER_TOO_SMALL},
+        {"OUT_OF_MEMORY", LRSCHED_OUT_OF_MEMORY},
+        {"MOMENTUM_SGD", LRSCHED_MOMENTUM_SGD},
+        {"MOMENTUM_BETAS", LRSCHED_MOMENTUM_BETAS},
+        {"MOMENTUM_NONE", LRSCHED_MOMENTUM_NONE},
+        {"KEY_LR", LRSCHED_KEY_LR},
+        {"KEY_INITIAL_LR", LRSCHED_KEY_INITIAL_LR},
+        {"KEY_MOMENTUM", LRSCHED_KEY_MOMENTUM},
+        {"KEY_DAMPENING", LRSCHED_KEY_DAMPENING},
+        {"KEY_WEIGHT_DECAY", LRSCHED_KEY_WEIGHT_DECAY},
+        {"KEY_NESTEROV", LRSCHED_KEY_NESTEROV},
+        {"KEY_MAXIMIZE", LRSCHED_KEY_MAXIMIZE},
+        {"KEY_BETA1", LRSCHED_KEY_BETA1},
+        {"KEY_BETA2", LRSCHED_KEY_BETA2},
+        {"KEY_MAX_LR", LRSCHED_KEY_MAX_LR},
+        {"KEY_MIN_LR", LRSCHED_KEY_MIN_LR},
+        {"KEY_MAX_MOMENTUM", LRSCHED_KEY_MAX_MOMENTUM},
+        {"KEY_BASE_MOMENTUM", LRSCHED_KEY_BASE_MOMENTUM},
+    };
+    for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
+        if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value) < 0) {
+            return -1;
+        }
+    }
+    if (PyModule_AddIntConstant(module, "LIBRARY_VERSION_NUMBER", lrsched_version_number()) < 0) {
+        return -1;
+    }
+    return 0;
+}
+
+static int
+_lrsched_traverse(PyObject *module, visitproc visit, void *arg)
+{
+    _lrsched_state *st = get_state(module);
+    Py_VISIT(st->optimizer_type);
+    Py_VISIT(st->scheduler_type);
+    return 0;
+}
+
+static int
+_lrsched_clear(PyObject *module)
+{
+    _lrsched_state *st = get_state(module);
+    Py_CLEAR(st->optimizer_type);
+    Py_CLEAR(st->scheduler_type);
+    Py_CLEAR(st->str_foreign_step);
+    return 0;
+}
+
+static void
+_lrsched_free(void *module)
+{
+    (void)_lrsched_clear((PyObject *)module);
+}
+
+static PyModuleDef_Slot _lrsched_slots[] = {
+    {Py_mod_exec, _lrsched_exec},
+    {0, NULL},
+};
+
+PyDoc_STRVAR(_lrsched_doc,
+"Private CPython extension of lrsched: thin wrappers of liblrsched.so's optimizer and\n"
+"scheduler handles. Use the lrsched package.");
+
+static PyModuleDef _lrsched_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_lrsched",
+    .m_doc = _lrsched_doc,
+    .m_size = sizeof(_lrsched_state),
+    .m_methods = _lrsched_functions,
+    .m_slots = _lrsched_slots,
+    .m_traverse = _lrsched_traverse,
+    .m_clear = _lrsched_clear,
+    .m_free = _lrsched_free,
+};
+
+PyMODINIT_FUNC
+PyInit__lrsched(void)
+{
+    return PyModuleDef_Init(&_lrsched_module);
+}

@@ -1,0 +1,130 @@
+"""Builds lrsched's CPython extension and bundles liblrsched.so.0 beside it.
+
+``python3 -m pip install ./bindings/python`` (from the repository root) runs this through
+setuptools' PEP 517 backend. pip >= 21.3 builds local directories in place, so this file
+is read from the repository and finds the repository root two levels up (or at
+``$LRSCHED_REPO``).
+
+The library:
+- ``$LRSCHED_PREBUILT`` (a liblrsched.so file, or a directory holding liblrsched.so.0 or
+  liblrsched.so) is used as it is: nothing is rebuilt;
+- otherwise ``make -C <repo> lib-static-runtime`` builds the self-contained library
+  (.build-static/release/liblrsched.so, the Swift runtime linked in); if that target is
+  missing, ``make lib`` (.build/release/liblrsched.so, which needs the Swift toolchain's
+  runtime at run time) is used instead, with a warning.
+
+It is installed as ``lrsched/liblrsched.so.0`` (its SONAME) beside the extension
+``lrsched/_lrsched.*.so``, which links it with ``-l:liblrsched.so.0`` and finds it through
+the rpath ``$ORIGIN``; lrsched_ctypes loads the same file by path. The extension is
+compiled with the running interpreter's sysconfig (setuptools), plus
+``-ffp-contract=off -Wall -Wextra``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+HERE = Path(__file__).resolve().parent
+SONAME = "liblrsched.so.0"
+
+
+def repo_root() -> Path:
+    env = os.environ.get("LRSCHED_REPO")
+    candidates = [Path(env)] if env else []
+    candidates += [HERE.parent.parent, *HERE.parents]
+    for p in candidates:
+        if (p / "include" / "lrsched.h").is_file() and (p / "Package.swift").is_file():
+            return p.resolve()
+    raise SystemExit(
+        "lrsched: cannot find the repository root (include/lrsched.h) from "
+        f"{HERE}; set LRSCHED_REPO to it"
+    )
+
+
+def _make(root: Path, target: str) -> bool:
+    cmd = ["make", "-C", str(root), target]
+    print("lrsched: " + " ".join(cmd), flush=True)
+    r = subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr)
+    return r.returncode == 0
+
+
+def _make_has_target(root: Path, target: str) -> bool:
+    r = subprocess.run(["make", "-C", str(root), "-n", target], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    return "No rule to make target" not in r.stderr
+
+
+def find_library(root: Path) -> Path:
+    """The liblrsched.so to bundle (see the module docstring)."""
+    pre = os.environ.get("LRSCHED_PREBUILT")
+    if pre:
+        p = Path(pre)
+        if p.is_dir():
+            for name in (SONAME, "liblrsched.so"):
+                if (p / name).exists():
+                    return (p / name).resolve()
+            raise SystemExit(f"lrsched: LRSCHED_PREBUILT={pre} holds no {SONAME} or liblrsched.so")
+        if not p.exists():
+            raise SystemExit(f"lrsched: LRSCHED_PREBUILT={pre} does not exist")
+        return p.resolve()
+    if _make_has_target(root, "lib-static-runtime"):
+        if not _make(root, "lib-static-runtime"):
+            raise SystemExit("lrsched: `make lib-static-runtime` failed")
+        return (root / ".build-static" / "release" / "liblrsched.so").resolve()
+    print("lrsched: WARNING: no `make lib-static-runtime`; bundling `make lib`'s library, "
+          "which needs the Swift toolchain's runtime libraries at run time", file=sys.stderr)
+    if not _make(root, "lib"):
+        raise SystemExit("lrsched: `make lib` failed")
+    return (root / ".build" / "release" / "liblrsched.so").resolve()
+
+
+class BuildExt(build_ext):
+    """build_ext that first provides liblrsched.so.0, links the extension to it with an
+    $ORIGIN rpath, and copies it into the lrsched package."""
+
+    def run(self):
+        root = repo_root()
+        lib = find_library(root)
+        link_dir = Path(self.build_temp).resolve() / "lrsched-lib"
+        link_dir.mkdir(parents=True, exist_ok=True)
+        linked = link_dir / SONAME
+        if linked.exists() or linked.is_symlink():
+            linked.unlink()
+        shutil.copy2(lib, linked)
+        for ext in self.extensions:
+            ext.include_dirs.append(str(root / "include"))
+            ext.extra_link_args += [f"-L{link_dir}", f"-l:{SONAME}", "-Wl,-rpath,$ORIGIN"]
+        self._library = linked
+        super().run()
+        # Beside the extension: in build_lib for wheels, in the source tree for --inplace.
+        dest_dirs = [Path(self.build_lib) / "lrsched"]
+        if self.inplace:
+            dest_dirs = [HERE / "src" / "lrsched"]
+        for d in dest_dirs:
+            d.mkdir(parents=True, exist_ok=True)
+            target = d / SONAME
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            shutil.copy2(linked, target)
+            print(f"lrsched: bundled {lib} as {target}", flush=True)
+
+    def get_outputs(self):
+        outputs = super().get_outputs()
+        outputs.append(str(Path(self.build_lib) / "lrsched" / SONAME))
+        return outputs
+
+
+ext = Extension(
+    "lrsched._lrsched",
+    sources=["csrc/_lrschedmodule.c"],
+    extra_compile_args=["-std=c11", "-ffp-contract=off", "-Wall", "-Wextra"],
+)
+
+setup(ext_modules=[ext], cmdclass={"build_ext": BuildExt})

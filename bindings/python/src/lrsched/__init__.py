@@ -1,0 +1,34 @@
+"""lrsched — PyTorch's learning-rate schedulers, bit for bit, outside PyTorch.
+
+The fifteen ``torch.optim.lr_scheduler`` schedulers with torch's class names,
+arguments, defaults and errors, over an :class:`SGD` whose parameter groups they
+schedule (or over any optimizer with ``param_groups``, a ``torch.optim.Optimizer``
+included). Every number comes from liblrsched (a Swift library reproducing torch 2.15's
+IEEE-754 doubles exactly); this package is a thin CPython extension over it.
+
+Example::
+
+    import lrsched
+
+    opt = lrsched.SGD([{"lr": 0.1}], lr=0.1)        # a scheduling-only group
+    sched = lrsched.StepLR(opt, step_size=4, gamma=0.9)
+    for epoch in range(1, 11):
+        opt.step()
+        sched.step()
+        print(f"epoch {epoch}  lr {sched.get_last_lr()[0]:.4f}")
+
+Also: :func:`from_spec` (schedulers from JSON specs), :func:`preview` (the next n lrs at
+once, as a numpy array), ``lrsched.torch.wrap`` (a torch ``LRScheduler`` facade), and
+``python -m lrsched.conformance`` (the conformance runner). ``lrsched_ctypes`` offers the
+same API over ctypes.
+"""
+
+from . import _lrsched
+import _lrsched_api
+
+globals().update(_lrsched_api.build(_lrsched, __name__))
+
+__version__ = _lrsched.version()
+__all__ = list(_lrsched_api.PUBLIC_NAMES)
+
+del _lrsched_api

@@ -1,0 +1,18 @@
+"""lrsched_ctypes — lrsched's API over ctypes (no compiled extension).
+
+The same names, signatures, behaviour and exceptions as ``lrsched``
+(:class:`SGD`, the fifteen torch schedulers, :func:`from_spec`, :func:`preview`), with
+liblrsched.so loaded through ctypes. It never imports the ``lrsched`` package or its
+extension; it finds ``liblrsched.so.0`` installed beside them (or at ``$LRSCHED_LIBRARY``).
+Slower per call than ``lrsched`` (about a microsecond per step), same doubles.
+"""
+
+from . import _capi
+import _lrsched_api
+
+globals().update(_lrsched_api.build(_capi, __name__))
+
+__version__ = _capi.version()
+__all__ = list(_lrsched_api.PUBLIC_NAMES)
+
+del _lrsched_api

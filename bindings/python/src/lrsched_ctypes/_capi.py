@@ -1,0 +1,898 @@
+"""The ctypes backend of lrsched_ctypes: liblrsched.so through ctypes, pure Python.
+
+It offers exactly what the extension module ``lrsched._lrsched`` offers (an
+``Optimizer`` handle type, a subclassable ``Scheduler`` handle type, ``preview``,
+``version``, the header's constants), with the same behaviour and exceptions, so that
+the torch-style API in ``_lrsched_api`` runs unchanged on either. It never imports the
+``lrsched`` package (nor its extension): the library is loaded by path.
+
+Every function of include/lrsched.h gets its ``argtypes`` and ``restype`` declared.
+The library is opened with ``ctypes.PyDLL``: calls keep the GIL, which serialises them
+as the extension's calls are serialised (library objects are not thread-safe). Python
+lr_lambdas are called through one ``CFUNCTYPE`` trampoline; when one raises, the
+trampoline stores the exception, returns non-zero, and the caller re-raises it after the
+library call returns.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    byref,
+    c_char,
+    c_char_p,
+    c_double,
+    c_int,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_void_p,
+    py_object,
+)
+
+__all__ = ["Optimizer", "Scheduler", "preview", "version", "status_string", "library_path"]
+
+# --- Constants of include/lrsched.h ---------------------------------------------------
+
+ABI_VERSION = 0
+HEADER_VERSION_NUMBER = 100
+
+OK = 0
+VALUE_ERROR = 1
+TYPE_ERROR = 2
+KEY_ERROR = 3
+RUNTIME_ERROR = 4
+ZERO_DIVISION_ERROR = 5
+NOT_IMPLEMENTED_ERROR = 6
+CALLBACK_FAILED = 7
+NULL_ARGUMENT = 8
+BUFFER_TOO_SMALL = 9
+OUT_OF_MEMORY = 10
+
+MOMENTUM_SGD = 0
+MOMENTUM_BETAS = 1
+MOMENTUM_NONE = 2
+
+KEY_LR = 0
+KEY_INITIAL_LR = 1
+KEY_MOMENTUM = 2
+KEY_DAMPENING = 3
+KEY_WEIGHT_DECAY = 4
+KEY_NESTEROV = 5
+KEY_MAXIMIZE = 6
+KEY_BETA1 = 7
+KEY_BETA2 = 8
+KEY_MAX_LR = 9
+KEY_MIN_LR = 10
+KEY_MAX_MOMENTUM = 11
+KEY_BASE_MOMENTUM = 12
+
+_SMALL_GROUPS = 16
+
+# --- Loading ----------------------------------------------------------------------------
+
+
+def _find_library() -> str:
+    """LRSCHED_LIBRARY, else liblrsched.so.0 installed beside the extension (in the
+    lrsched package directory of the same site-packages), found without importing it."""
+    env = os.environ.get("LRSCHED_LIBRARY")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidate = os.path.join(os.path.dirname(here), "lrsched", "liblrsched.so.0")
+    if os.path.exists(candidate):
+        return candidate
+    import importlib.util  # only on this unusual path (split installs)
+
+    spec = importlib.util.find_spec("lrsched")
+    for d in (spec.submodule_search_locations or []) if spec else []:
+        candidate = os.path.join(d, "liblrsched.so.0")
+        if os.path.exists(candidate):
+            return candidate
+    raise ImportError(
+        "lrsched_ctypes: cannot find liblrsched.so.0 (looked beside the lrsched package); "
+        "set LRSCHED_LIBRARY to its path"
+    )
+
+
+library_path = _find_library()
+_lib = ctypes.PyDLL(library_path)
+
+_opt_p = c_void_p
+_sched_p = c_void_p
+LR_FN = CFUNCTYPE(c_int, c_int64, c_void_p, POINTER(c_double))
+
+
+def _declare(name, restype, *argtypes):
+    f = getattr(_lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    return f
+
+
+# The ABI first: a library of another ABI must not be called (nor even declared).
+_declare("lrsched_abi_version", c_int32)
+if _lib.lrsched_abi_version() != ABI_VERSION:
+    raise ImportError(
+        f"liblrsched ABI mismatch: lrsched_ctypes is written for ABI {ABI_VERSION}, "
+        f"{library_path} has ABI {_lib.lrsched_abi_version()}"
+    )
+
+_declare("lrsched_version", c_char_p)
+_declare("lrsched_version_number", c_int32)
+_declare("lrsched_status_string", c_char_p, c_int)
+_declare("lrsched_last_error", c_char_p)
+
+_declare("lrsched_optimizer_create", c_int, c_size_t, c_double, c_double, c_int, POINTER(_opt_p))
+_declare("lrsched_optimizer_create_from_json", c_int, c_char_p, c_size_t, POINTER(_opt_p))
+_declare("lrsched_optimizer_free", None, _opt_p)
+_declare("lrsched_optimizer_add_group", c_int, _opt_p, c_double, c_double)
+_declare("lrsched_optimizer_group_count", c_int, _opt_p, POINTER(c_size_t))
+_declare("lrsched_optimizer_momentum_kind", c_int, _opt_p, POINTER(c_int))
+_declare("lrsched_optimizer_get", c_int, _opt_p, c_size_t, c_int, POINTER(c_double))
+_declare("lrsched_optimizer_set", c_int, _opt_p, c_size_t, c_int, c_double)
+_declare("lrsched_optimizer_has", c_int, _opt_p, c_size_t, c_int, POINTER(c_int))
+_declare("lrsched_optimizer_unset", c_int, _opt_p, c_size_t, c_int)
+_declare("lrsched_optimizer_lrs", c_int, _opt_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
+_declare("lrsched_optimizer_state_save", c_int, _opt_p, POINTER(c_char), c_size_t, POINTER(c_size_t))
+_declare("lrsched_optimizer_state_load", c_int, _opt_p, c_char_p, c_size_t)
+
+_declare("lrsched_lambda_lr_create", c_int,
+         _opt_p, POINTER(LR_FN), POINTER(c_void_p), c_size_t, c_int64, POINTER(_sched_p))
+_declare("lrsched_multiplicative_lr_create", c_int,
+         _opt_p, POINTER(LR_FN), POINTER(c_void_p), c_size_t, c_int64, POINTER(_sched_p))
+_declare("lrsched_step_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
+_declare("lrsched_multistep_lr_create", c_int,
+         _opt_p, POINTER(c_int64), c_size_t, c_double, c_int64, POINTER(_sched_p))
+_declare("lrsched_constant_lr_create", c_int, _opt_p, c_double, c_int64, c_int64, POINTER(_sched_p))
+_declare("lrsched_linear_lr_create", c_int, _opt_p, c_double, c_double, c_int64, c_int64, POINTER(_sched_p))
+_declare("lrsched_exponential_lr_create", c_int, _opt_p, c_double, c_int64, POINTER(_sched_p))
+_declare("lrsched_polynomial_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
+_declare("lrsched_cosine_annealing_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
+_declare("lrsched_cosine_annealing_warm_restarts_create", c_int,
+         _opt_p, c_int64, c_int64, c_double, c_int64, POINTER(_sched_p))
+_declare("lrsched_sequential_lr_create", c_int,
+         _opt_p, POINTER(_sched_p), c_size_t, POINTER(c_int64), c_size_t, c_int64, POINTER(_sched_p))
+_declare("lrsched_chained_scheduler_create", c_int, POINTER(_sched_p), c_size_t, _opt_p, POINTER(_sched_p))
+_declare("lrsched_reduce_lr_on_plateau_create", c_int,
+         _opt_p, c_int, c_double, c_int64, c_double, c_int, c_int64, c_double, POINTER(c_double), c_size_t,
+         c_double, POINTER(_sched_p))
+_declare("lrsched_cyclic_lr_create", c_int,
+         _opt_p, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, POINTER(c_double), c_int,
+         c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_int64,
+         POINTER(_sched_p))
+_declare("lrsched_one_cycle_lr_create", c_int,
+         _opt_p, POINTER(c_double), c_size_t, c_int64, c_int64, c_int64, c_double, c_int, c_int,
+         POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, c_double, c_int, c_int64,
+         POINTER(_sched_p))
+_declare("lrsched_scheduler_create_from_json", c_int, _opt_p, c_char_p, c_size_t, POINTER(_sched_p))
+_declare("lrsched_scheduler_free", None, _sched_p)
+_declare("lrsched_scheduler_type", c_char_p, _sched_p)
+_declare("lrsched_scheduler_step", c_int, _sched_p)
+_declare("lrsched_scheduler_step_metric", c_int, _sched_p, c_double)
+_declare("lrsched_scheduler_step_epoch", c_int, _sched_p, c_double)
+_declare("lrsched_scheduler_last_lr", c_int, _sched_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
+_declare("lrsched_scheduler_base_lrs", c_int, _sched_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
+_declare("lrsched_scheduler_last_epoch", c_int, _sched_p, POINTER(c_int64))
+_declare("lrsched_scheduler_state_save", c_int, _sched_p, POINTER(c_char), c_size_t, POINTER(c_size_t))
+_declare("lrsched_scheduler_state_load", c_int, _sched_p, c_char_p, c_size_t)
+_declare("lrsched_preview", c_int,
+         POINTER(_sched_p), c_size_t, c_int64, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t,
+         POINTER(c_double), c_size_t, POINTER(c_size_t))
+
+LIBRARY_VERSION_NUMBER = _lib.lrsched_version_number()
+
+# Hot-path functions as module globals (no attribute lookups per call).
+_scheduler_step = _lib.lrsched_scheduler_step
+_scheduler_step_metric = _lib.lrsched_scheduler_step_metric
+_scheduler_last_lr = _lib.lrsched_scheduler_last_lr
+# The same C function as a second ctypes object whose pointer parameters are declared
+# void *: get_last_lr() passes precomputed addresses (ints), which skips ctypes' per-call
+# pointer conversions (the typed declaration above costs ~2x more per call).
+_scheduler_last_lr_addr = _lib["lrsched_scheduler_last_lr"]
+_scheduler_last_lr_addr.restype = c_int
+_scheduler_last_lr_addr.argtypes = [c_void_p, c_void_p, c_size_t, c_void_p]
+_optimizer_get = _lib.lrsched_optimizer_get
+_last_error = _lib.lrsched_last_error
+
+# --- Errors -----------------------------------------------------------------------------
+
+_EXCEPTIONS = {
+    VALUE_ERROR: ValueError,
+    TYPE_ERROR: TypeError,
+    KEY_ERROR: KeyError,
+    RUNTIME_ERROR: RuntimeError,
+    ZERO_DIVISION_ERROR: ZeroDivisionError,
+    NOT_IMPLEMENTED_ERROR: NotImplementedError,
+}
+
+# The exception an lr_lambda raised during the current library call, per thread.
+_tls = threading.local()
+_tls.exc = None
+
+
+def _pending():
+    return getattr(_tls, "exc", None)
+
+
+def _raise(status: int):
+    """Raises the exception for a non-zero status (the extension's raise_from_status): a
+    stored lr_lambda exception first, as itself; otherwise the builtin of the same kind
+    with lrsched_last_error()'s message."""
+    exc = getattr(_tls, "exc", None)
+    if exc is not None:
+        _tls.exc = None
+        raise exc
+    msg = _last_error().decode("utf-8", "replace")
+    cls = _EXCEPTIONS.get(status)
+    if cls is not None:
+        raise cls(msg)
+    if status == OUT_OF_MEMORY:
+        raise MemoryError()
+    name = _lib.lrsched_status_string(status).decode()
+    if status == CALLBACK_FAILED:
+        raise RuntimeError(f"lr_lambda failed: {msg}")
+    if status in (NULL_ARGUMENT, BUFFER_TOO_SMALL):
+        raise RuntimeError(f"internal error in the lrsched bindings ({name}): {msg}")
+    raise RuntimeError(f"lrsched error {status} ({name}): {msg}")
+
+
+def _check_after_callbacks(status: int):
+    if status or getattr(_tls, "exc", None) is not None:
+        _raise(status)
+
+
+@LR_FN
+def _lr_fn_trampoline(epoch, user, out):
+    # The library calls this during a step, on the stepping thread.
+    if getattr(_tls, "exc", None) is not None:
+        return 1  # an earlier callback of this call failed: keep its exception
+    try:
+        fn = ctypes.cast(user, py_object).value  # kept alive by the scheduler
+        r = fn(epoch)
+        if isinstance(r, (str, bytes, bytearray)):
+            raise TypeError(f"must be real number, not {type(r).__name__}")
+        out[0] = float(r)  # ints such as e // 10 are fine
+        return 0
+    except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
+        _tls.exc = e
+        return 1
+
+
+# --- Busy marks (see the extension: threads and callbacks) -----------------------------
+
+
+def _busy_error():
+    raise RuntimeError(
+        "this lrsched optimizer (or a scheduler on it) is in use by another thread; "
+        "lrsched objects must be used from one thread at a time"
+    )
+
+
+def _check_busy(opt):
+    if opt._busy and opt._busy_owner != threading.get_ident():
+        _busy_error()
+
+
+class _Busy:
+    """Marks an optimizer busy for the duration of a call that may run Python code."""
+
+    __slots__ = ("opt", "saved")
+
+    def __init__(self, opt):
+        self.opt = opt
+
+    def __enter__(self):
+        o = self.opt
+        self.saved = (o._busy, o._busy_owner)
+        o._busy = 1
+        o._busy_owner = threading.get_ident()
+
+    def __exit__(self, *exc):
+        self.opt._busy, self.opt._busy_owner = self.saved
+
+
+# --- Buffers ----------------------------------------------------------------------------
+
+
+def _read_doubles(fn, handle):
+    buf = (c_double * _SMALL_GROUPS)()
+    n = c_size_t(0)
+    rc = fn(handle, buf, _SMALL_GROUPS, byref(n))
+    if rc == OK:
+        return buf[: n.value]
+    if rc != BUFFER_TOO_SMALL:
+        _raise(rc)
+    buf = (c_double * n.value)()
+    rc = fn(handle, buf, n.value, byref(n))
+    if rc:
+        _raise(rc)
+    return buf[: n.value]
+
+
+def _read_text(fn, handle):
+    n = c_size_t(0)
+    buf = ctypes.create_string_buffer(1024)
+    rc = fn(handle, buf, 1024, byref(n))
+    if rc == BUFFER_TOO_SMALL:
+        buf = ctypes.create_string_buffer(n.value)
+        rc = fn(handle, buf, n.value, byref(n))
+    if rc:
+        _raise(rc)
+    return buf.raw[: max(n.value - 1, 0)].decode("utf-8")
+
+
+def _utf8(s, what):
+    if not isinstance(s, str):
+        raise TypeError(f"{what} must be str, not {type(s).__name__}")
+    return s.encode("utf-8")
+
+
+def _int64(x):
+    v = x.__index__() if not isinstance(x, int) else x
+    if not -(1 << 63) <= v < (1 << 63):
+        raise OverflowError("Python int too large to convert to C long")
+    return v
+
+
+# --- Optimizer --------------------------------------------------------------------------
+
+
+class Optimizer:
+    """An lrsched_optimizer handle: the parameter groups schedulers act on. Private:
+    build one with Optimizer.from_json() or Optimizer.create(); use lrsched_ctypes.SGD."""
+
+    __slots__ = ("_h", "_busy", "_busy_owner", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("cannot create 'lrsched_ctypes._capi.Optimizer' instances")
+
+    @classmethod
+    def _wrap(cls, handle):
+        self = object.__new__(cls)
+        self._h = handle
+        self._busy = 0
+        self._busy_owner = 0
+        return self
+
+    @classmethod
+    def from_json(cls, spec):
+        """An optimizer state from a JSON spec (lrsched_optimizer_create_from_json)."""
+        b = _utf8(spec, "spec")
+        h = c_void_p()
+        rc = _lib.lrsched_optimizer_create_from_json(b, len(b), byref(h))
+        if rc:
+            _raise(rc)
+        return cls._wrap(h)
+
+    @classmethod
+    def create(cls, n_groups, lr, momentum, momentum_kind):
+        """n_groups groups with lr and momentum (lrsched_optimizer_create)."""
+        n = n_groups.__index__()
+        if n < 0:
+            raise ValueError("n_groups must be >= 0")
+        h = c_void_p()
+        rc = _lib.lrsched_optimizer_create(n, float(lr), float(momentum), int(momentum_kind), byref(h))
+        if rc:
+            _raise(rc)
+        return cls._wrap(h)
+
+    def __del__(self, _free=_lib.lrsched_optimizer_free):
+        # _free is bound at definition: module globals may be gone at interpreter exit.
+        h = getattr(self, "_h", None)
+        if h is not None and h.value:
+            self._h = None
+            _free(h)
+
+    def __reduce__(self):
+        raise TypeError(f"cannot pickle '{type(self).__name__}' object (use state_save())")
+
+    def _check(self):
+        if self._h is None:
+            raise RuntimeError("lrsched optimizer is not initialized")
+        if self._busy:
+            _check_busy(self)
+
+    @staticmethod
+    def _group_key(group, key):
+        g = group.__index__()
+        k = key.__index__()
+        if g < 0:
+            raise IndexError("param group index out of range")
+        if not -(1 << 31) <= k < (1 << 31):
+            raise ValueError("unknown param group key")
+        return g, k
+
+    def get(self, group, key):
+        """param_groups[group][key] as a float (KeyError if the group lacks an optional key)."""
+        g, k = self._group_key(group, key)
+        self._check()
+        out = c_double()
+        rc = _optimizer_get(self._h, g, k, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def set(self, group, key, value):
+        """param_groups[group][key] = value (a finite float)."""
+        g, k = self._group_key(group, key)
+        if isinstance(value, (str, bytes, bytearray)):
+            raise TypeError(f"must be real number, not {type(value).__name__}")
+        v = float(value)
+        self._check()
+        rc = _lib.lrsched_optimizer_set(self._h, g, k, v)
+        if rc:
+            _raise(rc)
+
+    def has(self, group, key):
+        """Whether param_groups[group] holds key."""
+        g, k = self._group_key(group, key)
+        self._check()
+        out = c_int()
+        rc = _lib.lrsched_optimizer_has(self._h, g, k, byref(out))
+        if rc:
+            _raise(rc)
+        return bool(out.value)
+
+    def unset(self, group, key):
+        """del param_groups[group][key] for an optional key (absent: no error)."""
+        g, k = self._group_key(group, key)
+        self._check()
+        rc = _lib.lrsched_optimizer_unset(self._h, g, k)
+        if rc:
+            _raise(rc)
+
+    def group_count(self):
+        """The number of parameter groups."""
+        self._check()
+        out = c_size_t()
+        rc = _lib.lrsched_optimizer_group_count(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def momentum_kind(self):
+        """MOMENTUM_SGD (0), MOMENTUM_BETAS (1) or MOMENTUM_NONE (2)."""
+        self._check()
+        out = c_int()
+        rc = _lib.lrsched_optimizer_momentum_kind(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def lrs(self):
+        """Every group's lr, as a list of floats."""
+        self._check()
+        return _read_doubles(_lib.lrsched_optimizer_lrs, self._h)
+
+    def add_group(self, lr, momentum):
+        """Appends a group with the defaults but lr and momentum."""
+        lr = float(lr)
+        momentum = float(momentum)
+        self._check()
+        rc = _lib.lrsched_optimizer_add_group(self._h, lr, momentum)
+        if rc:
+            _raise(rc)
+
+    def state_save(self):
+        """The optimizer state as JSON text (torch's optimizer.state_dict() shape)."""
+        self._check()
+        return _read_text(_lib.lrsched_optimizer_state_save, self._h)
+
+    def state_load(self, json):
+        """Restores a state saved by state_save()."""
+        b = _utf8(json, "json")
+        self._check()
+        rc = _lib.lrsched_optimizer_state_load(self._h, b, len(b))
+        if rc:
+            _raise(rc)
+
+
+# --- Scheduler --------------------------------------------------------------------------
+
+_STEP_EPOCH_WARNING = (
+    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
+    "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from "
+    "None, the closed form is used instead of the new chainable form, where available. Please open an issue if "
+    "you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
+)
+
+_MISSING = object()
+
+
+def _float_arg(x):
+    if isinstance(x, float):
+        return x
+    if isinstance(x, (str, bytes, bytearray)):
+        raise TypeError(f"must be real number, not {type(x).__name__}")
+    return float(x)
+
+
+class Scheduler:
+    """An lrsched_scheduler handle: the base class of lrsched_ctypes' scheduler classes
+    (StepLR, ...), whose __init__ binds it with one of the _init_* methods."""
+
+    # Instance attributes (subclasses also get a __dict__ for their own).
+    __slots__ = (
+        "_h", "_optobj", "_last_lr", "_callbacks", "_children_t", "_plateau", "_warm_restarts", "_composite",
+        "_foreign_flag", "_has_cb", "_fast", "_buf", "_count", "_buf_addr", "_count_addr", "__weakref__",
+    )
+
+    def __new__(cls, *args, **kwargs):
+        self = object.__new__(cls)
+        self._h = None
+        self._optobj = None
+        self._last_lr = None
+        self._callbacks = None
+        self._children_t = None
+        self._plateau = False
+        self._warm_restarts = False
+        self._composite = False
+        self._foreign_flag = False
+        self._has_cb = False
+        self._fast = False
+        self._buf = (c_double * _SMALL_GROUPS)()
+        self._count = c_size_t(0)
+        self._buf_addr = ctypes.addressof(self._buf)
+        self._count_addr = ctypes.addressof(self._count)
+        return self
+
+    def __del__(self, _free=_lib.lrsched_scheduler_free):
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            _free(h)
+
+    # -- binding ------------------------------------------------------------------------
+
+    def _free_handle(self):
+        h = self._h
+        if h is not None:
+            self._h = None
+            _lib.lrsched_scheduler_free(h)
+
+    def _install(self, h, opt, callbacks, children):
+        self._free_handle()
+        self._h = h
+        self._optobj = opt
+        self._callbacks = callbacks
+        self._children_t = children
+        t = _lib.lrsched_scheduler_type(h)
+        self._plateau = t == b"ReduceLROnPlateau"
+        self._warm_restarts = t == b"CosineAnnealingWarmRestarts"
+        self._composite = t in (b"SequentialLR", b"ChainedScheduler")
+        has_cb = callbacks is not None
+        if children is not None:
+            for c in children:
+                has_cb = has_cb or c._has_cb
+                c._invalidate()
+        self._has_cb = has_cb
+        self._last_lr = None
+        self._update_fast()
+
+    def _update_fast(self):
+        self._fast = (self._h is not None and not self._plateau and not self._foreign_flag and not self._has_cb
+                      and self._children_t is None)
+
+    def _invalidate(self):
+        self._last_lr = None
+        if self._children_t is not None:
+            for c in self._children_t:
+                c._invalidate()
+
+    def _check(self):
+        if self._h is None:
+            raise RuntimeError("lrsched scheduler is not initialized (its __init__ did not run or failed)")
+        opt = self._optobj
+        if opt._busy:
+            _check_busy(opt)
+
+    def _check_unbound(self):
+        # Re-binding would release the callbacks a composite built on the old handle
+        # may still call.
+        if self._h is not None:
+            raise RuntimeError("this scheduler is already initialized")
+
+    @staticmethod
+    def _opt_arg(opt, who):
+        if not isinstance(opt, Optimizer):
+            raise TypeError(f"{who}: expected an lrsched_ctypes._capi.Optimizer, got {type(opt).__name__}")
+        opt._check()
+        return opt
+
+    def _init_json(self, optimizer, spec):
+        """Builds the scheduler from a JSON spec on optimizer (lrsched_scheduler_create_from_json)."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_json")
+        b = _utf8(spec, "spec")
+        h = c_void_p()
+        rc = _lib.lrsched_scheduler_create_from_json(opt._h, b, len(b), byref(h))
+        if rc:
+            _raise(rc)
+        self._install(h, opt, None, None)
+
+    def _init_lambda(self, optimizer, fns, last_epoch, multiplicative):
+        """LambdaLR (multiplicative false) or MultiplicativeLR with Python callables."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_lambda")
+        le = _int64(last_epoch)
+        fns = tuple(fns)
+        n = len(fns)
+        cfns = (LR_FN * max(n, 1))(*([_lr_fn_trampoline] * n))
+        users = (c_void_p * max(n, 1))(*[id(f) for f in fns])
+        create = _lib.lrsched_multiplicative_lr_create if multiplicative else _lib.lrsched_lambda_lr_create
+        h = c_void_p()
+        with _Busy(opt):
+            rc = create(opt._h, cfns, users, n, le, byref(h))
+        if rc or _pending() is not None:
+            if h.value:
+                _lib.lrsched_scheduler_free(h)
+            _raise(rc)
+        self._install(h, opt, fns, None)
+
+    @staticmethod
+    def _children_arg(children, owner):
+        children = tuple(children)
+        for i, c in enumerate(children):
+            if not isinstance(c, Scheduler):
+                raise TypeError(f"{owner} at index {i} should have `optimizer` as its attribute.")
+            c._check()
+        arr = (c_void_p * max(len(children), 1))(*[c._h for c in children])
+        return children, arr
+
+    def _init_sequential(self, optimizer, schedulers, milestones, last_epoch):
+        """SequentialLR over existing child schedulers (lrsched_sequential_lr_create)."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_sequential")
+        le = _int64(last_epoch)
+        children, arr = self._children_arg(schedulers, "SequentialLR")
+        ms = [_int64(m) for m in milestones]
+        ms_arr = (c_int64 * max(len(ms), 1))(*ms)
+        has_cb = any(c._has_cb for c in children)
+        h = c_void_p()
+        if has_cb:
+            with _Busy(opt):
+                rc = _lib.lrsched_sequential_lr_create(opt._h, arr, len(children), ms_arr, len(ms), le, byref(h))
+        else:
+            rc = _lib.lrsched_sequential_lr_create(opt._h, arr, len(children), ms_arr, len(ms), le, byref(h))
+        if rc or _pending() is not None:
+            if h.value:
+                _lib.lrsched_scheduler_free(h)
+            for c in children:
+                c._invalidate()
+            _raise(rc)
+        self._install(h, opt, None, children)
+
+    def _init_chained(self, schedulers, optimizer):
+        """ChainedScheduler over existing child schedulers; optimizer may be None."""
+        self._check_unbound()
+        opt = None if optimizer is None else self._opt_arg(optimizer, "_init_chained")
+        children, arr = self._children_arg(schedulers, "ChainedScheduler")
+        if opt is None and children:
+            opt = children[0]._optobj
+        h = c_void_p()
+        rc = _lib.lrsched_chained_scheduler_create(arr, len(children), None if opt is None else opt._h, byref(h))
+        if rc:
+            _raise(rc)
+        self._install(h, opt, None, children)
+
+    # -- stepping -----------------------------------------------------------------------
+
+    def step(self, *args, **kwargs):
+        """Advances the schedule by one step (ReduceLROnPlateau: step(metrics)); see lrsched."""
+        if not kwargs:
+            if self._fast and not args:
+                if self._optobj._busy:
+                    _check_busy(self._optobj)
+                rc = _scheduler_step(self._h)
+                self._last_lr = None
+                if rc:
+                    _raise(rc)
+                return None
+            if self._plateau and len(args) == 1 and not self._foreign_flag and self._h is not None:
+                m = args[0]
+                if type(m) is not float:
+                    m = _float_arg(m)
+                if self._optobj._busy:
+                    _check_busy(self._optobj)
+                rc = _scheduler_step_metric(self._h, m)
+                self._last_lr = None
+                if rc:
+                    _raise(rc)
+                return None
+        return self._step_impl(args, kwargs, False)
+
+    def _raw_step(self, *args, **kwargs):
+        """step() without the foreign-optimizer synchronisation."""
+        return self._step_impl(args, kwargs, True)
+
+    def _step_impl(self, args, kwargs, raw):
+        self._check()
+        if self._foreign_flag and not raw:
+            return self._foreign_step(*args, **kwargs)
+        metrics = epoch = _MISSING
+        max_pos = 2 if self._plateau else 1
+        if len(args) > max_pos:
+            raise TypeError(
+                f"step() takes at most {max_pos} positional argument{'' if max_pos == 1 else 's'} "
+                f"({len(args)} given)"
+            )
+        if self._plateau:
+            if len(args) >= 1:
+                metrics = args[0]
+            if len(args) >= 2:
+                epoch = args[1]
+        elif args:
+            epoch = args[0]
+        for name, value in kwargs.items():
+            if name == "epoch":
+                if epoch is not _MISSING:
+                    raise TypeError(f"step() got multiple values for argument '{name}'")
+                epoch = value
+            elif self._plateau and name == "metrics":
+                if metrics is not _MISSING:
+                    raise TypeError(f"step() got multiple values for argument '{name}'")
+                metrics = value
+            else:
+                raise TypeError(f"step() got an unexpected keyword argument '{name}'")
+        h = self._h
+        if self._plateau:
+            if epoch is not _MISSING and epoch is not None:
+                raise TypeError(
+                    "ReduceLROnPlateau.step(): the deprecated epoch argument is not supported by lrsched"
+                )
+            if metrics is _MISSING:
+                rc = _scheduler_step(h)
+            else:
+                rc = _lib.lrsched_scheduler_step_metric(h, _float_arg(metrics))
+        elif epoch is not _MISSING and epoch is not None:
+            e = _float_arg(epoch)
+            if not self._warm_restarts and not self._composite:
+                import warnings
+
+                warnings.warn(_STEP_EPOCH_WARNING, UserWarning, stacklevel=3)
+            rc = self._call_stepping(_lib.lrsched_scheduler_step_epoch, h, e)
+        else:
+            rc = self._call_stepping(_scheduler_step, h)
+        self._invalidate()
+        _check_after_callbacks(rc)
+        return None
+
+    def _call_stepping(self, fn, *args):
+        if self._has_cb:
+            with _Busy(self._optobj):
+                return fn(*args)
+        return fn(*args)
+
+    def get_last_lr(self):
+        """The lrs this scheduler computed at its last step (a list of floats, one per
+        group); the same list object until the next step, as in torch."""
+        v = self._last_lr
+        if v is not None:
+            return v
+        if self._h is None or self._optobj._busy:
+            self._check()
+        rc = _scheduler_last_lr_addr(self._h, self._buf_addr, _SMALL_GROUPS, self._count_addr)
+        if rc == OK:
+            v = self._buf[: self._count.value]
+        elif rc == BUFFER_TOO_SMALL:
+            v = _read_doubles(_scheduler_last_lr, self._h)
+        else:
+            _raise(rc)
+        self._last_lr = v
+        return v
+
+    @property
+    def base_lrs(self):
+        """The groups' initial lrs the schedule is computed from (empty for
+        ReduceLROnPlateau and composites)."""
+        self._check()
+        return _read_doubles(_lib.lrsched_scheduler_base_lrs, self._h)
+
+    @property
+    def last_epoch(self):
+        """The epoch counter (torch's last_epoch)."""
+        self._check()
+        out = c_int64()
+        rc = _lib.lrsched_scheduler_last_epoch(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    @property
+    def _type_name(self):
+        if self._h is None:
+            return None
+        return _lib.lrsched_scheduler_type(self._h).decode()
+
+    @property
+    def _opt(self):
+        return self._optobj
+
+    @property
+    def _foreign(self):
+        return self._foreign_flag
+
+    @_foreign.setter
+    def _foreign(self, value):
+        self._foreign_flag = bool(value)
+        self._update_fast()
+
+    @property
+    def _has_callbacks(self):
+        return self._has_cb
+
+    @property
+    def _children(self):
+        return self._children_t
+
+    def _state_save(self):
+        """The scheduler's state as JSON text (lrsched_scheduler_state_save)."""
+        self._check()
+        return _read_text(_lib.lrsched_scheduler_state_save, self._h)
+
+    def _state_load(self, json):
+        """Restores a saved state (lrsched_scheduler_state_load)."""
+        b = _utf8(json, "json")
+        self._check()
+        rc = _lib.lrsched_scheduler_state_load(self._h, b, len(b))
+        self._invalidate()
+        if rc:
+            _raise(rc)
+
+
+# --- Module functions -------------------------------------------------------------------
+
+
+def preview(schedulers, steps, metrics, momentum):
+    """The next `steps` lrs (and momenta) stepping the schedulers would give, computed on
+    copies (lrsched_preview). Returns (lrs, momenta, n_groups): lrs a bytearray of
+    steps x n_groups float64 values, row-major; momenta likewise or None."""
+    steps = _int64(steps)
+    scheds = tuple(schedulers)
+    if not scheds:
+        raise ValueError("preview needs at least one scheduler")
+    for i, s in enumerate(scheds):
+        if not isinstance(s, Scheduler):
+            raise TypeError(f"preview: item {i} is not an lrsched scheduler ({type(s).__name__})")
+        s._check()
+    opt = scheds[0]._optobj
+    handles = (c_void_p * len(scheds))(*[s._h for s in scheds])
+    has_cb = any(s._has_cb for s in scheds)
+    if metrics is not None:
+        ms = [_float_arg(m) for m in metrics]
+        m_arr = (c_double * max(len(ms), 1))(*ms)
+        n_metrics = len(ms)
+    else:
+        m_arr = None
+        n_metrics = 0
+    groups = opt.group_count()
+    total = steps * groups if steps > 0 else 0
+    lrs = bytearray(total * 8)
+    lrs_buf = (c_double * total).from_buffer(lrs) if total else None
+    mom = bytearray(total * 8) if momentum else None
+    mom_buf = (c_double * total).from_buffer(mom) if (momentum and total) else None
+    n_groups = c_size_t(0)
+    args = (handles, len(scheds), steps, m_arr, n_metrics, lrs_buf, total, mom_buf, total, byref(n_groups))
+    if has_cb:
+        with _Busy(opt):
+            rc = _lib.lrsched_preview(*args)
+    else:
+        rc = _lib.lrsched_preview(*args)
+    _check_after_callbacks(rc)
+    del lrs_buf, mom_buf, args  # release the exported buffers
+    return lrs, mom, n_groups.value
+
+
+def version():
+    """The library's version string, e.g. "0.1.0"."""
+    return _lib.lrsched_version().decode()
+
+
+def status_string(status):
+    """The library's name for a status code."""
+    return _lib.lrsched_status_string(int(status)).decode()
