@@ -122,6 +122,18 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(chain.stateJSON(), before)
     }
 
+    /// Found by fuzz_state: a state whose base_lrs do not match the lambdas is refused
+    /// (stepping would have indexed past the lambdas).
+    func testLambdaStateMustMatchItsFunctions() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let s = try MultiplicativeLR(opt, lrLambda: { _ in 0.95 })
+        try opt.addParamGroup(ParamGroup(lr: 0.2))
+        assertThrows(.valueError) { try s.loadState(json: #"{"base_lrs": [1, 1]}"#) }
+        assertThrows(.valueError) { try s.step() }
+        let l = try LambdaLR(try OptimizerState(lr: 0.1), lrLambda: { _ in 1 })
+        assertThrows(.valueError) { try l.loadState(json: #"{"base_lrs": [1, 1, 1, 1]}"#) }
+    }
+
     /// Lambda functions are not saved; they are supplied again when rebuilding.
     func testLambdaStateSavesNullFunctions() throws {
         let opt = try OptimizerState(lr: 0.1)

@@ -58,6 +58,9 @@ public final class MultiplicativeLR: LRScheduler {
         let base = try BaseSchedulerState(self, &r)
         r.ignore("lr_lambdas")
         try r.finish()
+        if base.baseLRs.count != lrLambdas.count {
+            throw .value("\(typeName) state: 'base_lrs' has \(base.baseLRs.count) values for \(lrLambdas.count) lr_lambdas")
+        }
         base.apply(to: self)
     }
 }
