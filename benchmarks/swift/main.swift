@@ -1,6 +1,9 @@
 // lrsched-bench: speed of the Swift core, printed as a table (`make bench`).
 // Figures are the best of several repetitions on the machine it runs on.
 import LRSchedCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 let clock = ContinuousClock()
 
@@ -24,6 +27,21 @@ func row(_ name: String, _ value: String) {
 }
 
 func fmt(_ x: Double, _ unit: String, digits: Int = 3) -> String { formatFixed(x, digits: digits) + " " + unit }
+
+// `lrsched-bench profile KIND`: only KIND's 1M-step preview, repeated (for perf).
+let arguments = CommandLine.arguments
+if arguments.count == 3 && arguments[1] == "profile" {
+    let opt = try OptimizerState(lr: 0.1, momentum: 0.9)
+    let s: LRScheduler
+    switch arguments[2] {
+    case "StepLR": s = try StepLR(opt, stepSize: 30, gamma: 0.1)
+    case "CosineAnnealingLR": s = try CosineAnnealingLR(opt, tMax: 1000)
+    case "OneCycleLR": s = try OneCycleLR(opt, maxLR: [0.1], length: .totalSteps(1_000_010))
+    default: s = try CyclicLR(opt, baseLR: [0.01], maxLR: [0.1], stepSizeUp: 500)
+    }
+    for _ in 0..<20 { _ = try s.preview(steps: 1_000_000) }
+    exit(0)
+}
 
 print("| benchmark (Swift core, release build)          | best |")
 print("|---|---|")

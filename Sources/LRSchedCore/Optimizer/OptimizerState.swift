@@ -109,10 +109,24 @@ public final class OptimizerState {
 
     // MARK: Scheduler access (unchecked)
 
+    /// Group `i`'s lr, read in place (schedulers call this on every step; `groups[i].lr`
+    /// would copy the whole group out first).
+    @inline(__always)
+    func lr(_ i: Int) -> Double {
+        groups.withUnsafeBufferPointer { $0[i].lr }
+    }
+
     /// The momentum a cycled scheduler reads/writes for group `i`.
     @inline(__always)
     func cycledMomentum(_ i: Int) -> Double {
-        momentumKind == .betas ? (groups[i].beta1 ?? 0) : groups[i].momentum
+        let betas = momentumKind == .betas
+        return groups.withUnsafeBufferPointer { betas ? ($0[i].beta1 ?? 0) : $0[i].momentum }
+    }
+
+    /// Group `i`'s `key`, read in place.
+    @inline(__always)
+    func value(_ i: Int, _ key: ParamGroupKey) -> Double? {
+        groups.withUnsafeBufferPointer { $0[i][key] }
     }
 
     @inline(__always)

@@ -41,12 +41,12 @@ public final class ConstantLR: LRScheduler {
         let e = lastEpoch
         let n = baseLRs.count
         if e == 0 {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * factor }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) * factor }
         } else if e != totalIters {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
         } else {
             let undo = try Py.div(1.0, factor)
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * undo }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) * undo }
         }
     }
 

@@ -43,7 +43,7 @@ public final class CosineAnnealingLR: LRScheduler {
         let n = baseLRs.count
         let t = Double(tMax)
         if isInitial {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
         } else if stepCount == 1 && e > 0 {
             // Legacy resume path (unreachable through the public API in torch 2.15).
             let c = Py.cos(try Py.div(Double(e) * Double.pi, t))
@@ -51,14 +51,14 @@ public final class CosineAnnealingLR: LRScheduler {
         } else if try Py.mod(try Py.sub(try Py.sub(e, 1), tMax), try Py.mul(2, tMax)) == 0 {
             let c = Py.cos(try Py.div(Double.pi, t))
             for i in 0..<n {
-                newLRs[i] = optimizer.groups[i].lr + (baseLRs[i] - etaMin) * (1 - c) / 2
+                newLRs[i] = optimizer.lr(i) + (baseLRs[i] - etaMin) * (1 - c) / 2
             }
         } else {
             let num = 1 + Py.cos(try Py.div(Double.pi * Double(e), t))
             let den = 1 + Py.cos(try Py.div(Double.pi * Double(e - 1), t))
             let ratio = try Py.div(num, den)
             for i in 0..<n {
-                newLRs[i] = ratio * (optimizer.groups[i].lr - etaMin) + etaMin
+                newLRs[i] = ratio * (optimizer.lr(i) - etaMin) + etaMin
             }
         }
     }

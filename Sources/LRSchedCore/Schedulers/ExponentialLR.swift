@@ -32,9 +32,9 @@ public final class ExponentialLR: LRScheduler {
     override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
         if isInitial {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
         } else {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * gamma }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) * gamma }
         }
     }
 

@@ -33,9 +33,9 @@ public class LRScheduler {
     /// `_last_lr`.
     @exclusivity(unchecked) var lastLRStorage: [Double]
     /// Scratch for the lrs being computed.
-    @exclusivity(unchecked) var newLRs: [Double]
+    @exclusivity(unchecked) var newLRs: UnsafeMutableBufferPointer<Double>
     /// Scratch for momenta, used by schedulers that cycle momentum.
-    @exclusivity(unchecked) var newMomenta: [Double]
+    @exclusivity(unchecked) var newMomenta: UnsafeMutableBufferPointer<Double>
     /// Set by `computeLRs()` when it produced momenta to commit with the lrs.
     @exclusivity(unchecked) var momentaComputed = false
 
@@ -56,7 +56,7 @@ public class LRScheduler {
         }
         if lastEpoch == -1 {
             for i in optimizer.groups.indices where optimizer.groups[i].initialLR == nil {
-                optimizer.groups[i].initialLR = optimizer.groups[i].lr
+                optimizer.groups[i].initialLR = optimizer.lr(i)
             }
         } else {
             for (i, g) in optimizer.groups.enumerated() where g.initialLR == nil {
@@ -68,8 +68,8 @@ public class LRScheduler {
         self.baseLRs = optimizer.groups.map { $0.initialLR ?? $0.lr }
         self.lastEpoch = lastEpoch
         self.lastLRStorage = optimizer.groups.map(\.lr)
-        self.newLRs = Array(repeating: 0, count: optimizer.groups.count)
-        self.newMomenta = Array(repeating: 0, count: optimizer.groups.count)
+        self.newLRs = .scratch(optimizer.groups.count)
+        self.newMomenta = .scratch(optimizer.groups.count)
     }
 
     /// For the schedulers torch builds without `LRScheduler.__init__`
@@ -79,8 +79,8 @@ public class LRScheduler {
         self.baseLRs = []
         self.lastEpoch = lastEpoch
         self.lastLRStorage = optimizer.groups.map(\.lr)
-        self.newLRs = []
-        self.newMomenta = []
+        self.newLRs = .scratch(0)
+        self.newMomenta = .scratch(0)
     }
 
     /// A copy of `other`'s state bound to `optimizer` (for previews).
@@ -91,8 +91,8 @@ public class LRScheduler {
         self.stepCount = other.stepCount
         self.isInitial = other.isInitial
         self.lastLRStorage = other.lastLRStorage
-        self.newLRs = other.newLRs
-        self.newMomenta = other.newMomenta
+        self.newLRs = .scratch(other.newLRs.count)
+        self.newMomenta = .scratch(other.newMomenta.count)
     }
 
     static func missingInitialLRMessage(_ i: Int) -> String {
@@ -166,10 +166,7 @@ public class LRScheduler {
         guard n == baseLRs.count else {
             throw .value("\(typeName): the optimizer has \(n) param groups but the scheduler was built for \(baseLRs.count)")
         }
-        if newLRs.count != n {
-            newLRs = Array(repeating: 0, count: n)
-            newMomenta = Array(repeating: 0, count: n)
-        }
+        if newLRs.count != n { resizeScratch(n) }
         let savedEpoch = lastEpoch
         momentaComputed = false
         do throws(LRSchedError) {
@@ -201,23 +198,35 @@ public class LRScheduler {
             for i in 0..<n { optimizer.setCycledMomentum(i, newMomenta[i]) }
         }
         if lastLRStorage.count != n { lastLRStorage = Array(repeating: 0, count: n) }
-        newLRs.withUnsafeBufferPointer { src in
-            lastLRStorage.withUnsafeMutableBufferPointer { last in
-                optimizer.groups.withUnsafeMutableBufferPointer { groups in
-                    for i in 0..<n {
-                        groups[i].lr = src[i]
-                        last[i] = src[i]
-                    }
+        let src = newLRs
+        lastLRStorage.withUnsafeMutableBufferPointer { last in
+            optimizer.groups.withUnsafeMutableBufferPointer { groups in
+                for i in 0..<n {
+                    groups[i].lr = src[i]
+                    last[i] = src[i]
                 }
             }
         }
+    }
+
+    /// Scratch buffers for `n` groups (their contents are not kept).
+    func resizeScratch(_ n: Int) {
+        newLRs.deallocate()
+        newMomenta.deallocate()
+        newLRs = .scratch(n)
+        newMomenta = .scratch(n)
+    }
+
+    deinit {
+        newLRs.deallocate()
+        newMomenta.deallocate()
     }
 
     /// `_last_lr = [group["lr"] for group in param_groups]`.
     func recordLastLR() {
         let n = optimizer.groups.count
         if lastLRStorage.count != n { lastLRStorage = Array(repeating: 0, count: n) }
-        for i in 0..<n { lastLRStorage[i] = optimizer.groups[i].lr }
+        for i in 0..<n { lastLRStorage[i] = optimizer.lr(i) }
     }
 
     /// torch's chainable `get_lr()`: fills `newLRs` (and `newMomenta`).
@@ -263,5 +272,14 @@ public class LRScheduler {
         let n = min(buffer.count, lastLRStorage.count)
         for i in 0..<n { buffer[i] = lastLRStorage[i] }
         return lastLRStorage.count
+    }
+}
+
+extension UnsafeMutableBufferPointer where Element == Double {
+    /// A zeroed buffer of `n` doubles, owned by the caller (deallocate it).
+    static func scratch(_ n: Int) -> UnsafeMutableBufferPointer<Double> {
+        let p = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(n, 0))
+        p.initialize(repeating: 0)
+        return p
     }
 }

@@ -48,18 +48,18 @@ public final class LinearLR: LRScheduler {
         let e = lastEpoch
         let n = baseLRs.count
         if e == 0 {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * startFactor }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) * startFactor }
             return
         }
         if isInitial || e > totalIters {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
             return
         }
         let d = endFactor - startFactor
         let den = Double(totalIters) * startFactor + Double(e - 1) * d
         let q = try Py.div(d, den)
         let factor = 1.0 + q
-        for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * factor }
+        for i in 0..<n { newLRs[i] = optimizer.lr(i) * factor }
     }
 
     override func computeClosedFormLRs() throws(LRSchedError) -> Bool {

@@ -44,7 +44,7 @@ public final class MultiStepLR: LRScheduler {
         let c = count(of: lastEpoch)
         let factor = c == 0 ? 1 : Py.pow(gamma, Double(c))
         for i in 0..<baseLRs.count {
-            let lr = optimizer.groups[i].lr
+            let lr = optimizer.lr(i)
             newLRs[i] = c == 0 ? lr : lr * factor
         }
     }

@@ -35,13 +35,13 @@ public final class MultiplicativeLR: LRScheduler {
     override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
         if isInitial {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
             return
         }
         let e = lastEpoch
         for i in 0..<n {
             let factor = try callLambda(lrLambdas[i], e)
-            newLRs[i] = optimizer.groups[i].lr * factor
+            newLRs[i] = optimizer.lr(i) * factor
         }
     }
 

@@ -141,11 +141,8 @@ public final class OneCycleLR: LRScheduler {
 
     @inline(__always)
     func groupValue(_ i: Int, _ key: ParamGroupKey) throws(LRSchedError) -> Double {
-        if key == .max_momentum || key == .base_momentum || key == .initial_lr || key == .max_lr || key == .min_lr {
-            guard let v = optimizer.groups[i][key] else { throw .key("'\(key.rawValue)'") }
-            return v
-        }
-        return optimizer.groups[i][key] ?? 0
+        guard let v = optimizer.value(i, key) else { throw .key("'\(key.rawValue)'") }
+        return v
     }
 
     override func computeLRs() throws(LRSchedError) {

@@ -37,7 +37,7 @@ public final class PolynomialLR: LRScheduler {
         let e = lastEpoch
         let n = baseLRs.count
         if isInitial || e > totalIters {
-            for i in 0..<n { newLRs[i] = optimizer.groups[i].lr }
+            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
             return
         }
         let t = Double(totalIters)
@@ -45,7 +45,7 @@ public final class PolynomialLR: LRScheduler {
         let b = try Py.div(Double(e - 1), t)
         let ratio = try Py.div(1.0 - a, 1.0 - b)
         let decay = try Py.floatPow(ratio, power)
-        for i in 0..<n { newLRs[i] = optimizer.groups[i].lr * decay }
+        for i in 0..<n { newLRs[i] = optimizer.lr(i) * decay }
     }
 
     override func computeClosedFormLRs() throws(LRSchedError) -> Bool {

@@ -87,7 +87,7 @@ public struct Preview: Sendable {
             }
             let n = opt.groups.count
             guard row + n <= lrs.count else { throw .value("the number of param groups changed during a preview") }
-            for g in 0..<n { lrs[row + g] = opt.groups[g].lr }
+            for g in 0..<n { lrs[row + g] = opt.lr(g) }
             if let momenta {
                 for g in 0..<n { momenta[row + g] = opt.cycledMomentum(g) }
             }

@@ -138,7 +138,7 @@ public final class ReduceLROnPlateau: LRScheduler {
             minLRs = Array(repeating: d, count: n)
         }
         for i in 0..<n {
-            let old = optimizer.groups[i].lr
+            let old = optimizer.lr(i)
             let candidate = old * factor
             let new = minLRs[i] > candidate ? minLRs[i] : candidate  // Python's max(candidate, min_lr)
             if old - new > eps { optimizer.groups[i].lr = new }

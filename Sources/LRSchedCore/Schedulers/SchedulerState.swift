@@ -133,8 +133,7 @@ struct BaseSchedulerState {
         s.lastEpoch = lastEpoch
         s.stepCount = stepCount
         s.lastLRStorage = lastLR
-        s.newLRs = Array(repeating: 0, count: baseLRs.count)
-        s.newMomenta = Array(repeating: 0, count: baseLRs.count)
+        s.resizeScratch(baseLRs.count)
     }
 }
 

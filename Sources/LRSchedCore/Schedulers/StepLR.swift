@@ -38,7 +38,7 @@ public final class StepLR: LRScheduler {
         var decay = false
         if e != 0 { decay = try Py.mod(e, stepSize) == 0 }
         for i in 0..<baseLRs.count {
-            let lr = optimizer.groups[i].lr
+            let lr = optimizer.lr(i)
             newLRs[i] = decay ? lr * gamma : lr
         }
     }
