@@ -5,7 +5,9 @@
 #                           the package into a private venv, run the pytest suite and the
 #                           conformance vectors through both backends
 #   make python-install     just the venv install (quick when nothing changed)
-#   make python-bench       the benchmark table (bindings/python/benchmarks/bench.py)
+#   make python-bench       the benchmark tables: bindings/python/benchmarks/bench.py (steps,
+#                           previews) and bench_train.py (Trainer beside torch's loop); torch
+#                           columns where torch is importable. `make bench` runs it too.
 #   make python-clean       remove the venv and setuptools' build products
 #
 # The venv (.build-venv, git-ignored) sees the system site-packages (pytest, numpy, and
@@ -25,8 +27,9 @@ PY_LIB       := .build-static/release/liblrsched.so
 PY_SOURCES   := $(shell find $(PY_DIR)/src $(PY_DIR)/csrc -type f \( -name '*.py' -o -name '*.pyi' \
                   -o -name '*.c' -o -name 'py.typed' \) 2>/dev/null) \
                 $(PY_DIR)/setup.py $(PY_DIR)/pyproject.toml include/lrsched.h
-# The vector files the Python runner passes (training files come with a later issue).
-PY_VECTORS   ?= Tests/Vectors/pytorch-2.15/schedules.json Tests/Vectors/pytorch-2.15/errors.json
+# The vector files the Python runner passes (every shipped file).
+PY_VECTORS   ?= Tests/Vectors/pytorch-2.15/schedules.json Tests/Vectors/pytorch-2.15/errors.json \
+                Tests/Vectors/pytorch-2.15/training.json
 PY_PIP_FLAGS ?= --disable-pip-version-check -q
 PYTEST_FLAGS ?= -q
 
@@ -59,6 +62,11 @@ test-python: python-install
 
 python-bench: python-install
 	@cd $(PY_VENV) && ./bin/python $(abspath $(PY_DIR)/benchmarks/bench.py)
+	@echo
+	@cd $(PY_VENV) && ./bin/python $(abspath $(PY_DIR)/benchmarks/bench_train.py)
+
+# `make bench` (the Swift core's figures, in the top-level Makefile) runs the Python ones too.
+bench: python-bench
 
 python-clean:
 	rm -rf $(PY_VENV) $(PY_DIR)/build $(PY_DIR)/src/*.egg-info

@@ -12,6 +12,9 @@
  *   Scheduler   an lrsched_scheduler handle; the base class of lrsched's scheduler
  *               classes. Its step() and get_last_lr() are C methods, so the hot
  *               `sched.step(); sched.get_last_lr()` pair never runs Python code.
+ *   Model       an lrsched_model handle (Linear and ReLU layers, their parameters).
+ *   Sgd         an lrsched_sgd handle (SGD over a model's parameters) and its groups.
+ *   Trainer     an lrsched_trainer handle: fit on float32 buffers read in place.
  *
  * Threads. Library objects are not thread-safe. Every call here holds the GIL, which
  * serialises them, except where Python code can run in the middle of a library call
@@ -19,10 +22,11 @@
  * then marked busy by the calling thread, and other threads touching it, or any scheduler
  * on it, get a RuntimeError instead of a data race.
  *
- * Callbacks. A Python lr_lambda is called through lr_fn_trampoline(). When it raises, the
- * trampoline catches the exception, stores it (per thread), and returns non-zero; the
- * library aborts the step with LRSCHED_CALLBACK_FAILED, and raise_from_status() then
- * re-raises the stored exception as itself.
+ * Callbacks. A Python lr_lambda is called through lr_fn_trampoline() (a fit's epoch
+ * callback through epoch_fn_trampoline()). When it raises, the trampoline catches the
+ * exception, stores it (per thread), and returns non-zero; the library aborts the step
+ * (or the fit) with LRSCHED_CALLBACK_FAILED, and raise_from_status() then re-raises the
+ * stored exception as itself.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -46,6 +50,9 @@ static PyModuleDef _lrsched_module;
 typedef struct {
     PyTypeObject *optimizer_type;
     PyTypeObject *scheduler_type;
+    PyTypeObject *model_type;
+    PyTypeObject *sgd_type;
+    PyTypeObject *trainer_type;
     PyObject *str_foreign_step; /* "_foreign_step" */
 } _lrsched_state;
 
@@ -1496,6 +1503,965 @@ static PyType_Spec Scheduler_spec = {
 };
 
 /* ---------------------------------------------------------------------------------
+ * Training: Model, Sgd, Trainer
+ *
+ * Thin handles of lrsched_model, lrsched_sgd and lrsched_trainer. Data and parameter
+ * values travel as float32 buffers (the buffer protocol): fit and forward read the
+ * caller's memory in place, holding a buffer export (which keeps the exporter alive and
+ * unresizable) for the duration of the call. A fit that calls no Python code releases
+ * the GIL; the model and the optimizers involved are marked busy meanwhile (and during
+ * a fit whose epoch callback or lr_lambdas run Python code), so that other threads get
+ * a RuntimeError instead of a data race.
+ * ------------------------------------------------------------------------------- */
+
+typedef struct {
+    PyObject_HEAD
+    lrsched_model *handle;
+    int busy;
+    unsigned long busy_owner;
+} ModelObject;
+
+typedef struct {
+    PyObject_HEAD
+    lrsched_sgd *handle;
+    ModelObject *model;   /* the model whose parameters it updates */
+    OptimizerObject *opt; /* its param groups (lrsched_sgd_optimizer), created once */
+} SgdObject;
+
+typedef struct {
+    PyObject_HEAD
+    lrsched_trainer *handle;
+    ModelObject *model;
+    SgdObject *sgd;
+    PyObject *scheds;   /* tuple of Scheduler objects, stepped in order */
+    char has_callbacks; /* a scheduler calls Python lr_lambdas */
+} TrainerObject;
+
+static BusyToken
+model_mark_busy(ModelObject *m)
+{
+    BusyToken t = {m->busy, m->busy_owner};
+    m->busy = 1;
+    m->busy_owner = PyThread_get_thread_ident();
+    return t;
+}
+
+static void
+model_unmark_busy(ModelObject *m, BusyToken t)
+{
+    m->busy = t.was_busy;
+    m->busy_owner = t.owner;
+}
+
+static int
+model_check(ModelObject *self)
+{
+    if (self->handle == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "lrsched model is not initialized");
+        return -1;
+    }
+    if (self->busy && self->busy_owner != PyThread_get_thread_ident()) {
+        PyErr_SetString(PyExc_RuntimeError,
+                        "this lrsched model is in use by another thread (a fit or forward); "
+                        "lrsched objects must be used from one thread at a time");
+        return -1;
+    }
+    return 0;
+}
+
+/* Whether a buffer format is a native float32 ('f', '=f', '@f', or the native byte
+ * order's explicit prefix). */
+static int
+is_float32_format(const char *fmt)
+{
+    if (fmt == NULL) {
+        return 0; /* unsigned bytes */
+    }
+    if (fmt[0] == '@' || fmt[0] == '=') {
+        fmt++;
+    }
+#if PY_LITTLE_ENDIAN
+    else if (fmt[0] == '<') {
+        fmt++;
+    }
+#else
+    else if (fmt[0] == '>' || fmt[0] == '!') {
+        fmt++;
+    }
+#endif
+    return fmt[0] == 'f' && fmt[1] == '\0';
+}
+
+#define ANY_COUNT ((size_t)-1)
+
+/* Borrows obj's memory as C-contiguous float32 values: exactly n of them (any number for
+ * ANY_COUNT). Release with PyBuffer_Release. -1 with an exception. */
+static int
+float32_buffer(PyObject *obj, Py_buffer *view, size_t n, const char *what)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) {
+        return -1;
+    }
+    if (view->itemsize != 4 || !is_float32_format(view->format)) {
+        PyErr_Format(PyExc_TypeError, "%s must be a C-contiguous float32 buffer (format 'f'), got format '%s'",
+                     what, view->format != NULL ? view->format : "B");
+        PyBuffer_Release(view);
+        return -1;
+    }
+    if (n != ANY_COUNT && (size_t)view->len / 4 != n) {
+        PyErr_Format(PyExc_ValueError, "%s holds %zd float32 values, expected %zu", what, view->len / 4, n);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+/* A non-negative Py_ssize_t argument as size_t. */
+static int
+size_arg(PyObject *arg, const char *what, size_t *out)
+{
+    Py_ssize_t v = PyNumber_AsSsize_t(arg, PyExc_OverflowError);
+    if (v == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (v < 0) {
+        PyErr_Format(PyExc_ValueError, "%s must be >= 0, got %zd", what, v);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* rows x cols without overflow. */
+static int
+checked_product(size_t rows, size_t cols, const char *what, size_t *out)
+{
+    if (cols != 0 && rows > ((size_t)PY_SSIZE_T_MAX / 4) / cols) {
+        PyErr_Format(PyExc_ValueError, "%s is too large (%zu x %zu values)", what, rows, cols);
+        return -1;
+    }
+    *out = rows * cols;
+    return 0;
+}
+
+static PyObject *
+floats_to_list(const float *v, size_t n)
+{
+    PyObject *list = PyList_New((Py_ssize_t)n);
+    if (list == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        PyObject *f = PyFloat_FromDouble((double)v[i]);
+        if (f == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, (Py_ssize_t)i, f);
+    }
+    return list;
+}
+
+/* --- Model ----------------------------------------------------------------------- */
+
+static void
+Model_dealloc(ModelObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    lrsched_model_free(self->handle);
+    self->handle = NULL;
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+PyDoc_STRVAR(Model_create_doc,
+"create()\n--\n\n"
+"An empty model (no layers) (lrsched_model_create).");
+
+static PyObject *
+Model_create(PyTypeObject *type, PyObject *Py_UNUSED(ignored))
+{
+    lrsched_model *h = NULL;
+    int st = lrsched_model_create(&h);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    ModelObject *self = (ModelObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        lrsched_model_free(h);
+        return NULL;
+    }
+    self->handle = h;
+    return (PyObject *)self;
+}
+
+PyDoc_STRVAR(Model_add_linear_doc,
+"add_linear(in_features, out_features, seed, /)\n--\n\n"
+"Appends nn.Linear(in_features, out_features), initialised from seed\n"
+"(lrsched_model_add_linear).");
+
+static PyObject *
+Model_add_linear(ModelObject *self, PyObject *args)
+{
+    long long in_features, out_features;
+    PyObject *seed_obj;
+    if (!PyArg_ParseTuple(args, "LLO:add_linear", &in_features, &out_features, &seed_obj)) {
+        return NULL;
+    }
+    unsigned long long seed = PyLong_AsUnsignedLongLong(seed_obj);
+    if (seed == (unsigned long long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (model_check(self) < 0) {
+        return NULL;
+    }
+    int st = lrsched_model_add_linear(self->handle, (int64_t)in_features, (int64_t)out_features, (uint64_t)seed);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Model_add_relu_doc, "add_relu()\n--\n\nAppends nn.ReLU() (lrsched_model_add_relu).");
+
+static PyObject *
+Model_add_relu(ModelObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (model_check(self) < 0) {
+        return NULL;
+    }
+    int st = lrsched_model_add_relu(self->handle);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Model_layer_count_doc, "layer_count()\n--\n\nThe number of layers.");
+
+static PyObject *
+Model_layer_count(ModelObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (model_check(self) < 0) {
+        return NULL;
+    }
+    size_t n = 0;
+    int st = lrsched_model_layer_count(self->handle, &n);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyLong_FromSize_t(n);
+}
+
+PyDoc_STRVAR(Model_parameter_count_doc,
+"parameter_count()\n--\n\nThe number of parameter tensors (two per Linear).");
+
+static PyObject *
+Model_parameter_count(ModelObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (model_check(self) < 0) {
+        return NULL;
+    }
+    size_t n = 0;
+    int st = lrsched_model_parameter_count(self->handle, &n);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyLong_FromSize_t(n);
+}
+
+/* A parameter index argument (negative: the library's out-of-range ValueError). */
+static int
+parameter_index(ModelObject *self, PyObject *arg, size_t *index)
+{
+    Py_ssize_t i = PyNumber_AsSsize_t(arg, PyExc_OverflowError);
+    if (i == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    if (model_check(self) < 0) {
+        return -1;
+    }
+    *index = i < 0 ? SIZE_MAX : (size_t)i;
+    return 0;
+}
+
+PyDoc_STRVAR(Model_parameter_name_doc, "parameter_name(index, /)\n--\n\nThe library's name of a parameter.");
+
+static PyObject *
+Model_parameter_name(ModelObject *self, PyObject *arg)
+{
+    size_t i;
+    if (parameter_index(self, arg, &i) < 0) {
+        return NULL;
+    }
+    const char *name = NULL;
+    int st = lrsched_model_parameter_name(self->handle, i, &name);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyUnicode_FromString(name);
+}
+
+PyDoc_STRVAR(Model_parameter_shape_doc, "parameter_shape(index, /)\n--\n\nA parameter's shape, a tuple.");
+
+static PyObject *
+Model_parameter_shape(ModelObject *self, PyObject *arg)
+{
+    size_t i;
+    if (parameter_index(self, arg, &i) < 0) {
+        return NULL;
+    }
+    size_t dims[8];
+    size_t n = 0;
+    int st = lrsched_model_parameter_shape(self->handle, i, dims, 8, &n);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    PyObject *t = PyTuple_New((Py_ssize_t)n);
+    if (t == NULL) {
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++) {
+        PyObject *d = PyLong_FromSize_t(dims[k]);
+        if (d == NULL) {
+            Py_DECREF(t);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(t, (Py_ssize_t)k, d);
+    }
+    return t;
+}
+
+PyDoc_STRVAR(Model_parameter_numel_doc, "parameter_numel(index, /)\n--\n\nThe number of values of a parameter.");
+
+static PyObject *
+Model_parameter_numel(ModelObject *self, PyObject *arg)
+{
+    size_t i;
+    if (parameter_index(self, arg, &i) < 0) {
+        return NULL;
+    }
+    size_t n = 0;
+    int st = lrsched_model_parameter_numel(self->handle, i, &n);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    return PyLong_FromSize_t(n);
+}
+
+PyDoc_STRVAR(Model_parameter_get_doc,
+"parameter_get(index, /)\n--\n\nA parameter's values, flat row-major, as a list of floats.");
+
+static PyObject *
+Model_parameter_get(ModelObject *self, PyObject *arg)
+{
+    size_t i;
+    if (parameter_index(self, arg, &i) < 0) {
+        return NULL;
+    }
+    size_t n = 0;
+    int st = lrsched_model_parameter_numel(self->handle, i, &n);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    float *buf = PyMem_New(float, n > 0 ? n : 1);
+    if (buf == NULL) {
+        return PyErr_NoMemory();
+    }
+    size_t count = 0;
+    st = lrsched_model_parameter_get(self->handle, i, buf, n, &count);
+    PyObject *r = st == LRSCHED_OK ? floats_to_list(buf, count) : raise_from_status(st);
+    PyMem_Free(buf);
+    return r;
+}
+
+PyDoc_STRVAR(Model_parameter_set_doc,
+"parameter_set(index, values, /)\n--\n\n"
+"Overwrites a parameter from a C-contiguous float32 buffer of exactly numel values.");
+
+static PyObject *
+Model_parameter_set(ModelObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "parameter_set() takes exactly 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    size_t i;
+    if (parameter_index(self, args[0], &i) < 0) {
+        return NULL;
+    }
+    Py_buffer view;
+    if (float32_buffer(args[1], &view, ANY_COUNT, "values") < 0) {
+        return NULL;
+    }
+    int st = lrsched_model_parameter_set(self->handle, i, (const float *)view.buf, (size_t)view.len / 4);
+    PyBuffer_Release(&view);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Model_forward_doc,
+"forward(x, rows, features, /)\n--\n\n"
+"model(x) for rows x features float32 inputs (a C-contiguous float32 buffer): a bytearray\n"
+"of rows x outputs float32 values, row-major (lrsched_model_forward).");
+
+static PyObject *
+Model_forward(ModelObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "forward() takes exactly 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    size_t rows, features, n_x;
+    if (size_arg(args[1], "rows", &rows) < 0 || size_arg(args[2], "features", &features) < 0 ||
+        checked_product(rows, features, "x", &n_x) < 0 || model_check(self) < 0) {
+        return NULL;
+    }
+    size_t count = 0;
+    int st = lrsched_model_forward(self->handle, NULL, rows, features, NULL, 0, &count);
+    if (st != LRSCHED_OK) {
+        return raise_from_status(st);
+    }
+    if (count > (size_t)PY_SSIZE_T_MAX / 4) {
+        return PyErr_NoMemory();
+    }
+    PyObject *out = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(count * 4));
+    if (out == NULL) {
+        return NULL;
+    }
+    Py_buffer xv;
+    if (float32_buffer(args[0], &xv, n_x, "x") < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    float *obuf = (float *)PyByteArray_AS_STRING(out);
+    size_t written = 0;
+    BusyToken tok = model_mark_busy(self);
+    Py_BEGIN_ALLOW_THREADS
+    st = lrsched_model_forward(self->handle, (const float *)xv.buf, rows, features, obuf, count, &written);
+    Py_END_ALLOW_THREADS
+    model_unmark_busy(self, tok);
+    PyBuffer_Release(&xv);
+    if (st != LRSCHED_OK) {
+        Py_DECREF(out);
+        return raise_from_status(st);
+    }
+    return out;
+}
+
+static PyObject *
+Model_reduce(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    PyErr_Format(PyExc_TypeError, "cannot pickle '%.100s' object", Py_TYPE(self)->tp_name);
+    return NULL;
+}
+
+static PyMethodDef Model_methods[] = {
+    {"create", (PyCFunction)Model_create, METH_NOARGS | METH_CLASS, Model_create_doc},
+    {"add_linear", (PyCFunction)Model_add_linear, METH_VARARGS, Model_add_linear_doc},
+    {"add_relu", (PyCFunction)Model_add_relu, METH_NOARGS, Model_add_relu_doc},
+    {"layer_count", (PyCFunction)Model_layer_count, METH_NOARGS, Model_layer_count_doc},
+    {"parameter_count", (PyCFunction)Model_parameter_count, METH_NOARGS, Model_parameter_count_doc},
+    {"parameter_name", (PyCFunction)Model_parameter_name, METH_O, Model_parameter_name_doc},
+    {"parameter_shape", (PyCFunction)Model_parameter_shape, METH_O, Model_parameter_shape_doc},
+    {"parameter_numel", (PyCFunction)Model_parameter_numel, METH_O, Model_parameter_numel_doc},
+    {"parameter_get", (PyCFunction)Model_parameter_get, METH_O, Model_parameter_get_doc},
+    {"parameter_set", (PyCFunction)(void (*)(void))Model_parameter_set, METH_FASTCALL, Model_parameter_set_doc},
+    {"forward", (PyCFunction)(void (*)(void))Model_forward, METH_FASTCALL, Model_forward_doc},
+    {"__reduce__", (PyCFunction)Model_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(Model_doc,
+"Model()\n--\n\n"
+"An lrsched_model handle (nn.Sequential of Linear and ReLU layers). Private: build one\n"
+"with Model.create(); use lrsched.Linear / lrsched.Sequential instead.");
+
+static PyType_Slot Model_slots[] = {
+    {Py_tp_dealloc, Model_dealloc},
+    {Py_tp_methods, Model_methods},
+    {Py_tp_doc, (void *)Model_doc},
+    {0, NULL},
+};
+
+static PyType_Spec Model_spec = {
+    .name = "lrsched._lrsched.Model",
+    .basicsize = sizeof(ModelObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = Model_slots,
+};
+
+/* --- Sgd ------------------------------------------------------------------------- */
+
+static void
+Sgd_dealloc(SgdObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    lrsched_sgd_free(self->handle);
+    self->handle = NULL;
+    Py_CLEAR(self->opt);
+    Py_CLEAR(self->model);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+PyDoc_STRVAR(Sgd_create_doc,
+"create(model, group_of, lr, momentum, dampening, weight_decay, nesterov, maximize, /)\n--\n\n"
+"torch.optim.SGD over every parameter of model (lrsched_sgd_create). group_of: None (one\n"
+"group) or one group index per parameter, in the model's parameter order.");
+
+static PyObject *
+Sgd_create(PyTypeObject *type, PyObject *args)
+{
+    _lrsched_state *st = state_of_type(type);
+    if (st == NULL) {
+        return NULL;
+    }
+    PyObject *model_obj, *group_of_obj;
+    double lr, momentum, dampening, weight_decay;
+    int nesterov, maximize;
+    if (!PyArg_ParseTuple(args, "O!Oddddpp:create", st->model_type, &model_obj, &group_of_obj, &lr, &momentum,
+                          &dampening, &weight_decay, &nesterov, &maximize)) {
+        return NULL;
+    }
+    ModelObject *model = (ModelObject *)model_obj;
+    if (model_check(model) < 0) {
+        return NULL;
+    }
+    size_t *group_of = NULL;
+    Py_ssize_t n = 0;
+    if (group_of_obj != Py_None) {
+        PyObject *t = PySequence_Tuple(group_of_obj);
+        if (t == NULL) {
+            return NULL;
+        }
+        n = PyTuple_GET_SIZE(t);
+        group_of = PyMem_New(size_t, n > 0 ? n : 1);
+        if (group_of == NULL) {
+            Py_DECREF(t);
+            return PyErr_NoMemory();
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (size_arg(PyTuple_GET_ITEM(t, i), "a group index", &group_of[i]) < 0) {
+                PyMem_Free(group_of);
+                Py_DECREF(t);
+                return NULL;
+            }
+        }
+        Py_DECREF(t);
+    }
+    lrsched_sgd *h = NULL;
+    int rc = lrsched_sgd_create(model->handle, group_of, (size_t)n, lr, momentum, dampening, weight_decay, nesterov,
+                                maximize, &h);
+    PyMem_Free(group_of);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    lrsched_optimizer *oh = NULL;
+    rc = lrsched_sgd_optimizer(h, &oh);
+    if (rc != LRSCHED_OK) {
+        lrsched_sgd_free(h);
+        return raise_from_status(rc);
+    }
+    PyObject *opt = optimizer_wrap(st->optimizer_type, oh); /* frees oh on failure */
+    if (opt == NULL) {
+        lrsched_sgd_free(h);
+        return NULL;
+    }
+    SgdObject *self = (SgdObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        Py_DECREF(opt);
+        lrsched_sgd_free(h);
+        return NULL;
+    }
+    self->handle = h;
+    self->model = (ModelObject *)Py_NewRef(model);
+    self->opt = (OptimizerObject *)opt;
+    return (PyObject *)self;
+}
+
+PyDoc_STRVAR(Sgd_optimizer_doc,
+"optimizer()\n--\n\n"
+"The SGD's param groups as an Optimizer handle (lrsched_sgd_optimizer): schedulers attach\n"
+"to it. Always the same object.");
+
+static PyObject *
+Sgd_optimizer(SgdObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return Py_NewRef(self->opt);
+}
+
+static PyMethodDef Sgd_methods[] = {
+    {"create", (PyCFunction)Sgd_create, METH_VARARGS | METH_CLASS, Sgd_create_doc},
+    {"optimizer", (PyCFunction)Sgd_optimizer, METH_NOARGS, Sgd_optimizer_doc},
+    {"__reduce__", (PyCFunction)Model_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(Sgd_doc,
+"Sgd()\n--\n\n"
+"An lrsched_sgd handle (torch.optim.SGD over a model's parameters). Private: use\n"
+"lrsched.SGD(model.parameters(), ...).");
+
+static PyType_Slot Sgd_slots[] = {
+    {Py_tp_dealloc, Sgd_dealloc},
+    {Py_tp_methods, Sgd_methods},
+    {Py_tp_doc, (void *)Sgd_doc},
+    {0, NULL},
+};
+
+static PyType_Spec Sgd_spec = {
+    .name = "lrsched._lrsched.Sgd",
+    .basicsize = sizeof(SgdObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_IMMUTABLETYPE | Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = Sgd_slots,
+};
+
+/* --- Trainer --------------------------------------------------------------------- */
+
+static int
+Trainer_traverse(TrainerObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->model);
+    Py_VISIT(self->sgd);
+    Py_VISIT(self->scheds);
+    return 0;
+}
+
+static int
+Trainer_clear(TrainerObject *self)
+{
+    if (self->handle != NULL) {
+        lrsched_trainer_free(self->handle);
+        self->handle = NULL;
+    }
+    Py_CLEAR(self->scheds);
+    Py_CLEAR(self->sgd);
+    Py_CLEAR(self->model);
+    return 0;
+}
+
+static void
+Trainer_dealloc(TrainerObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    (void)Trainer_clear(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+PyDoc_STRVAR(Trainer_create_doc,
+"create(model, sgd, schedulers, batch_size, shuffle, drop_last, step_unit, seed, /)\n--\n\n"
+"A trainer of model with sgd (created over model) and the schedulers (attached to\n"
+"sgd.optimizer()) (lrsched_trainer_create). step_unit: 0 epoch, 1 batch.");
+
+static PyObject *
+Trainer_create(PyTypeObject *type, PyObject *args)
+{
+    _lrsched_state *st = state_of_type(type);
+    if (st == NULL) {
+        return NULL;
+    }
+    PyObject *model_obj, *sgd_obj, *scheds_obj, *seed_obj;
+    Py_ssize_t batch_size;
+    int shuffle, drop_last, step_unit;
+    if (!PyArg_ParseTuple(args, "O!O!OnppiO:create", st->model_type, &model_obj, st->sgd_type, &sgd_obj,
+                          &scheds_obj, &batch_size, &shuffle, &drop_last, &step_unit, &seed_obj)) {
+        return NULL;
+    }
+    if (batch_size < 0) {
+        PyErr_Format(PyExc_ValueError, "batch_size should be a positive integer value, but got batch_size=%zd",
+                     batch_size);
+        return NULL;
+    }
+    unsigned long long seed = PyLong_AsUnsignedLongLong(seed_obj);
+    if (seed == (unsigned long long)-1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    ModelObject *model = (ModelObject *)model_obj;
+    SgdObject *sgd = (SgdObject *)sgd_obj;
+    if (model_check(model) < 0 || optimizer_check(sgd->opt) < 0) {
+        return NULL;
+    }
+    PyObject *scheds = PySequence_Tuple(scheds_obj);
+    if (scheds == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(scheds);
+    lrsched_scheduler **handles = PyMem_New(lrsched_scheduler *, n > 0 ? n : 1);
+    if (handles == NULL) {
+        Py_DECREF(scheds);
+        return PyErr_NoMemory();
+    }
+    int has_cb = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *s = PyTuple_GET_ITEM(scheds, i);
+        if (!PyObject_TypeCheck(s, st->scheduler_type)) {
+            PyErr_Format(PyExc_TypeError, "schedulers[%zd] is not an lrsched scheduler (%.100s)", i,
+                         Py_TYPE(s)->tp_name);
+        }
+        else if (scheduler_check((SchedulerObject *)s) == 0) {
+            handles[i] = ((SchedulerObject *)s)->handle;
+            has_cb |= ((SchedulerObject *)s)->has_callbacks;
+            continue;
+        }
+        PyMem_Free(handles);
+        Py_DECREF(scheds);
+        return NULL;
+    }
+    lrsched_trainer *h = NULL;
+    int rc = lrsched_trainer_create(model->handle, sgd->handle, handles, (size_t)n, (size_t)batch_size, shuffle,
+                                    drop_last, step_unit, (uint64_t)seed, &h);
+    PyMem_Free(handles);
+    if (rc != LRSCHED_OK) {
+        Py_DECREF(scheds);
+        return raise_from_status(rc);
+    }
+    TrainerObject *self = (TrainerObject *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        lrsched_trainer_free(h);
+        Py_DECREF(scheds);
+        return NULL;
+    }
+    self->handle = h;
+    self->model = (ModelObject *)Py_NewRef(model);
+    self->sgd = (SgdObject *)Py_NewRef(sgd);
+    self->scheds = scheds; /* the reference from PySequence_Tuple */
+    self->has_callbacks = (char)has_cb;
+    return (PyObject *)self;
+}
+
+/* The lrsched_epoch_fn of a Python callback (user): callback(epoch, lr_start, loss,
+ * lr_after). An exception is stored and re-raised by raise_from_status, as for
+ * lr_lambdas. Called with the GIL held. */
+static int
+epoch_fn_trampoline(int64_t epoch, double lr_start, double loss, double lr_after, void *user)
+{
+    if (has_stored_exception()) {
+        return 1;
+    }
+    PyObject *r = PyObject_CallFunction((PyObject *)user, "Lddd", (long long)epoch, lr_start, loss, lr_after);
+    if (r == NULL) {
+        return lr_fn_failed();
+    }
+    Py_DECREF(r);
+    return 0;
+}
+
+/* Checks that self is usable and that no other thread uses its model or optimizers. */
+static int
+trainer_check(TrainerObject *self)
+{
+    if (self->handle == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "lrsched trainer is not initialized");
+        return -1;
+    }
+    if (model_check(self->model) < 0 || optimizer_check(self->sgd->opt) < 0) {
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(self->scheds);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (scheduler_check((SchedulerObject *)PyTuple_GET_ITEM(self->scheds, i)) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Parses (x, y, rows, features, outputs) and borrows the buffers. */
+static int
+data_args(PyObject *const *args, Py_buffer *xv, Py_buffer *yv, size_t *rows, size_t *features, size_t *outputs)
+{
+    size_t nx, ny;
+    if (size_arg(args[2], "rows", rows) < 0 || size_arg(args[3], "features", features) < 0 ||
+        size_arg(args[4], "outputs", outputs) < 0 || checked_product(*rows, *features, "x", &nx) < 0 ||
+        checked_product(*rows, *outputs, "y", &ny) < 0) {
+        return -1;
+    }
+    if (float32_buffer(args[0], xv, nx, "x") < 0) {
+        return -1;
+    }
+    if (float32_buffer(args[1], yv, ny, "y") < 0) {
+        PyBuffer_Release(xv);
+        return -1;
+    }
+    return 0;
+}
+
+/* Marks the model, the SGD's optimizer and every scheduler's optimizer busy (tokens: 2 +
+ * n entries), in this order; unmark_all undoes it in reverse. */
+static void
+mark_all(TrainerObject *self, BusyToken *tokens)
+{
+    tokens[0] = model_mark_busy(self->model);
+    tokens[1] = mark_busy(self->sgd->opt);
+    Py_ssize_t n = PyTuple_GET_SIZE(self->scheds);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        tokens[2 + i] = mark_busy(((SchedulerObject *)PyTuple_GET_ITEM(self->scheds, i))->opt);
+    }
+}
+
+static void
+unmark_all(TrainerObject *self, BusyToken *tokens)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(self->scheds);
+    for (Py_ssize_t i = n - 1; i >= 0; i--) {
+        unmark_busy(((SchedulerObject *)PyTuple_GET_ITEM(self->scheds, i))->opt, tokens[2 + i]);
+    }
+    unmark_busy(self->sgd->opt, tokens[1]);
+    model_unmark_busy(self->model, tokens[0]);
+}
+
+PyDoc_STRVAR(Trainer_fit_doc,
+"fit(x, y, rows, features, outputs, epochs, callback, /)\n--\n\n"
+"Trains for epochs epochs on x (rows x features) and y (rows x outputs), C-contiguous\n"
+"float32 buffers read in place (lrsched_trainer_fit). callback: None, or called as\n"
+"callback(epoch, lr_start, loss, lr_after) after every epoch (an exception stops training\n"
+"and propagates). Returns the history: 4 floats per epoch (epoch, lr_start, loss,\n"
+"lr_after).");
+
+static PyObject *
+Trainer_fit(TrainerObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7) {
+        PyErr_Format(PyExc_TypeError, "fit() takes exactly 7 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    long long epochs = PyLong_AsLongLong(args[5]);
+    if (epochs == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *callback = args[6];
+    if (callback != Py_None && !PyCallable_Check(callback)) {
+        PyErr_Format(PyExc_TypeError, "callback must be callable, not %.100s", Py_TYPE(callback)->tp_name);
+        return NULL;
+    }
+    if (trainer_check(self) < 0) {
+        return NULL;
+    }
+    Py_buffer xv, yv;
+    size_t rows, features, outputs;
+    if (data_args(args, &xv, &yv, &rows, &features, &outputs) < 0) {
+        return NULL;
+    }
+    /* Out-of-range epochs: no history buffer, the library reports the ValueError. */
+    size_t capacity = (epochs > 0 && epochs <= (1LL << 20)) ? 4 * (size_t)epochs : 0;
+    double *history = capacity > 0 ? PyMem_New(double, capacity) : NULL;
+    Py_ssize_t n_scheds = PyTuple_GET_SIZE(self->scheds);
+    BusyToken *tokens = PyMem_New(BusyToken, 2 + n_scheds);
+    if ((capacity > 0 && history == NULL) || tokens == NULL) {
+        PyMem_Free(history);
+        PyMem_Free(tokens);
+        PyBuffer_Release(&xv);
+        PyBuffer_Release(&yv);
+        return PyErr_NoMemory();
+    }
+    lrsched_epoch_fn fn = callback != Py_None ? epoch_fn_trampoline : NULL;
+    void *user = callback != Py_None ? (void *)callback : NULL;
+    size_t count = 0;
+    int rc;
+    /* self (and through it the model, SGD and schedulers) lives through the call: the
+     * method's caller holds a reference. */
+    Py_INCREF(self);
+    mark_all(self, tokens);
+    if (fn == NULL && !self->has_callbacks) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = lrsched_trainer_fit(self->handle, (const float *)xv.buf, (const float *)yv.buf, rows, features, outputs,
+                                 (int64_t)epochs, NULL, NULL, history, capacity, &count);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        rc = lrsched_trainer_fit(self->handle, (const float *)xv.buf, (const float *)yv.buf, rows, features, outputs,
+                                 (int64_t)epochs, fn, user, history, capacity, &count);
+    }
+    unmark_all(self, tokens);
+    PyMem_Free(tokens);
+    PyBuffer_Release(&xv);
+    PyBuffer_Release(&yv);
+    for (Py_ssize_t i = 0; i < n_scheds; i++) {
+        scheduler_invalidate((SchedulerObject *)PyTuple_GET_ITEM(self->scheds, i));
+    }
+    Py_DECREF(self);
+    PyObject *result;
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        result = raise_from_status(rc);
+    }
+    else {
+        result = doubles_to_list(history, count);
+    }
+    PyMem_Free(history);
+    return result;
+}
+
+PyDoc_STRVAR(Trainer_loss_doc,
+"loss(x, y, rows, features, outputs, /)\n--\n\n"
+"The model's mean squared error over every row (lrsched_trainer_loss); nothing is trained.");
+
+static PyObject *
+Trainer_loss(TrainerObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_Format(PyExc_TypeError, "loss() takes exactly 5 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (trainer_check(self) < 0) {
+        return NULL;
+    }
+    Py_buffer xv, yv;
+    size_t rows, features, outputs;
+    if (data_args(args, &xv, &yv, &rows, &features, &outputs) < 0) {
+        return NULL;
+    }
+    double loss = 0.0;
+    int rc;
+    BusyToken tok = model_mark_busy(self->model);
+    Py_BEGIN_ALLOW_THREADS
+    rc = lrsched_trainer_loss(self->handle, (const float *)xv.buf, (const float *)yv.buf, rows, features, outputs,
+                              &loss);
+    Py_END_ALLOW_THREADS
+    model_unmark_busy(self->model, tok);
+    PyBuffer_Release(&xv);
+    PyBuffer_Release(&yv);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyFloat_FromDouble(loss);
+}
+
+static PyMethodDef Trainer_methods[] = {
+    {"create", (PyCFunction)Trainer_create, METH_VARARGS | METH_CLASS, Trainer_create_doc},
+    {"fit", (PyCFunction)(void (*)(void))Trainer_fit, METH_FASTCALL, Trainer_fit_doc},
+    {"loss", (PyCFunction)(void (*)(void))Trainer_loss, METH_FASTCALL, Trainer_loss_doc},
+    {"__reduce__", (PyCFunction)Model_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+PyDoc_STRVAR(Trainer_doc,
+"Trainer()\n--\n\n"
+"An lrsched_trainer handle. Private: use lrsched.Trainer.");
+
+static PyType_Slot Trainer_slots[] = {
+    {Py_tp_dealloc, Trainer_dealloc},
+    {Py_tp_traverse, Trainer_traverse},
+    {Py_tp_clear, Trainer_clear},
+    {Py_tp_methods, Trainer_methods},
+    {Py_tp_doc, (void *)Trainer_doc},
+    {0, NULL},
+};
+
+static PyType_Spec Trainer_spec = {
+    .name = "lrsched._lrsched.Trainer",
+    .basicsize = sizeof(TrainerObject),
+    .flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_IMMUTABLETYPE |
+             Py_TPFLAGS_DISALLOW_INSTANTIATION,
+    .slots = Trainer_slots,
+};
+
+/* ---------------------------------------------------------------------------------
  * Module functions
  * ------------------------------------------------------------------------------- */
 
@@ -1723,6 +2689,18 @@ _lrsched_exec(PyObject *module)
     if (st->scheduler_type == NULL || PyModule_AddType(module, st->scheduler_type) < 0) {
         return -1;
     }
+    st->model_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &Model_spec, NULL);
+    if (st->model_type == NULL || PyModule_AddType(module, st->model_type) < 0) {
+        return -1;
+    }
+    st->sgd_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &Sgd_spec, NULL);
+    if (st->sgd_type == NULL || PyModule_AddType(module, st->sgd_type) < 0) {
+        return -1;
+    }
+    st->trainer_type = (PyTypeObject *)PyType_FromModuleAndSpec(module, &Trainer_spec, NULL);
+    if (st->trainer_type == NULL || PyModule_AddType(module, st->trainer_type) < 0) {
+        return -1;
+    }
     st->str_foreign_step = PyUnicode_InternFromString("_foreign_step");
     if (st->str_foreign_step == NULL) {
         return -1;
@@ -1761,6 +2739,8 @@ _lrsched_exec(PyObject *module)
         {"KEY_MIN_LR", LRSCHED_KEY_MIN_LR},
         {"KEY_MAX_MOMENTUM", LRSCHED_KEY_MAX_MOMENTUM},
         {"KEY_BASE_MOMENTUM", LRSCHED_KEY_BASE_MOMENTUM},
+        {"STEP_EPOCH", LRSCHED_STEP_EPOCH},
+        {"STEP_BATCH", LRSCHED_STEP_BATCH},
     };
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
         if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value) < 0) {
@@ -1779,6 +2759,9 @@ _lrsched_traverse(PyObject *module, visitproc visit, void *arg)
     _lrsched_state *st = get_state(module);
     Py_VISIT(st->optimizer_type);
     Py_VISIT(st->scheduler_type);
+    Py_VISIT(st->model_type);
+    Py_VISIT(st->sgd_type);
+    Py_VISIT(st->trainer_type);
     return 0;
 }
 
@@ -1788,6 +2771,9 @@ _lrsched_clear(PyObject *module)
     _lrsched_state *st = get_state(module);
     Py_CLEAR(st->optimizer_type);
     Py_CLEAR(st->scheduler_type);
+    Py_CLEAR(st->model_type);
+    Py_CLEAR(st->sgd_type);
+    Py_CLEAR(st->trainer_type);
     Py_CLEAR(st->str_foreign_step);
     return 0;
 }

@@ -11,20 +11,37 @@ offering:
   ``get_last_lr``, ``last_epoch``, ``base_lrs`` and private ``_init_*``, ``_raw_step``,
   ``_state_save``/``_state_load``, ``_foreign``, ``_children``, ``_has_callbacks``;
 - ``preview(schedulers, steps, metrics, momentum) -> (bytearray, bytearray|None, groups)``;
-- ``version()`` and the constants of include/lrsched.h (``KEY_LR``, ``MOMENTUM_SGD``...).
+- ``Model`` (``create()``, ``add_linear``, ``add_relu``, ``parameter_count/name/shape/
+  numel/get/set``, ``forward``), ``Sgd`` (``create(model, group_of, lr, ...)``,
+  ``optimizer()``: the one ``Optimizer`` of its groups) and ``Trainer`` (``create(model,
+  sgd, schedulers, batch_size, shuffle, drop_last, step_unit, seed)``, ``fit(x, y, rows,
+  features, outputs, epochs, callback) -> [epoch, lr_start, loss, lr_after, ...]``,
+  ``loss``), where data and parameter values are C-contiguous float32 buffers, read in
+  place;
+- ``version()`` and the constants of include/lrsched.h (``KEY_LR``, ``MOMENTUM_SGD``,
+  ``STEP_EPOCH``...).
 
 The classes built here subclass the backend's ``Scheduler``: ``step`` and
 ``get_last_lr`` are the backend's own (C methods in the extension), so the hot path
 never runs code from this module. This module only parses arguments the way torch does
 (types, defaults, keyword names) and turns them into library calls; every schedule,
 every check on values and every error message of substance comes from the library.
+
+Models (``Linear``, ``ReLU``, ``Sequential``), their ``Parameter`` objects, ``SGD`` over
+their parameters and ``Trainer`` are written here too: they shape data into float32
+buffers (the caller's own when they already are, else one converted copy) and hand
+everything else to the backend's ``Model``/``Sgd``/``Trainer``. ``plot`` draws previews
+with matplotlib (imported lazily).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import operator
+import os
+import sys
 import types
 import weakref
 from collections.abc import MutableMapping
@@ -51,6 +68,13 @@ PUBLIC_NAMES = (
     "OneCycleLR",
     "from_spec",
     "preview",
+    "Module",
+    "Parameter",
+    "Linear",
+    "ReLU",
+    "Sequential",
+    "Trainer",
+    "plot",
 )
 
 # --- State dicts: the library's JSON <-> plain picklable dicts ---------------------------
@@ -222,6 +246,185 @@ def _as_matrix(buf, rows, cols):
     return mv.cast("d", (rows, cols))
 
 
+# --- float32 data for models and trainers -------------------------------------------------
+
+_F32_FORMATS = frozenset(("f", "@f", "=f", "<f" if sys.byteorder == "little" else ">f"))
+
+
+def _float32_view(obj):
+    """A memoryview of obj when obj exports C-contiguous float32 values (readable in place
+    by the library), else None."""
+    try:
+        mv = memoryview(obj)
+    except TypeError:
+        return None
+    if mv.format in _F32_FORMATS and mv.itemsize == 4 and mv.c_contiguous:
+        return mv
+    return None
+
+
+def _array_f32(values):
+    from array import array
+
+    return array("f", values)
+
+
+def _nested(obj, what):
+    """(flat list of floats, shape) of nested lists/tuples of numbers; ValueError when
+    ragged."""
+    shape = []
+    probe = obj
+    while isinstance(probe, (list, tuple)):
+        shape.append(len(probe))
+        if not probe:
+            break
+        probe = probe[0]
+    flat = []
+    depth_max = len(shape)
+
+    def walk(x, depth):
+        if depth == depth_max:
+            if isinstance(x, (list, tuple)):
+                raise ValueError(f"{what}: nested lists of uneven depth")
+            if isinstance(x, (str, bytes, bytearray)):
+                raise TypeError(f"{what}: expected numbers, got {type(x).__name__}")
+            flat.append(float(x))
+            return
+        if not isinstance(x, (list, tuple)) or len(x) != shape[depth]:
+            raise ValueError(f"{what}: nested lists of uneven lengths (expected shape {tuple(shape)})")
+        for v in x:
+            walk(v, depth + 1)
+
+    walk(obj, 0)
+    return flat, tuple(shape)
+
+
+def _to_float32(obj, what):
+    """(C-contiguous float32 buffer, shape): one copy of obj (numpy when importable, else
+    array('f'))."""
+    np = _numpy()
+    if np is not None:
+        try:
+            a = np.ascontiguousarray(obj, dtype=np.float32)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"{what} must be numbers in a matrix: {e}") from None
+        return a, a.shape
+    try:
+        mv = memoryview(obj)
+    except TypeError:
+        mv = None
+    if mv is not None:
+        if mv.ndim == 0:
+            return _array_f32([float(mv.tolist())]), ()
+        obj = mv.tolist()
+    elif not isinstance(obj, (list, tuple)):
+        if isinstance(obj, (str, bytes, bytearray)):
+            raise TypeError(f"{what} must hold numbers, got {type(obj).__name__}")
+        try:
+            obj = list(obj)
+        except TypeError:
+            return _array_f32([float(obj)]), ()
+    flat, shape = _nested(obj, what)
+    return _array_f32(flat), shape
+
+
+def _matrix(obj, what, cols, vector_ok):
+    """(buffer, rows, cols) of obj as a rows x cols float32 matrix: obj itself when it is a
+    C-contiguous float32 buffer (read in place), else a converted copy. A 1-D obj is a
+    column (n, 1) when vector_ok. cols None: any width."""
+    mv = _float32_view(obj)
+    if mv is not None:
+        data, shape = obj, mv.shape
+    else:
+        data, shape = _to_float32(obj, what)
+    if len(shape) == 2 and (cols is None or shape[1] == cols):
+        return data, shape[0], shape[1]
+    if len(shape) == 1 and vector_ok:
+        return data, shape[0], 1
+    want = f"(n, {cols if cols is not None else 'features'})" + (" or (n,)" if vector_ok else "")
+    raise ValueError(f"{what} must have shape {want}, got shape {tuple(shape)}")
+
+
+def _parameter_values(values, shape, numel):
+    """values as exactly numel float32 values for a parameter of the given shape: a flat
+    sequence or buffer of numel numbers, or nested lists (or a buffer) of that shape."""
+    what = f"values for a parameter of shape {shape}"
+    if isinstance(values, (str, bytes, bytearray)):
+        raise TypeError(f"{what} must be numbers, not {type(values).__name__}")
+    mv = _float32_view(values)
+    if mv is not None:
+        data, got = values, mv.shape
+    else:
+        try:
+            memoryview(values)
+            is_buffer = True
+        except TypeError:
+            is_buffer = False
+        if not is_buffer and not isinstance(values, (list, tuple)):
+            try:
+                values = list(values)
+            except TypeError:
+                raise TypeError(f"{what} must be a sequence or buffer of numbers, "
+                                f"not {type(values).__name__}") from None
+        data, got = _to_float32(values, what)
+    got = tuple(got)
+    if got == tuple(shape) or got == (numel,):
+        return data
+    raise ValueError(f"{what} needs {numel} numbers (flat) or that shape; got shape {got}")
+
+
+# --- Progress bars ------------------------------------------------------------------------
+
+
+class _PlainBar:
+    """A one-line progress bar on stderr (when tqdm is not installed)."""
+
+    width = 30
+
+    def __init__(self, total):
+        self.total = total
+        self.n = 0
+        self.shown = 0
+        self.stream = sys.stderr
+        self._draw("")
+
+    def _draw(self, info):
+        frac = self.n / self.total if self.total else 1.0
+        filled = int(self.width * frac)
+        line = f"[{'#' * filled}{'.' * (self.width - filled)}] {self.n}/{self.total} epochs{info}"
+        self.stream.write("\r" + line + " " * max(0, self.shown - len(line)))
+        self.shown = len(line)
+        self.stream.flush()
+
+    def update(self, row):
+        self.n += 1
+        self._draw(f"  loss {row['loss']:.4g}  lr {row['lr_after']:.4g}")
+
+    def close(self):
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+class _TqdmBar:
+    def __init__(self, tqdm, total):
+        self.bar = tqdm(total=total, unit="epoch")
+
+    def update(self, row):
+        self.bar.set_postfix(loss=f"{row['loss']:.4g}", lr=f"{row['lr_after']:.4g}", refresh=False)
+        self.bar.update(1)
+
+    def close(self):
+        self.bar.close()
+
+
+def _progress_bar(total):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _PlainBar(total)
+    return _TqdmBar(tqdm, total)
+
+
 def build(backend, module_name: str) -> dict:
     """The public API over one backend: a dict of the names in PUBLIC_NAMES (and helpers),
     with classes whose __module__ is module_name."""
@@ -352,7 +555,7 @@ def build(backend, module_name: str) -> dict:
             return (dict, (dict(self),))
 
     def _param_list(params):
-        if _is_tensor_like(params):
+        if _is_tensor_like(params) or isinstance(params, Parameter):
             return [params]
         if isinstance(params, set):
             import warnings
@@ -369,6 +572,49 @@ def build(backend, module_name: str) -> dict:
         t = type(x)
         return t.__module__.split(".")[0] == "torch" and hasattr(x, "dim") and hasattr(x, "shape")
 
+    def _model_of(extras):
+        """The _ModelRef of the groups' parameters when they are model parameters (all of
+        one model, no scheduling-only group among them); None when no group holds a model
+        parameter."""
+        refs = []
+        other = empty = False
+        for e in extras:
+            ps = e["params"]
+            if not ps:
+                empty = True
+            for p in ps:
+                if isinstance(p, Parameter):
+                    if not any(p._ref is r for r in refs):
+                        refs.append(p._ref)
+                else:
+                    other = True
+        if not refs:
+            return None
+        if other:
+            raise TypeError(f"an SGD cannot mix {module_name} model parameters with other objects")
+        if len(refs) > 1:
+            raise ValueError("the parameters of an lrsched SGD must all belong to one model")
+        if empty:
+            raise ValueError(
+                "a param group without parameters cannot join model parameters in one SGD "
+                "(an lrsched SGD over a model holds exactly that model's parameters)"
+            )
+        return refs[0]
+
+    def _copy_group(src, dst, i):
+        """Copies group i's hyperparameters (and optional keys) from one library optimizer
+        to another."""
+        for k in required_keys:
+            code = lib_keys[k][0]
+            dst.set(i, code, src.get(i, code))
+        for k in optional_keys:
+            code = lib_keys[k][0]
+            if src.has(i, code):
+                dst.set(i, code, src.get(i, code))
+        if src.has(i, B.KEY_BETA1):
+            dst.set(i, B.KEY_BETA1, src.get(i, B.KEY_BETA1))
+            dst.set(i, B.KEY_BETA2, src.get(i, B.KEY_BETA2))
+
     class SGD:
         """torch.optim.SGD's interface, over the library's optimizer state.
 
@@ -379,9 +625,15 @@ def build(backend, module_name: str) -> dict:
         ``SGD([{"lr": 0.1}, {"lr": 0.01}], lr=0.1)`` has two groups to schedule and no
         parameters. ``SGD([])`` is a ValueError, as in torch.
 
-        Parameters are kept (in each group's ``"params"`` list) but not updated yet:
-        :meth:`step` calls the closure and returns its loss. ``param_groups[i]`` reads and
-        writes the hyperparameters the schedulers act on.
+        Over a model's parameters (``SGD(model.parameters(), lr=0.1)``, or param-group dicts
+        whose ``"params"`` are parameters of one model, every parameter in exactly one group)
+        it is the library's torch.optim.SGD over that model: :class:`Trainer` fits the model
+        with it, applying torch's update (momentum, dampening, weight decay, nesterov,
+        maximize) with each group's hyperparameters. Other objects as parameters (torch
+        tensors, say) are kept in each group's ``"params"`` list but not updated.
+        :meth:`step` calls the closure and returns its loss (gradients are computed inside
+        ``Trainer.fit`` only). ``param_groups[i]`` reads and writes the hyperparameters the
+        schedulers act on, and the next update uses.
 
         Example::
 
@@ -417,7 +669,7 @@ def build(backend, module_name: str) -> dict:
                 "fused": fused,
             }
             self.state = {}
-            if _is_tensor_like(params):
+            if _is_tensor_like(params) or isinstance(params, Parameter):
                 raise TypeError(
                     "params argument given to the optimizer should be an iterable of Tensors or dicts, "
                     f"but got {type(params).__module__}.{type(params).__name__}"
@@ -435,10 +687,38 @@ def build(backend, module_name: str) -> dict:
                 optionals.append(opt_vals)
             spec["groups"] = lib_groups
             self._check_duplicates(extras)
-            self._h = _Optimizer.from_json(_dumps(spec))
+            model_ref = _model_of(extras)
+            # The library optimizer of the groups: it validates every value (as torch's
+            # SGD validates its defaults) and holds them.
+            h = _Optimizer.from_json(_dumps(spec))
             for i, opt_vals in enumerate(optionals):
                 for k, v in opt_vals.items():
-                    self._h.set(i, lib_keys[k][0], v)
+                    h.set(i, lib_keys[k][0], v)
+            self._sgd = None
+            self._model_ref = model_ref
+            if model_ref is not None:
+                # SGD over the model's parameters: the library's SGD, the groups copied in.
+                n_params = model_ref.h.parameter_count()
+                group_of = [None] * n_params
+                for gi, e in enumerate(extras):
+                    for p in e["params"]:
+                        group_of[p._i] = gi
+                missing = [model_ref.name_of(i) for i, g in enumerate(group_of) if g is None]
+                if missing:
+                    raise ValueError(
+                        "an lrsched SGD over a model updates every parameter of that model; missing: "
+                        + ", ".join(missing)
+                    )
+                sgd = B.Sgd.create(model_ref.h, group_of, float(spec["lr"]), float(spec["momentum"]),
+                                   float(spec["dampening"]), float(spec["weight_decay"]), spec["nesterov"],
+                                   spec["maximize"])
+                oh = sgd.optimizer()
+                for i in range(len(extras)):
+                    _copy_group(h, oh, i)
+                model_ref.in_use = True
+                self._sgd = sgd
+                h = oh
+            self._h = h
             self._extras = extras
             self.param_groups = [ParamGroup(self._h, i, e) for i, e in enumerate(extras)]
 
@@ -478,7 +758,17 @@ def build(backend, module_name: str) -> dict:
             optimizer's defaults. A group without ``"params"`` is scheduling-only."""
             if not isinstance(param_group, dict):
                 raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            if self._sgd is not None:
+                raise ValueError(
+                    "add_param_group: an lrsched SGD over a model's parameters has its groups fixed at "
+                    "construction (give every group to SGD(...))"
+                )
             lib, extra, opt_vals = self._split_group(param_group)
+            if any(isinstance(p, Parameter) for p in extra["params"]):
+                raise ValueError(
+                    "add_param_group: model parameters can only be given to SGD(...) itself "
+                    "(SGD(model.parameters(), ...))"
+                )
             self._check_duplicates(self._extras + [extra])
             lr = lib.get("lr", _number(self.defaults["lr"], "SGD", "lr"))
             momentum = lib.get("momentum", _number(self.defaults["momentum"], "SGD", "momentum"))
@@ -545,12 +835,13 @@ def build(backend, module_name: str) -> dict:
                 extra.update(ne)
 
         def step(self, closure=None):
-            """Calls ``closure`` (if given) and returns its loss. Parameter updates come
-            with model parameters in a later version; scheduling-only groups need none."""
+            """Calls ``closure`` (if given) and returns its loss. Parameters are updated by
+            :class:`Trainer` (the library computes the gradients inside ``fit``); without
+            gradients this step updates nothing, so it is harmless in a scheduling loop."""
             return None if closure is None else closure()
 
         def zero_grad(self, set_to_none=True):
-            """No-op (no gradients are kept yet)."""
+            """No-op (gradients live inside ``Trainer.fit`` only)."""
 
         def __reduce__(self):
             raise TypeError(f"cannot pickle '{type(self).__name__}' object; pickle its state_dict() instead")
@@ -1149,6 +1440,428 @@ def build(backend, module_name: str) -> dict:
     }
 
     # ------------------------------------------------------------------------------------
+    # Models: Linear, ReLU, Sequential and their parameters
+    # ------------------------------------------------------------------------------------
+
+    class _ModelRef:
+        """A library model handle, its parameters' torch names, and whether an SGD holds
+        its parameters (then its layers cannot join a Sequential any more)."""
+
+        __slots__ = ("h", "names", "in_use")
+
+        def __init__(self, h, names):
+            self.h = h
+            self.names = names
+            self.in_use = False
+
+        def name_of(self, i):
+            return self.names[i]
+
+    class Parameter:
+        """A parameter of a model (the role of torch.nn.Parameter): float32 values held by
+        the library's model, which :class:`Trainer` updates in place.
+
+        ``p.shape`` is a tuple (``(out, in)`` for a Linear's weight, ``(out,)`` for its
+        bias); ``p.tolist()`` the values as a flat row-major list of floats;
+        ``p.set(values)`` overwrites them from a flat sequence or buffer of exactly
+        ``p.numel()`` numbers, or a nested list of the parameter's shape (ValueError
+        otherwise). ``numpy.asarray(p)`` gives a float32 copy of that shape. Parameters are
+        created by :class:`Linear`, not directly.
+        """
+
+        __slots__ = ("_ref", "_i", "_shape", "_numel", "__weakref__")
+
+        def __init__(self, *args, **kwargs):
+            raise TypeError(f"{module_name}.Parameter objects are created by Linear layers")
+
+        @classmethod
+        def _new(cls, ref, index):
+            p = object.__new__(cls)
+            p._ref = ref
+            p._i = index
+            p._shape = tuple(ref.h.parameter_shape(index))
+            p._numel = ref.h.parameter_numel(index)
+            return p
+
+        @property
+        def shape(self):
+            """The shape, a tuple of ints."""
+            return self._shape
+
+        def numel(self):
+            """The number of values."""
+            return self._numel
+
+        def dim(self):
+            """The number of dimensions."""
+            return len(self._shape)
+
+        def tolist(self):
+            """The values, flat row-major, as a list of floats (the layout of ``values`` in
+            training vectors)."""
+            return self._ref.h.parameter_get(self._i)
+
+        def set(self, values):
+            """Overwrites the values from a flat sequence or buffer of exactly numel numbers,
+            or a nested list of the parameter's shape (converted to float32)."""
+            self._ref.h.parameter_set(self._i, _parameter_values(values, self._shape, self._numel))
+
+        def __array__(self, dtype=None, copy=None):
+            np = _numpy()
+            a = np.array(self.tolist(), dtype=np.float32).reshape(self._shape)
+            return a if dtype is None else a.astype(dtype)
+
+        def __reduce__(self):
+            raise TypeError(f"cannot pickle '{type(self).__name__}' object; pickle p.tolist() instead")
+
+        def __repr__(self):
+            values = self.tolist()
+            shown = ", ".join(f"{v:.4g}" for v in values[:8]) + (", ..." if len(values) > 8 else "")
+            return f"Parameter(shape={self._shape}, values=[{shown}])"
+
+    class Module:
+        """Base class of :class:`Linear`, :class:`ReLU` and :class:`Sequential` (the role of
+        torch.nn.Module for these three). ``parameters()`` and ``named_parameters()`` list
+        the parameters in torch's order; ``model(X)`` is the forward pass."""
+
+        _ref = None
+        _owner = None
+        _named = ()
+        _in = None
+        _out = None
+
+        def __init__(self, *args, **kwargs):
+            raise TypeError(f"{module_name}.Module cannot be instantiated; use Linear, ReLU or Sequential")
+
+        def parameters(self):
+            """The parameters, a list in named_parameters() order."""
+            return [p for _, p in self._named]
+
+        def named_parameters(self):
+            """(name, parameter) pairs, a list in torch's order ("0.weight", "0.bias",
+            "2.weight", ... in a Sequential; "weight", "bias" for a Linear)."""
+            return list(self._named)
+
+        def _model(self):
+            if self._ref is None:
+                if self._owner is not None:
+                    raise RuntimeError(
+                        f"this {type(self).__name__} belongs to a Sequential now; use that Sequential"
+                    )
+                raise RuntimeError(f"{type(self).__name__} is not initialized")
+            return self._ref
+
+        def forward(self, x):
+            """The model's output for x, a (rows, in_features) matrix (numpy array,
+            float32 buffer, nested lists, ...): float32 of shape (rows, out_features), a
+            numpy array when numpy is importable, else a memoryview."""
+            ref = self._model()
+            data, rows, cols = _matrix(x, "input", self._in, False)
+            out = ref.h.forward(data, rows, cols)
+            n_out = len(out) // 4 // rows if rows else (self._out or cols)
+            np = _numpy()
+            if np is not None:
+                return np.frombuffer(out, dtype=np.float32).reshape(rows, n_out)
+            mv = memoryview(out)
+            return mv.cast("f", (rows, n_out)) if rows and n_out else mv.cast("f")
+
+        def __call__(self, x):
+            return self.forward(x)
+
+        def __reduce__(self):
+            raise TypeError(
+                f"cannot pickle '{type(self).__name__}' object; pickle "
+                "[(name, p.tolist()) for name, p in model.named_parameters()] instead"
+            )
+
+    # Each Linear's initial values come from its own seed: 1, 2, 3, ... in creation order
+    # (per process and front end), as torch's draw from its global generator.
+    init_seeds = itertools.count(1)
+
+    def _fresh_seed():
+        return next(init_seeds)
+
+    class Linear(Module):
+        """``Linear(in_features, out_features)``: torch.nn.Linear with a bias, y = x W^T + b.
+
+        ``weight`` (shape ``(out_features, in_features)``) and ``bias`` (``(out_features,)``)
+        are initialised as torch initialises them (U(-k, k), k = 1/sqrt(in_features)) from
+        the library's generator (values differ from torch's; set them with
+        ``p.set(values)``). A Linear is a model on its own (``SGD(lin.parameters())``,
+        ``Trainer(lin, ...)``) or a layer of one :class:`Sequential` (which then owns its
+        parameters: the same Parameter objects).
+        """
+
+        def __init__(self, in_features, out_features):
+            i = _int_arg(in_features, "Linear", "in_features")
+            o = _int_arg(out_features, "Linear", "out_features")
+            h = B.Model.create()
+            h.add_linear(i, o, _fresh_seed())
+            ref = _ModelRef(h, ["weight", "bias"])
+            self.in_features = i
+            self.out_features = o
+            self._in, self._out = i, o
+            self._ref = ref
+            self._named = [("weight", Parameter._new(ref, 0)), ("bias", Parameter._new(ref, 1))]
+
+        @property
+        def weight(self):
+            """The weight parameter, shape (out_features, in_features)."""
+            return self._named[0][1]
+
+        @property
+        def bias(self):
+            """The bias parameter, shape (out_features,)."""
+            return self._named[1][1]
+
+        def __repr__(self):
+            return f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias=True)"
+
+    class ReLU(Module):
+        """``ReLU()``: torch.nn.ReLU, max(x, 0) element-wise. No parameters; one ReLU may be
+        used in several places."""
+
+        def __init__(self):
+            h = B.Model.create()
+            h.add_relu()
+            self._ref = _ModelRef(h, [])
+
+        def __repr__(self):
+            return "ReLU()"
+
+    class Sequential(Module):
+        """``Sequential(*layers)`` or ``Sequential([layers])``: torch.nn.Sequential of
+        :class:`Linear`, :class:`ReLU` (and nested Sequential) layers, applied in order.
+
+        Parameters are named as torch names them ("0.weight", "0.bias", "2.weight", ...) and
+        are the layers' own Parameter objects (``seq[0].weight is seq.parameters()[0]``):
+        their values move into the Sequential's model, which owns them from then on. So a
+        Linear (or Sequential) can join one Sequential only, and not once an SGD holds its
+        parameters (ValueError); ReLU layers can be shared. Indexing (``seq[i]``),
+        ``len()`` and iteration give the layers.
+
+        Example::
+
+            model = Sequential(Linear(4, 16), ReLU(), Linear(16, 1))
+            [name for name, _ in model.named_parameters()]
+            # ['0.weight', '0.bias', '2.weight', '2.bias']
+        """
+
+        def __init__(self, *layers):
+            if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+                layers = tuple(layers[0])
+            flat = []  # (name prefix, Linear or ReLU)
+            adopted = []  # Linear / Sequential modules whose parameters move here
+            seen = set()
+
+            def walk(mods, prefix, nested):
+                for k, m in enumerate(mods):
+                    name = f"{prefix}{k}"
+                    if isinstance(m, ReLU):
+                        flat.append((name, m))
+                        continue
+                    if not isinstance(m, (Linear, Sequential)):
+                        raise TypeError(
+                            f"Sequential: layer {name} is a {type(m).__name__}; {module_name} models are made "
+                            "of Linear, ReLU and Sequential layers"
+                        )
+                    if id(m) in seen:
+                        raise ValueError(f"Sequential: {m!r} appears twice (lrsched layers cannot be shared)")
+                    seen.add(id(m))
+                    if not nested:  # (the layers of a nested Sequential belong to it)
+                        if m._ref is None:
+                            raise ValueError(
+                                f"Sequential: {type(m).__name__} at {name} already belongs to a Sequential")
+                        if m._ref.in_use:
+                            raise ValueError(
+                                f"Sequential: the parameters of {type(m).__name__} at {name} are already held by "
+                                "an SGD; build the model first, then its optimizer"
+                            )
+                        adopted.append(m)
+                    if isinstance(m, Sequential):
+                        walk(m._layers, name + ".", True)
+                    else:
+                        flat.append((name, m))
+
+            walk(layers, "", False)
+            h = B.Model.create()
+            for _, m in flat:
+                if isinstance(m, Linear):
+                    h.add_linear(m.in_features, m.out_features, 0)
+                else:
+                    h.add_relu()
+            moves = []
+            index = 0
+            for name, m in flat:
+                if isinstance(m, Linear):
+                    for pname, p in m._named:
+                        h.parameter_set(index, _array_f32(p.tolist()))
+                        moves.append((p, index, f"{name}.{pname}"))
+                        index += 1
+            # Every value copied: now the parameters move here.
+            ref = _ModelRef(h, [full for _, _, full in moves])
+            named = []
+            for p, i, full in moves:
+                p._ref, p._i = ref, i
+                named.append((full, p))
+            for m in adopted:
+                m._ref = None
+                m._owner = self
+            self._layers = list(layers)
+            self._ref = ref
+            self._named = named
+            linears = [m for _, m in flat if isinstance(m, Linear)]
+            self._in = linears[0].in_features if linears else None
+            self._out = linears[-1].out_features if linears else None
+
+        def __getitem__(self, i):
+            return self._layers[operator.index(i)]
+
+        def __len__(self):
+            return len(self._layers)
+
+        def __iter__(self):
+            return iter(self._layers)
+
+        def __repr__(self):
+            lines = ["Sequential("]
+            for k, m in enumerate(self._layers):
+                inner = repr(m).replace("\n", "\n  ")
+                lines.append(f"  ({k}): {inner}")
+            lines.append(")")
+            return "\n".join(lines) if self._layers else "Sequential()"
+
+    # ------------------------------------------------------------------------------------
+    # Training
+    # ------------------------------------------------------------------------------------
+
+    class Trainer:
+        """``Trainer(model, opt, scheduler=None, loss="mse", batch_size=10, shuffle=False,
+        step_scheduler="epoch", seed=0, drop_last=False)``: fits ``model`` (a
+        :class:`Linear` or :class:`Sequential`) with ``opt`` (an :class:`SGD` over its
+        parameters) under ``scheduler`` (one scheduler on that SGD, a list of them —
+        stepped in order — or None), all in the library: torch's training loop
+
+            for epoch in 1..epochs:
+                for xb, yb in batches:      # in order, or shuffled from seed
+                    loss = mse(model(xb), yb); loss.backward(); opt.step()
+                    if step_scheduler == "batch": step the schedulers
+                loss = mse(model(X), y)      # the whole dataset
+                if step_scheduler == "epoch": step the schedulers (ReduceLROnPlateau: loss)
+
+        with lrs identical to torch's and losses and parameters equal to float32 rounding.
+        ``loss`` must be "mse" (the only loss). With ``shuffle``, each epoch draws a fresh
+        permutation from a generator seeded with ``seed``, carried on from fit to fit.
+        ``drop_last`` drops an epoch's last short batch. The attributes ``model``,
+        ``optimizer``, ``schedulers`` (a list), ``loss``, ``batch_size``, ... hold the
+        arguments.
+        """
+
+        def __init__(self, model, opt, scheduler=None, loss="mse", batch_size=10, shuffle=False,
+                     step_scheduler="epoch", seed=0, drop_last=False):
+            optimizer = opt
+            if loss != "mse":
+                raise ValueError(f"unknown loss {loss!r}: {module_name}.Trainer trains with loss='mse' only")
+            units = {"epoch": B.STEP_EPOCH, "batch": B.STEP_BATCH}
+            if step_scheduler not in units:
+                raise ValueError(f"step_scheduler must be 'epoch' or 'batch', got {step_scheduler!r}")
+            if not isinstance(model, Module):
+                raise TypeError(f"model must be a {module_name} Linear or Sequential, got {type(model).__name__}")
+            ref = model._model()
+            if not isinstance(optimizer, SGD) or optimizer._sgd is None:
+                raise TypeError(
+                    f"opt must be a {module_name}.SGD over the model's parameters "
+                    "(SGD(model.parameters(), lr=...))"
+                )
+            if optimizer._model_ref is not ref:
+                raise ValueError("the optimizer holds the parameters of another model")
+            if scheduler is None:
+                scheds = []
+            elif isinstance(scheduler, (list, tuple)):
+                scheds = list(scheduler)
+            else:
+                scheds = [scheduler]
+            for i, s in enumerate(scheds):
+                if not isinstance(s, LRScheduler):
+                    raise TypeError(f"scheduler {i} is not a {module_name} scheduler ({type(s).__name__})")
+                if getattr(s, "optimizer", None) is not optimizer:
+                    raise ValueError(f"scheduler {i} ({type(s).__name__}) is attached to another optimizer")
+            bs = _int_arg(batch_size, "Trainer", "batch_size")
+            sd = _int_arg(seed, "Trainer", "seed")
+            if not 0 <= sd < 1 << 64:
+                raise ValueError(f"seed must be between 0 and 2**64 - 1, got {sd}")
+            self._t = B.Trainer.create(ref.h, optimizer._sgd, scheds, bs, bool(shuffle), bool(drop_last),
+                                       units[step_scheduler], sd)
+            self.model = model
+            self.optimizer = optimizer
+            self.schedulers = scheds
+            self.loss = loss
+            self.batch_size = bs
+            self.shuffle = bool(shuffle)
+            self.step_scheduler = step_scheduler
+            self.seed = sd
+            self.drop_last = bool(drop_last)
+
+        def _data(self, X, y):
+            m = self.model
+            xd, rows, features = _matrix(X, "X", m._in, m._in == 1)
+            yd, yrows, outputs = _matrix(y, "y", m._out, m._out == 1)
+            if rows != yrows:
+                raise ValueError(f"X has {rows} rows but y has {yrows}")
+            return xd, yd, rows, features, outputs
+
+        def fit(self, X, y, epochs, callback=None, progress=False):
+            """Trains for ``epochs`` epochs on ``X`` (shape ``(n, in_features)``) and ``y``
+            (``(n,)`` or ``(n, out_features)``), updating the parameters, the SGD and the
+            schedulers in place. Returns the history: one dict per epoch with the keys
+            "epoch", "lr_start" (group 0's lr during the epoch's first batch), "loss" (the
+            MSE over the whole dataset after the epoch) and "lr_after" (after the epoch's
+            scheduler steps).
+
+            C-contiguous float32 data (numpy arrays, or any buffer of format 'f') is read
+            in place, without a copy; anything else (float64 arrays, lists, nested lists)
+            is converted once. ``callback`` gets each epoch's dict as it ends; an exception
+            it raises stops training (updates so far are kept) and propagates.
+            ``progress=True`` shows a progress bar (tqdm when installed, else a plain one
+            on stderr).
+            """
+            epochs = _int_arg(epochs, "fit", "epochs")
+            xd, yd, rows, features, outputs = self._data(X, y)
+            bar = _progress_bar(epochs) if progress else None
+            if callback is None and bar is None:
+                cb = None
+            else:
+                def cb(epoch, lr_start, loss, lr_after):
+                    row = {"epoch": epoch, "lr_start": lr_start, "loss": loss, "lr_after": lr_after}
+                    if bar is not None:
+                        bar.update(row)
+                    if callback is not None:
+                        callback(row)
+            try:
+                flat = self._t.fit(xd, yd, rows, features, outputs, epochs, cb)
+            finally:
+                if bar is not None:
+                    bar.close()
+            return [
+                {"epoch": int(flat[k]), "lr_start": flat[k + 1], "loss": flat[k + 2], "lr_after": flat[k + 3]}
+                for k in range(0, len(flat), 4)
+            ]
+
+        def evaluate(self, X, y):
+            """The model's mean squared error over every row of (X, y), as fit reports
+            it; nothing is trained."""
+            xd, yd, rows, features, outputs = self._data(X, y)
+            return self._t.loss(xd, yd, rows, features, outputs)
+
+        def __reduce__(self):
+            raise TypeError(f"cannot pickle '{type(self).__name__}' object")
+
+        def __repr__(self):
+            names = ", ".join(type(s).__name__ for s in self.schedulers) or "no scheduler"
+            return (f"<{module_name}.Trainer {type(self.model).__name__} batch_size={self.batch_size} "
+                    f"shuffle={self.shuffle} step_scheduler={self.step_scheduler!r} ({names})>")
+
+    # ------------------------------------------------------------------------------------
     # Module functions
     # ------------------------------------------------------------------------------------
 
@@ -1205,6 +1918,95 @@ def build(backend, module_name: str) -> dict:
             return a, _as_matrix(moms, max(n, 0), groups)
         return a
 
+    def _plot_source(source, steps, metrics):
+        """(schedulers, steps, metrics) to plot from a scheduler, a list of schedulers on one
+        optimizer, or a JSON spec (a conformance case or a bare scheduler spec)."""
+        if isinstance(source, LRScheduler):
+            scheds = [source]
+        elif isinstance(source, (list, tuple)) and source and all(isinstance(s, LRScheduler) for s in source):
+            scheds = list(source)
+        elif isinstance(source, (dict, str, bytes, bytearray)):
+            spec = source
+            if isinstance(spec, (bytes, bytearray)):
+                spec = spec.decode("utf-8")
+            if isinstance(spec, str):
+                spec = json.loads(spec)
+            if not isinstance(spec, dict):
+                raise TypeError("plot: a JSON spec must be an object")
+            if "schedulers" in spec:  # a conformance case
+                o = dict(spec.get("optimizer") or {})
+                groups = o.pop("groups", None)
+                lr = o.pop("lr", 0.1)
+                opt = SGD([dict(g) for g in groups] if groups else [{}], lr=lr, **o)
+                scheds = [from_spec(opt, s) for s in spec["schedulers"]]
+                if steps is None:
+                    steps = spec.get("steps")
+                if metrics is None:
+                    metrics = spec.get("metrics")
+            else:  # a bare scheduler spec, on SGD(lr=0.1)
+                scheds = [from_spec(SGD([{}], lr=0.1), spec)]
+        else:
+            raise TypeError(
+                f"plot: expected a {module_name} scheduler or a JSON spec (dict or str), got {type(source).__name__}"
+            )
+        if steps is None:
+            raise ValueError("plot: how many steps? (pass steps)")
+        steps = operator.index(steps)
+        if metrics is not None:
+            metrics = list(metrics)[:steps]
+        return scheds, steps, metrics
+
+    def plot(sched_or_spec, steps=None, ax=None, *, metrics=None):
+        """Draws the next ``steps`` lrs of a scheduler (computed with :func:`preview`: the
+        scheduler is not disturbed) or of a JSON spec (a dict or str: a conformance case
+        ``{"optimizer", "schedulers", "steps"?, "metrics"?}``, or a bare scheduler spec
+        such as ``{"type": "StepLR", "step_size": 4}`` on SGD(lr=0.1)), with matplotlib:
+        one line per param group (labelled "group 0", ...), x the step 1..steps. When the
+        schedule cycles the momentum (CyclicLR, OneCycleLR), the momenta are drawn dashed
+        on a twin y axis. ``metrics`` feeds ReduceLROnPlateau. Draws on ``ax`` (a new
+        figure's Axes when None; the Agg backend when there is no display) and returns
+        it. Needs matplotlib (ImportError otherwise)."""
+        try:
+            import matplotlib
+        except ImportError:
+            raise ImportError(f"{module_name}.plot needs matplotlib: pip install matplotlib") from None
+        scheds, steps, metrics = _plot_source(sched_or_spec, steps, metrics)
+        try:
+            lrs, moms = preview(scheds, steps, metrics=metrics, momentum=True)
+        except (ValueError, TypeError, KeyError):
+            lrs, moms = preview(scheds, steps, metrics=metrics), None
+        lr_rows = lrs.tolist()
+        if lr_rows and not isinstance(lr_rows[0], list):  # the 0-step memoryview fallback
+            lr_rows = []
+        groups = len(lr_rows[0]) if lr_rows else 0
+        mom_rows = moms.tolist() if moms is not None and lr_rows else []
+        if ax is None:
+            if ("matplotlib.pyplot" not in sys.modules and not os.environ.get("MPLBACKEND")
+                    and sys.platform.startswith("linux")
+                    and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+                matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots()
+        xs = list(range(1, steps + 1))
+        for g in range(groups):
+            ax.plot(xs, [r[g] for r in lr_rows], label=f"group {g}")
+        ax.set_xlabel("step")
+        ax.set_ylabel("lr")
+        ax.set_title(" + ".join(type(s).__name__ for s in scheds))
+        handles, labels = ax.get_legend_handles_labels()
+        cycled = [g for g in range(groups) if len({r[g] for r in mom_rows}) > 1]
+        if cycled:
+            ax2 = ax.twinx()
+            for g in cycled:
+                ax2.plot(xs, [r[g] for r in mom_rows], linestyle="--", label=f"group {g} momentum")
+            ax2.set_ylabel("momentum")
+            h2, l2 = ax2.get_legend_handles_labels()
+            handles, labels = handles + h2, labels + l2
+        if handles:
+            ax.legend(handles, labels)
+        return ax
+
     # The extension gives each class its own step()/get_last_lr() descriptors (see
     # lrsched._lrsched.bind_methods): CPython then specialises sched.step() calls.
     bind_methods = getattr(B, "bind_methods", None)
@@ -1219,6 +2021,13 @@ def build(backend, module_name: str) -> dict:
         "from_spec": from_spec,
         "preview": preview,
         **classes,
+        "Module": Module,
+        "Parameter": Parameter,
+        "Linear": Linear,
+        "ReLU": ReLU,
+        "Sequential": Sequential,
+        "Trainer": Trainer,
+        "plot": plot,
     }
     for name, obj in api.items():
         if isinstance(obj, type):

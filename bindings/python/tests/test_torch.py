@@ -150,3 +150,101 @@ def test_wrap_mechanics_with_a_stand_in_torch(tmp_path, module):
     """
     r = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
+
+
+# --- Trainer against torch's own training loop --------------------------------------------
+
+TRAIN_CASES = {
+    # name: (layers, sgd kwargs, scheduler (name, kwargs) or None, batch, epochs, step unit)
+    "linear-exponential": ([("Linear", 2, 1)], dict(lr=0.1), ("ExponentialLR", dict(gamma=0.9)), 10, 5, "epoch"),
+    "linear-nesterov-wd-cosine": ([("Linear", 2, 1)], dict(lr=0.02, momentum=0.9, nesterov=True, weight_decay=1e-3),
+                                  ("CosineAnnealingLR", dict(T_max=4)), 25, 4, "epoch"),
+    "mlp-dampening-onecycle-batch": ([("Linear", 2, 8), ("ReLU",), ("Linear", 8, 1)],
+                                     dict(lr=0.05, momentum=0.5, dampening=0.1),
+                                     ("OneCycleLR", dict(max_lr=0.1, total_steps=40)), 50, 4, "batch"),
+    "mlp-maximize-plateau": ([("Linear", 2, 4), ("ReLU",), ("Linear", 4, 2)], dict(lr=0.01, maximize=True),
+                             ("ReduceLROnPlateau", dict(patience=0, factor=0.5)), 20, 3, "epoch"),
+}
+
+
+def _torch_reference(name):
+    """(X, y, initial parameters, torch history, torch final parameters) of a case, from
+    torch's own loop: DataLoader-free batching in order, MSELoss, the scheduler stepped per
+    epoch (after the whole-dataset loss) or per batch."""
+    layers, sgd_kw, sched_spec, batch, epochs, unit = TRAIN_CASES[name]
+    g = torch.Generator().manual_seed(5)
+    X = torch.randn(200, 2, generator=g)
+    out = layers[-1][2]
+    y = torch.cat([torch.sin(X[:, :1] * 2) + 0.5 * X[:, 1:], X[:, :1] - X[:, 1:]], dim=1)[:, :out].contiguous()
+    torch.manual_seed(3)
+    mods = [torch.nn.Linear(l[1], l[2]) if l[0] == "Linear" else torch.nn.ReLU() for l in layers]
+    model = torch.nn.Sequential(*mods)
+    initial = {k: v.detach().clone() for k, v in model.named_parameters()}
+    opt = torch.optim.SGD(model.parameters(), **sgd_kw)
+    sched = getattr(torch_sched, sched_spec[0])(opt, **sched_spec[1]) if sched_spec else None
+    loss_fn = torch.nn.MSELoss()
+    history = []
+    for epoch in range(1, epochs + 1):
+        lr_start = opt.param_groups[0]["lr"]
+        for i in range(0, X.shape[0], batch):
+            opt.zero_grad()
+            batch_loss = loss_fn(model(X[i:i + batch]), y[i:i + batch])
+            batch_loss.backward()
+            opt.step()
+            if unit == "batch" and sched is not None:
+                sched.step(batch_loss.item()) if sched_spec[0] == "ReduceLROnPlateau" else sched.step()
+        with torch.no_grad():
+            loss = loss_fn(model(X), y).item()
+        if unit == "epoch" and sched is not None:
+            sched.step(loss) if sched_spec[0] == "ReduceLROnPlateau" else sched.step()
+        history.append({"epoch": epoch, "lr_start": lr_start, "loss": loss, "lr_after": opt.param_groups[0]["lr"]})
+    final = {k: v.detach().clone() for k, v in model.named_parameters()}
+    return X, y, initial, history, final
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(TRAIN_CASES))
+def test_trainer_matches_torchs_training_loop(api, name):
+    layers, sgd_kw, sched_spec, batch, epochs, unit = TRAIN_CASES[name]
+    X, y, initial, want, final = _torch_reference(name)
+    mods = [api.Linear(l[1], l[2]) if l[0] == "Linear" else api.ReLU() for l in layers]
+    model = api.Sequential(*mods)
+    params = dict(model.named_parameters())
+    for k, v in initial.items():
+        params[k].set(v.numpy())
+    opt = api.SGD(model.parameters(), **sgd_kw)
+    sched = getattr(api, sched_spec[0])(opt, **sched_spec[1]) if sched_spec else None
+    trainer = api.Trainer(model, opt, sched, batch_size=batch, step_scheduler=unit)
+    y_np = y.numpy()
+    got = trainer.fit(X.numpy(), y_np[:, 0] if y_np.shape[1] == 1 else y_np, epochs)
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g["epoch"] == w["epoch"]
+        # The installed torch may differ from 2.15 by ulps in the lrs (the vectors pin 2.15).
+        assert g["lr_start"] == pytest.approx(w["lr_start"], rel=1e-12)
+        assert g["lr_after"] == pytest.approx(w["lr_after"], rel=1e-12)
+        assert g["loss"] == pytest.approx(w["loss"], rel=1e-4)
+    for k, v in final.items():
+        assert params[k].tolist() == pytest.approx(v.flatten().tolist(), abs=1e-5), k
+    # The trained model computes what torch's computes.
+    out = model(X.numpy())
+    seq = torch.nn.Sequential(*[torch.nn.Linear(l[1], l[2]) if l[0] == "Linear" else torch.nn.ReLU()
+                                for l in layers])
+    with torch.no_grad():
+        for k, p in seq.named_parameters():
+            p.copy_(torch.tensor(params[k].tolist()).reshape(p.shape))
+        ref = seq(X).numpy()
+    assert out.ravel().tolist() == pytest.approx(ref.ravel().tolist(), abs=1e-5)
+
+
+@needs_torch
+def test_parameters_take_torch_tensors_and_numpy_views(api):
+    lin = api.Linear(3, 2)
+    t = torch.arange(6, dtype=torch.float32).reshape(2, 3)
+    lin.weight.set(t.numpy())
+    assert lin.weight.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    lin.weight.set(t.T.contiguous().T.numpy())  # non-contiguous view: converted
+    assert lin.weight.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]
+    lin.bias.set(torch.tensor([1.5, -2.5], dtype=torch.float64).numpy())
+    assert lin.bias.tolist() == [1.5, -2.5]
+    assert torch.from_numpy(__import__("numpy").asarray(lin.weight)).shape == (2, 3)

@@ -1,5 +1,6 @@
-"""Every public vector through both front ends, bit for bit; the front ends agree with
-each other step by step (group lrs, momenta, get_last_lr, last_epoch); the conformance
+"""Every public vector through both front ends, bit for bit (training vectors: lrs bit for
+bit, losses and parameters to the vectors' tolerances); the front ends agree with each
+other step by step (group lrs, momenta, get_last_lr, last_epoch); the conformance
 runner's command line."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from conftest import (
     assert_bits_equal,
     bits,
     error_cases,
+    load_vectors,
     lrs_of,
     momenta_of,
     schedule_cases,
@@ -24,6 +26,7 @@ from lrsched import conformance
 
 SCHEDULES = schedule_cases()
 ERRORS = error_cases()
+TRAINING = load_vectors("training.json")
 
 
 @pytest.mark.parametrize("case", SCHEDULES, ids=[c["name"] for c in SCHEDULES])
@@ -34,6 +37,11 @@ def test_schedule_vector(api, case):
 @pytest.mark.parametrize("case", ERRORS, ids=[c["name"] for c in ERRORS])
 def test_error_vector(api, case):
     assert conformance.run_case(api, case) is None
+
+
+@pytest.mark.parametrize("case", TRAINING["cases"], ids=[c["name"] for c in TRAINING["cases"]])
+def test_training_vector(api, case):
+    assert conformance.run_case(api, case, TRAINING["meta"]) is None
 
 
 def _run_recording(api, case):
@@ -113,13 +121,49 @@ def test_cli_default_backend_is_ext():
     assert r.stdout.splitlines()[-1] == f"{len(ERRORS)} passed, 0 failed"
 
 
-def test_cli_training_counts_as_failed():
-    r = _cli(str(VECTORS_DIR / "training.json"))
+def test_cli_training_file():
+    r = _cli(str(VECTORS_DIR / "training.json"), "--backend", "both")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines()[-1] == "12 passed, 0 failed"
+
+
+def test_cli_all_files():
+    files = [str(VECTORS_DIR / f) for f in ("schedules.json", "errors.json", "training.json")]
+    r = _cli(*files, "--backend", "both")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines()[-1] == "220 passed, 0 failed"
+    assert "FAIL" not in r.stdout
+
+
+def test_cli_training_without_numpy():
+    # Without numpy the datasets are array('f') memoryviews, read in place all the same.
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "from lrsched import conformance\n"
+        f"sys.exit(conformance.main([{str(VECTORS_DIR / 'training.json')!r}, '--backend', 'both']))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.splitlines()[-1] == "12 passed, 0 failed"
+
+
+def test_cli_detects_a_tampered_training_vector(tmp_path):
+    data = conformance.json.loads((VECTORS_DIR / "training.json").read_text())
+    by_name = {c["name"]: c for c in data["cases"]}
+    by_name["seed/StepLR"]["history"][4]["lr_after"] = 0.09000000000000002
+    by_name["seed/LinearLR"]["history"][2]["loss"] *= 1.001
+    by_name["mlp/onecycle-per-batch"]["final_parameters"][1]["values"][3] += 1e-4
+    by_name["linreg/nesterov-wd-cosine"]["final_parameters"][0]["values"][0] += 5e-6  # within 1e-5
+    p = tmp_path / "training.json"
+    p.write_text(conformance.json.dumps(data))
+    r = _cli(str(p))
     assert r.returncode == 1
     lines = r.stdout.splitlines()
-    n = len(conformance.json.loads((VECTORS_DIR / "training.json").read_text())["cases"])
-    assert lines[-1] == f"0 passed, {n} failed"
-    assert sum(1 for line in lines if line.startswith("FAIL ") and line.endswith(": training not supported yet")) == n
+    assert lines[-1] == f"{len(data['cases']) - 3} passed, 3 failed"
+    fails = sorted(line for line in lines if line.startswith("FAIL "))
+    assert fails[0].startswith("FAIL mlp/onecycle-per-batch: final 0.bias[3]:") and "(1e-5 absolute)" in fails[0]
+    assert fails[1].startswith("FAIL seed/LinearLR: epoch 3: loss") and "(1e-4 relative)" in fails[1]
+    assert fails[2].startswith("FAIL seed/StepLR: epoch 5: lr_after 0.09000000000000001")
 
 
 def test_cli_detects_a_tampered_vector(tmp_path):

@@ -17,10 +17,20 @@ Example::
         sched.step()
         print(f"epoch {epoch}  lr {sched.get_last_lr()[0]:.4f}")
 
+Training, in the library: :class:`Linear`, :class:`ReLU` and :class:`Sequential` models,
+:class:`SGD` over their parameters, and :class:`Trainer`, which fits a model on float32
+arrays (read in place) with MSE loss, mini-batches and the schedulers::
+
+    model = lrsched.Linear(2, 1)
+    opt = lrsched.SGD(model.parameters(), lr=0.1)
+    trainer = lrsched.Trainer(model, opt, lrsched.ExponentialLR(opt, gamma=0.9), shuffle=True)
+    history = trainer.fit(X, y, epochs=10)     # [{"epoch", "lr_start", "loss", "lr_after"}]
+
 Also: :func:`from_spec` (schedulers from JSON specs), :func:`preview` (the next n lrs at
-once, as a numpy array), ``lrsched.torch.wrap`` (a torch ``LRScheduler`` facade), and
-``python -m lrsched.conformance`` (the conformance runner). ``lrsched_ctypes`` offers the
-same API over ctypes.
+once, as a numpy array), :func:`plot` (those lrs drawn with matplotlib),
+``lrsched.torch.wrap`` (a torch ``LRScheduler`` facade), and ``python -m
+lrsched.conformance`` (the conformance runner). ``lrsched_ctypes`` offers the same API
+over ctypes.
 """
 
 from . import _lrsched

@@ -32,6 +32,8 @@ KEY_MAX_LR: int
 KEY_MIN_LR: int
 KEY_MAX_MOMENTUM: int
 KEY_BASE_MOMENTUM: int
+STEP_EPOCH: int
+STEP_BATCH: int
 
 @final
 class Optimizer:
@@ -71,6 +73,66 @@ class Scheduler:
     def _init_chained(self, schedulers: Sequence[Scheduler], optimizer: Optimizer | None, /) -> None: ...
     def _state_save(self) -> str: ...
     def _state_load(self, json: str, /) -> None: ...
+
+@final
+class Model:
+    @classmethod
+    def create(cls) -> Model: ...
+    def add_linear(self, in_features: int, out_features: int, seed: int, /) -> None: ...
+    def add_relu(self) -> None: ...
+    def layer_count(self) -> int: ...
+    def parameter_count(self) -> int: ...
+    def parameter_name(self, index: int, /) -> str: ...
+    def parameter_shape(self, index: int, /) -> tuple[int, ...]: ...
+    def parameter_numel(self, index: int, /) -> int: ...
+    def parameter_get(self, index: int, /) -> list[float]: ...
+    def parameter_set(self, index: int, values: Any, /) -> None: ...
+    def forward(self, x: Any, rows: int, features: int, /) -> bytearray: ...
+
+@final
+class Sgd:
+    @classmethod
+    def create(
+        cls,
+        model: Model,
+        group_of: Sequence[int] | None,
+        lr: float,
+        momentum: float,
+        dampening: float,
+        weight_decay: float,
+        nesterov: bool,
+        maximize: bool,
+        /,
+    ) -> Sgd: ...
+    def optimizer(self) -> Optimizer: ...
+
+@final
+class Trainer:
+    @classmethod
+    def create(
+        cls,
+        model: Model,
+        sgd: Sgd,
+        schedulers: Sequence[Scheduler],
+        batch_size: int,
+        shuffle: bool,
+        drop_last: bool,
+        step_unit: int,
+        seed: int,
+        /,
+    ) -> Trainer: ...
+    def fit(
+        self,
+        x: Any,
+        y: Any,
+        rows: int,
+        features: int,
+        outputs: int,
+        epochs: int,
+        callback: Callable[[int, float, float, float], object] | None,
+        /,
+    ) -> list[float]: ...
+    def loss(self, x: Any, y: Any, rows: int, features: int, outputs: int, /) -> float: ...
 
 def preview(
     schedulers: Sequence[Scheduler], steps: int, metrics: Sequence[float] | None, momentum: bool, /

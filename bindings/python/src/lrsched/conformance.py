@@ -19,7 +19,13 @@ Values are compared bit for bit (``float.hex``: -0.0 differs from 0.0).
   after every step.
 - errors: construction fails with the named exception class; or, with ``error_step``
   k, steps 1..k-1 succeed and step k raises it, leaving every lr and momentum unchanged.
-- training: not supported yet (every case counts as failed).
+- training: the case's model (a Sequential of its Linear/ReLU layers, the recorded initial
+  parameters set by name), ``SGD(model.parameters(), **case["sgd"])``, the schedulers
+  built with ``from_spec`` on it, and a ``Trainer`` (no shuffling; "step_scheduler" epoch
+  or batch) fitted on the file's dataset (``meta.datasets``, float32, read in place).
+  Every lr_start and lr_after must be identical, each epoch's loss within 1e-4 relative,
+  the final parameters within 1e-5 absolute (the vectors' tolerances: torch fuses
+  multiply-adds in its own order).
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from __future__ import annotations
 import argparse
 import builtins
 import json
+import math
 import sys
+from array import array
 
 __all__ = ["main", "run_files", "run_case"]
 
@@ -164,8 +172,85 @@ def run_error_case(api, case):
     return None
 
 
-def run_case(api, case):
-    """None if the case passes, else a failure detail (exceptions become failures)."""
+LOSS_RELATIVE_TOLERANCE = 1e-4
+PARAMETER_ABSOLUTE_TOLERANCE = 1e-5
+
+
+def dataset(meta, name):
+    """(X, y) of meta["datasets"][name] as float32 matrices (n, features) and (n,): numpy
+    arrays when numpy is importable, else shaped memoryviews over array('f') (both read in
+    place by the trainer)."""
+    ds = (meta or {}).get("datasets", {}).get(name)
+    if not isinstance(ds, dict):
+        raise ValueError(f"no dataset {name!r} in meta.datasets")
+    n, f = ds["n"], ds["features"]
+    xs, ys = ds["X"], ds["y"]
+    if len(xs) != n * f or len(ys) != n:
+        raise ValueError(f"dataset {name!r}: X has {len(xs)} values, y {len(ys)}, for n={n}, features={f}")
+    try:
+        import numpy as np
+    except ImportError:
+        x = memoryview(array("f", xs)).cast("B").cast("f", (n, f))
+        y = memoryview(array("f", ys))
+    else:
+        x = np.array(xs, dtype=np.float32).reshape(n, f)
+        y = np.array(ys, dtype=np.float32)
+    return x, y
+
+
+def build_model(api, layers):
+    mods = []
+    for spec in layers:
+        t = spec.get("type")
+        if t == "Linear":
+            mods.append(api.Linear(spec["in"], spec["out"]))
+        elif t == "ReLU":
+            mods.append(api.ReLU())
+        else:
+            raise ValueError(f"unknown layer type {t!r}")
+    return api.Sequential(*mods)
+
+
+def run_training_case(api, case, meta):
+    X, y = dataset(meta, case["data"])
+    model = build_model(api, case["model"])
+    params = dict(model.named_parameters())
+    for item in case.get("initial_parameters", []):
+        params[item["name"]].set(item["values"])
+    opt = api.SGD(model.parameters(), **case.get("sgd", {}))
+    scheds = [api.from_spec(opt, s) for s in case.get("schedulers", [])]
+    trainer = api.Trainer(model, opt, scheds, batch_size=case["batch_size"],
+                          step_scheduler=case.get("step_scheduler", "epoch"))
+    history = trainer.fit(X, y, case["epochs"])
+    want = case["history"]
+    if len(history) != len(want):
+        return f"history has {len(history)} epochs, expected {len(want)}"
+    for got, exp in zip(history, want):
+        e = got["epoch"]
+        if e != exp["epoch"]:
+            return f"history row is epoch {e}, expected {exp['epoch']}"
+        for key in ("lr_start", "lr_after"):
+            if not _same(got[key], exp[key]):
+                return (f"epoch {e}: {key} {got[key]!r} ({_hex(got[key])}), expected {float(exp[key])!r} "
+                        f"({_hex(exp[key])})")
+        if not abs(got["loss"] - exp["loss"]) <= LOSS_RELATIVE_TOLERANCE * abs(exp["loss"]):
+            return f"epoch {e}: loss {got['loss']!r}, expected {exp['loss']!r} (1e-4 relative)"
+    for item in case.get("final_parameters", []):
+        p = params.get(item["name"])
+        if p is None:
+            return f"final parameter {item['name']} missing"
+        got = p.tolist()
+        if len(got) != len(item["values"]):
+            return f"final {item['name']}: {len(got)} values, expected {len(item['values'])}"
+        for j, (a, b) in enumerate(zip(got, item["values"])):
+            if not abs(a - b) <= PARAMETER_ABSOLUTE_TOLERANCE or math.isnan(a):
+                return f"final {item['name']}[{j}]: {a!r}, expected {b!r} (1e-5 absolute)"
+    return None
+
+
+def run_case(api, case, meta=None):
+    """None if the case passes, else a failure detail (exceptions become failures).
+    Training cases need the file's meta (its datasets)."""
     kind = case_kind(case)
     try:
         if kind == "schedule":
@@ -173,7 +258,7 @@ def run_case(api, case):
         if kind == "error":
             return run_error_case(api, case)
         if kind == "training":
-            return "training not supported yet"
+            return run_training_case(api, case, meta)
         return "unknown case kind"
     except Exception as e:  # noqa: BLE001 - a crash is a failed case, not a crashed runner
         return f"raised {type(e).__name__}: {e}"
@@ -206,10 +291,11 @@ def run_files(paths, backends, out=sys.stdout):
             print(f"FAIL {path}: cannot read the vector file: {e}", file=out)
             failed += len(apis)
             continue
+        meta = data.get("meta") if isinstance(data, dict) else None
         for backend, api in apis:
             for i, case in enumerate(cases):
                 name = case.get("name", f"{path}#{i}") if isinstance(case, dict) else f"{path}#{i}"
-                detail = run_case(api, case)
+                detail = run_case(api, case, meta)
                 if detail is None:
                     passed += 1
                 else:

@@ -1,6 +1,6 @@
 # Type stubs of lrsched and lrsched_ctypes: one API, two backends (the two .pyi files are identical).
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypedDict, overload
 
 __version__: str
 __all__: list[str]
@@ -214,3 +214,88 @@ def preview(
 def preview(
     schedulers: Sequence[LRScheduler], n: int, metrics: Sequence[float] | None = None, *, momentum: Literal[True]
 ) -> tuple[Any, Any]: ...
+
+# --- Models and training -------------------------------------------------------------
+
+class Parameter:
+    """A model parameter: float32 values held by the library's model."""
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+    def numel(self) -> int: ...
+    def dim(self) -> int: ...
+    def tolist(self) -> list[float]: ...
+    def set(self, values: Any) -> None: ...
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> Any: ...
+
+class Module:
+    def parameters(self) -> list[Parameter]: ...
+    def named_parameters(self) -> list[tuple[str, Parameter]]: ...
+    def forward(self, x: Any) -> Any: ...
+    def __call__(self, x: Any) -> Any: ...
+
+class Linear(Module):
+    in_features: int
+    out_features: int
+    def __init__(self, in_features: int, out_features: int) -> None: ...
+    @property
+    def weight(self) -> Parameter: ...
+    @property
+    def bias(self) -> Parameter: ...
+
+class ReLU(Module):
+    def __init__(self) -> None: ...
+
+class Sequential(Module):
+    @overload
+    def __init__(self, *layers: Module) -> None: ...
+    @overload
+    def __init__(self, layers: Sequence[Module], /) -> None: ...
+    def __getitem__(self, i: int) -> Module: ...
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[Module]: ...
+
+class EpochRecord(TypedDict):
+    epoch: int
+    lr_start: float
+    loss: float
+    lr_after: float
+
+class Trainer:
+    model: Module
+    optimizer: SGD
+    schedulers: list[LRScheduler]
+    loss: str
+    batch_size: int
+    shuffle: bool
+    step_scheduler: str
+    seed: int
+    drop_last: bool
+    def __init__(
+        self,
+        model: Module,
+        opt: SGD,
+        scheduler: LRScheduler | Sequence[LRScheduler] | None = None,
+        loss: Literal["mse"] = "mse",
+        batch_size: int = 10,
+        shuffle: bool = False,
+        step_scheduler: Literal["epoch", "batch"] = "epoch",
+        seed: int = 0,
+        drop_last: bool = False,
+    ) -> None: ...
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        epochs: int,
+        callback: Callable[[EpochRecord], object] | None = None,
+        progress: bool = False,
+    ) -> list[EpochRecord]: ...
+    def evaluate(self, X: Any, y: Any) -> float: ...
+
+def plot(
+    sched_or_spec: LRScheduler | Sequence[LRScheduler] | dict[str, Any] | str | bytes,
+    steps: int | None = None,
+    ax: Any = None,
+    *,
+    metrics: Sequence[float] | None = None,
+) -> Any: ...

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 from ctypes import (
     CFUNCTYPE,
@@ -26,15 +27,19 @@ from ctypes import (
     c_char,
     c_char_p,
     c_double,
+    c_float,
     c_int,
     c_int32,
     c_int64,
     c_size_t,
+    c_ssize_t,
+    c_uint64,
     c_void_p,
     py_object,
 )
 
-__all__ = ["Optimizer", "Scheduler", "preview", "version", "status_string", "library_path"]
+__all__ = ["Optimizer", "Scheduler", "Model", "Sgd", "Trainer", "preview", "version", "status_string",
+           "library_path"]
 
 # --- Constants of include/lrsched.h ---------------------------------------------------
 
@@ -71,6 +76,9 @@ KEY_MIN_LR = 10
 KEY_MAX_MOMENTUM = 11
 KEY_BASE_MOMENTUM = 12
 
+STEP_EPOCH = 0
+STEP_BATCH = 1
+
 _SMALL_GROUPS = 16
 
 # --- Loading ----------------------------------------------------------------------------
@@ -104,7 +112,11 @@ _lib = ctypes.PyDLL(library_path)
 
 _opt_p = c_void_p
 _sched_p = c_void_p
+_model_p = c_void_p
+_sgd_p = c_void_p
+_trainer_p = c_void_p
 LR_FN = CFUNCTYPE(c_int, c_int64, c_void_p, POINTER(c_double))
+EPOCH_FN = CFUNCTYPE(c_int, c_int64, c_double, c_double, c_double, c_void_p)
 
 
 def _declare(name, restype, *argtypes):
@@ -183,6 +195,52 @@ _declare("lrsched_scheduler_state_load", c_int, _sched_p, c_char_p, c_size_t)
 _declare("lrsched_preview", c_int,
          POINTER(_sched_p), c_size_t, c_int64, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t,
          POINTER(c_double), c_size_t, POINTER(c_size_t))
+
+# Training: models, SGD over their parameters, trainers.
+_declare("lrsched_model_create", c_int, POINTER(_model_p))
+_declare("lrsched_model_create_from_json", c_int, c_char_p, c_size_t, c_uint64, POINTER(_model_p))
+_declare("lrsched_model_free", None, _model_p)
+_declare("lrsched_model_add_linear", c_int, _model_p, c_int64, c_int64, c_uint64)
+_declare("lrsched_model_add_relu", c_int, _model_p)
+_declare("lrsched_model_layer_count", c_int, _model_p, POINTER(c_size_t))
+_declare("lrsched_model_parameter_count", c_int, _model_p, POINTER(c_size_t))
+_declare("lrsched_model_parameter_name", c_int, _model_p, c_size_t, POINTER(c_char_p))
+_declare("lrsched_model_parameter_find", c_int, _model_p, c_char_p, c_size_t, POINTER(c_size_t))
+_declare("lrsched_model_parameter_shape", c_int, _model_p, c_size_t, POINTER(c_size_t), c_size_t, POINTER(c_size_t))
+_declare("lrsched_model_parameter_numel", c_int, _model_p, c_size_t, POINTER(c_size_t))
+_declare("lrsched_model_parameter_get", c_int, _model_p, c_size_t, POINTER(c_float), c_size_t, POINTER(c_size_t))
+_declare("lrsched_model_parameter_set", c_int, _model_p, c_size_t, c_void_p, c_size_t)
+_declare("lrsched_model_forward", c_int,
+         _model_p, c_void_p, c_size_t, c_size_t, c_void_p, c_size_t, POINTER(c_size_t))
+_declare("lrsched_sgd_create", c_int,
+         _model_p, POINTER(c_size_t), c_size_t, c_double, c_double, c_double, c_double, c_int, c_int,
+         POINTER(_sgd_p))
+_declare("lrsched_sgd_create_from_json", c_int, _model_p, c_char_p, c_size_t, POINTER(_sgd_p))
+_declare("lrsched_sgd_free", None, _sgd_p)
+_declare("lrsched_sgd_optimizer", c_int, _sgd_p, POINTER(_opt_p))
+_declare("lrsched_trainer_create", c_int,
+         _model_p, _sgd_p, POINTER(_sched_p), c_size_t, c_size_t, c_int, c_int, c_int, c_uint64,
+         POINTER(_trainer_p))
+_declare("lrsched_trainer_free", None, _trainer_p)
+# The callback is passed as a plain address (NULL or the trampoline's).
+_FIT_ARGTYPES = (_trainer_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, c_int64, c_void_p, c_void_p,
+                 c_void_p, c_size_t, POINTER(c_size_t))
+_declare("lrsched_trainer_fit", c_int, *_FIT_ARGTYPES)
+_declare("lrsched_trainer_loss", c_int,
+         _trainer_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, POINTER(c_double))
+# The same functions through a CDLL (which releases the GIL during the call), for fits,
+# forwards and losses that call no Python code: other threads run meanwhile, kept off the
+# model and optimizers by the busy marks.
+_nogil = ctypes.CDLL(library_path)
+_fit_nogil = _nogil.lrsched_trainer_fit
+_fit_nogil.restype = c_int
+_fit_nogil.argtypes = list(_FIT_ARGTYPES)
+_loss_nogil = _nogil.lrsched_trainer_loss
+_loss_nogil.restype = c_int
+_loss_nogil.argtypes = list(_lib.lrsched_trainer_loss.argtypes)
+_forward_nogil = _nogil.lrsched_model_forward
+_forward_nogil.restype = c_int
+_forward_nogil.argtypes = list(_lib.lrsched_model_forward.argtypes)
 
 LIBRARY_VERSION_NUMBER = _lib.lrsched_version_number()
 
@@ -843,6 +901,416 @@ class Scheduler:
         self._invalidate()
         if rc:
             _raise(rc)
+
+
+# --- Training: buffers ------------------------------------------------------------------
+
+
+class _PyBuffer(ctypes.Structure):
+    """CPython's Py_buffer (Include/pybuffer.h), for borrowing float32 data in place."""
+
+    _fields_ = [
+        ("buf", c_void_p),
+        ("obj", c_void_p),
+        ("len", c_ssize_t),
+        ("itemsize", c_ssize_t),
+        ("readonly", c_int),
+        ("ndim", c_int),
+        ("format", c_char_p),
+        ("shape", c_void_p),
+        ("strides", c_void_p),
+        ("suboffsets", c_void_p),
+        ("internal", c_void_p),
+    ]
+
+
+_PyObject_GetBuffer = ctypes.pythonapi.PyObject_GetBuffer
+_PyObject_GetBuffer.restype = c_int
+_PyObject_GetBuffer.argtypes = [py_object, POINTER(_PyBuffer), c_int]
+_PyBuffer_Release = ctypes.pythonapi.PyBuffer_Release
+_PyBuffer_Release.restype = None
+_PyBuffer_Release.argtypes = [POINTER(_PyBuffer)]
+_PyBUF_C_CONTIGUOUS_FORMAT = 0x0020 | 0x0010 | 0x0008 | 0x0004  # PyBUF_C_CONTIGUOUS | PyBUF_FORMAT
+_FLOAT32_FORMATS = {b"f", b"@f", b"=f", b"<f" if sys.byteorder == "little" else b">f"}
+_ANY = -1
+
+
+class _Float32:
+    """Borrows an object's memory as C-contiguous float32 values (a buffer export held
+    until exit, which keeps the object alive and unresizable): ``with _Float32(obj, n,
+    "x") as (address, count)``. n: the exact count required, or _ANY."""
+
+    __slots__ = ("obj", "n", "what", "view")
+
+    def __init__(self, obj, n, what):
+        self.obj = obj
+        self.n = n
+        self.what = what
+        self.view = None
+
+    def __enter__(self):
+        view = _PyBuffer()
+        _PyObject_GetBuffer(self.obj, byref(view), _PyBUF_C_CONTIGUOUS_FORMAT)  # raises on failure
+        if view.itemsize != 4 or view.format not in _FLOAT32_FORMATS:
+            fmt = (view.format or b"B").decode("ascii", "replace")
+            _PyBuffer_Release(byref(view))
+            raise TypeError(f"{self.what} must be a C-contiguous float32 buffer (format 'f'), got format '{fmt}'")
+        count = view.len // 4
+        if self.n != _ANY and count != self.n:
+            _PyBuffer_Release(byref(view))
+            raise ValueError(f"{self.what} holds {count} float32 values, expected {self.n}")
+        self.view = view
+        return view.buf, count
+
+    def __exit__(self, *exc):
+        if self.view is not None:
+            _PyBuffer_Release(byref(self.view))
+            self.view = None
+
+
+def _size(x, what):
+    v = x.__index__() if not isinstance(x, int) else x
+    if v < 0:
+        raise ValueError(f"{what} must be >= 0, got {v}")
+    return v
+
+
+def _uint64(x):
+    v = x.__index__() if not isinstance(x, int) else x
+    if not 0 <= v < (1 << 64):
+        raise OverflowError("seed must be between 0 and 2**64 - 1")
+    return v
+
+
+@EPOCH_FN
+def _epoch_fn_trampoline(epoch, lr_start, loss, lr_after, user):
+    # The library calls this after every epoch of a fit, on the fitting thread.
+    if getattr(_tls, "exc", None) is not None:
+        return 1
+    try:
+        ctypes.cast(user, py_object).value(epoch, lr_start, loss, lr_after)  # kept alive by fit
+        return 0
+    except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
+        _tls.exc = e
+        return 1
+
+
+_EPOCH_FN_ADDRESS = ctypes.cast(_epoch_fn_trampoline, c_void_p).value
+
+
+# --- Training: Model, Sgd, Trainer ------------------------------------------------------
+
+
+class Model:
+    """An lrsched_model handle (Linear and ReLU layers). Private: Model.create(); use
+    lrsched_ctypes.Linear / Sequential."""
+
+    __slots__ = ("_h", "_busy", "_busy_owner", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("cannot create 'lrsched_ctypes._capi.Model' instances")
+
+    @classmethod
+    def create(cls):
+        """An empty model (lrsched_model_create)."""
+        h = c_void_p()
+        rc = _lib.lrsched_model_create(byref(h))
+        if rc:
+            _raise(rc)
+        self = object.__new__(cls)
+        self._h = h
+        self._busy = 0
+        self._busy_owner = 0
+        return self
+
+    def __del__(self, _free=_lib.lrsched_model_free):
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            _free(h)
+
+    def __reduce__(self):
+        raise TypeError(f"cannot pickle '{type(self).__name__}' object")
+
+    def _check(self):
+        if self._h is None:
+            raise RuntimeError("lrsched model is not initialized")
+        if self._busy and self._busy_owner != threading.get_ident():
+            raise RuntimeError(
+                "this lrsched model is in use by another thread (a fit or forward); "
+                "lrsched objects must be used from one thread at a time"
+            )
+
+    def add_linear(self, in_features, out_features, seed):
+        """Appends nn.Linear(in_features, out_features) initialised from seed."""
+        i, o, sd = _int64(in_features), _int64(out_features), _uint64(seed)
+        self._check()
+        rc = _lib.lrsched_model_add_linear(self._h, i, o, sd)
+        if rc:
+            _raise(rc)
+
+    def add_relu(self):
+        """Appends nn.ReLU()."""
+        self._check()
+        rc = _lib.lrsched_model_add_relu(self._h)
+        if rc:
+            _raise(rc)
+
+    def _size_query(self, fn, *args):
+        self._check()
+        out = c_size_t()
+        rc = fn(self._h, *args, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def layer_count(self):
+        """The number of layers."""
+        return self._size_query(_lib.lrsched_model_layer_count)
+
+    def parameter_count(self):
+        """The number of parameter tensors (two per Linear)."""
+        return self._size_query(_lib.lrsched_model_parameter_count)
+
+    @staticmethod
+    def _index(i):
+        i = i.__index__() if not isinstance(i, int) else i
+        return i if i >= 0 else (1 << 64) - 1  # negative: the library's out-of-range error
+
+    def parameter_name(self, index):
+        """The library's name of a parameter, e.g. "0.weight"."""
+        i = self._index(index)
+        self._check()
+        out = c_char_p()
+        rc = _lib.lrsched_model_parameter_name(self._h, i, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value.decode("utf-8")
+
+    def parameter_numel(self, index):
+        """The number of values of a parameter."""
+        return self._size_query(_lib.lrsched_model_parameter_numel, self._index(index))
+
+    def parameter_shape(self, index):
+        """A parameter's shape, a tuple."""
+        i = self._index(index)
+        self._check()
+        dims = (c_size_t * 8)()
+        n = c_size_t()
+        rc = _lib.lrsched_model_parameter_shape(self._h, i, dims, 8, byref(n))
+        if rc:
+            _raise(rc)
+        return tuple(dims[: n.value])
+
+    def parameter_get(self, index):
+        """A parameter's values, flat row-major, as a list of floats."""
+        i = self._index(index)
+        n = self.parameter_numel(i)
+        buf = (c_float * max(n, 1))()
+        count = c_size_t()
+        rc = _lib.lrsched_model_parameter_get(self._h, i, buf, n, byref(count))
+        if rc:
+            _raise(rc)
+        return buf[: count.value]
+
+    def parameter_set(self, index, values):
+        """Overwrites a parameter from a C-contiguous float32 buffer of numel values."""
+        i = self._index(index)
+        self._check()
+        with _Float32(values, _ANY, "values") as (addr, count):
+            rc = _lib.lrsched_model_parameter_set(self._h, i, addr, count)
+        if rc:
+            _raise(rc)
+
+    def forward(self, x, rows, features):
+        """model(x) for rows x features float32 inputs: a bytearray of rows x outputs
+        float32 values, row-major."""
+        rows, features = _size(rows, "rows"), _size(features, "features")
+        self._check()
+        count = c_size_t()
+        rc = _lib.lrsched_model_forward(self._h, None, rows, features, None, 0, byref(count))
+        if rc:
+            _raise(rc)
+        out = bytearray(4 * count.value)
+        obuf = (c_char * len(out)).from_buffer(out) if out else None
+        written = c_size_t()
+        with _Float32(x, rows * features, "x") as (addr, _):
+            saved = (self._busy, self._busy_owner)
+            self._busy, self._busy_owner = 1, threading.get_ident()
+            try:
+                rc = _forward_nogil(self._h, addr, rows, features, obuf, count.value, byref(written))
+            finally:
+                self._busy, self._busy_owner = saved
+        del obuf
+        if rc:
+            _raise(rc)
+        return out
+
+
+class Sgd:
+    """An lrsched_sgd handle (SGD over a model's parameters). Private: use
+    lrsched_ctypes.SGD(model.parameters(), ...)."""
+
+    __slots__ = ("_h", "_model", "_opt", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("cannot create 'lrsched_ctypes._capi.Sgd' instances")
+
+    @classmethod
+    def create(cls, model, group_of, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        """torch.optim.SGD over every parameter of model (lrsched_sgd_create); group_of:
+        None (one group) or one group index per parameter."""
+        if not isinstance(model, Model):
+            raise TypeError(f"create() argument 1 must be lrsched_ctypes._capi.Model, not {type(model).__name__}")
+        if group_of is None:
+            arr, n = None, 0
+        else:
+            g = [_size(v, "a group index") for v in group_of]
+            arr, n = (c_size_t * max(len(g), 1))(*g), len(g)
+        args = (float(lr), float(momentum), float(dampening), float(weight_decay), int(bool(nesterov)),
+                int(bool(maximize)))
+        model._check()
+        h = c_void_p()
+        rc = _lib.lrsched_sgd_create(model._h, arr, n, *args, byref(h))
+        if rc:
+            _raise(rc)
+        oh = c_void_p()
+        rc = _lib.lrsched_sgd_optimizer(h, byref(oh))
+        if rc:
+            _lib.lrsched_sgd_free(h)
+            _raise(rc)
+        self = object.__new__(cls)
+        self._h = h
+        self._model = model
+        self._opt = Optimizer._wrap(oh)
+        return self
+
+    def __del__(self, _free=_lib.lrsched_sgd_free):
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            _free(h)
+
+    def __reduce__(self):
+        raise TypeError(f"cannot pickle '{type(self).__name__}' object")
+
+    def optimizer(self):
+        """The SGD's param groups as an Optimizer handle (always the same object)."""
+        return self._opt
+
+
+class Trainer:
+    """An lrsched_trainer handle. Private: use lrsched_ctypes.Trainer."""
+
+    __slots__ = ("_h", "_model", "_sgd", "_scheds", "_has_cb", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("cannot create 'lrsched_ctypes._capi.Trainer' instances")
+
+    @classmethod
+    def create(cls, model, sgd, schedulers, batch_size, shuffle, drop_last, step_unit, seed):
+        """A trainer (lrsched_trainer_create); step_unit: STEP_EPOCH or STEP_BATCH."""
+        if not isinstance(model, Model):
+            raise TypeError(f"create() argument 1 must be lrsched_ctypes._capi.Model, not {type(model).__name__}")
+        if not isinstance(sgd, Sgd):
+            raise TypeError(f"create() argument 2 must be lrsched_ctypes._capi.Sgd, not {type(sgd).__name__}")
+        bs = batch_size.__index__() if not isinstance(batch_size, int) else batch_size
+        if bs < 0:
+            raise ValueError(f"batch_size should be a positive integer value, but got batch_size={bs}")
+        sd = _uint64(seed)
+        scheds = tuple(schedulers)
+        for i, s in enumerate(scheds):
+            if not isinstance(s, Scheduler):
+                raise TypeError(f"schedulers[{i}] is not an lrsched scheduler ({type(s).__name__})")
+        model._check()
+        sgd._opt._check()
+        for s in scheds:
+            s._check()
+        arr = (c_void_p * max(len(scheds), 1))(*[s._h for s in scheds])
+        h = c_void_p()
+        rc = _lib.lrsched_trainer_create(model._h, sgd._h, arr, len(scheds), bs, int(bool(shuffle)),
+                                         int(bool(drop_last)), int(step_unit), sd, byref(h))
+        if rc:
+            _raise(rc)
+        self = object.__new__(cls)
+        self._h = h
+        self._model = model
+        self._sgd = sgd
+        self._scheds = scheds
+        self._has_cb = any(s._has_cb for s in scheds)
+        return self
+
+    def __del__(self, _free=_lib.lrsched_trainer_free):
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            _free(h)
+
+    def __reduce__(self):
+        raise TypeError(f"cannot pickle '{type(self).__name__}' object")
+
+    def _check(self):
+        if self._h is None:
+            raise RuntimeError("lrsched trainer is not initialized")
+        self._model._check()
+        self._sgd._opt._check()
+        for s in self._scheds:
+            s._check()
+
+    def _busy_objects(self):
+        return [self._model, self._sgd._opt, *(s._optobj for s in self._scheds)]
+
+    def fit(self, x, y, rows, features, outputs, epochs, callback):
+        """Trains for epochs epochs on x (rows x features) and y (rows x outputs),
+        C-contiguous float32 buffers read in place (lrsched_trainer_fit). callback: None or
+        callback(epoch, lr_start, loss, lr_after). Returns 4 floats per epoch."""
+        rows, features, outputs = _size(rows, "rows"), _size(features, "features"), _size(outputs, "outputs")
+        epochs = _int64(epochs)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be callable, not {type(callback).__name__}")
+        self._check()
+        capacity = 4 * epochs if 0 < epochs <= (1 << 20) else 0
+        history = (c_double * capacity)() if capacity else None
+        count = c_size_t()
+        objs = self._busy_objects()
+        with _Float32(x, rows * features, "x") as (xa, _), _Float32(y, rows * outputs, "y") as (ya, _):
+            saved = [(o._busy, o._busy_owner) for o in objs]
+            me = threading.get_ident()
+            for o in objs:
+                o._busy, o._busy_owner = 1, me
+            try:
+                if callback is None and not self._has_cb:
+                    rc = _fit_nogil(self._h, xa, ya, rows, features, outputs, epochs, None, None, history,
+                                    capacity, byref(count))
+                else:
+                    rc = _lib.lrsched_trainer_fit(self._h, xa, ya, rows, features, outputs, epochs,
+                                                  _EPOCH_FN_ADDRESS if callback is not None else None,
+                                                  id(callback) if callback is not None else None,
+                                                  history, capacity, byref(count))
+            finally:
+                for o, (b, owner) in zip(reversed(objs), reversed(saved)):
+                    o._busy, o._busy_owner = b, owner
+                for s in self._scheds:
+                    s._invalidate()
+        _check_after_callbacks(rc)
+        return history[: count.value] if history is not None else []
+
+    def loss(self, x, y, rows, features, outputs):
+        """The model's mean squared error over every row (lrsched_trainer_loss)."""
+        rows, features, outputs = _size(rows, "rows"), _size(features, "features"), _size(outputs, "outputs")
+        self._check()
+        out = c_double()
+        m = self._model
+        with _Float32(x, rows * features, "x") as (xa, _), _Float32(y, rows * outputs, "y") as (ya, _):
+            saved = (m._busy, m._busy_owner)
+            m._busy, m._busy_owner = 1, threading.get_ident()
+            try:
+                rc = _loss_nogil(self._h, xa, ya, rows, features, outputs, byref(out))
+            finally:
+                m._busy, m._busy_owner = saved
+        if rc:
+            _raise(rc)
+        return out.value
 
 
 # --- Module functions -------------------------------------------------------------------
