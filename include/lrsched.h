@@ -556,7 +556,8 @@ LRSCHED_API int lrsched_sgd_optimizer(lrsched_sgd *sgd, lrsched_optimizer **out)
  *  lrsched_sgd_optimizer(sgd), else LRSCHED_VALUE_ERROR; scheds may be NULL when
  *  n_scheds is 0). batch_size rows per batch (the last batch of an epoch may be
  *  shorter, unless drop_last); with shuffle, each epoch's row order is a fresh
- *  permutation drawn from a generator seeded with seed (created with the trainer and carried on from one fit call to the next, as torch's global generator is).
+ *  permutation drawn from a generator seeded with seed, created with the trainer and
+ *  carried on from one fit call to the next (as torch's global generator is).
  *  @return LRSCHED_VALUE_ERROR for batch_size 0 (torch's message), an unknown
  *  step_unit, or a mismatched sgd or scheduler; LRSCHED_TYPE_ERROR for a handle of the
  *  wrong kind among scheds. */
