@@ -28,9 +28,9 @@ func row(_ name: String, _ value: String) {
 
 func fmt(_ x: Double, _ unit: String, digits: Int = 3) -> String { formatFixed(x, digits: digits) + " " + unit }
 
-// `lrsched-bench profile KIND`: only KIND's 1M-step preview, repeated (for perf).
+// `lrsched-bench profile KIND [REPS]`: only KIND's 1M-step preview, repeated (for perf, callgrind).
 let arguments = CommandLine.arguments
-if arguments.count == 3 && arguments[1] == "profile" {
+if arguments.count >= 3 && arguments[1] == "profile" {
     let opt = try OptimizerState(lr: 0.1, momentum: 0.9)
     let s: LRScheduler
     switch arguments[2] {
@@ -39,7 +39,8 @@ if arguments.count == 3 && arguments[1] == "profile" {
     case "OneCycleLR": s = try OneCycleLR(opt, maxLR: [0.1], length: .totalSteps(1_000_010))
     default: s = try CyclicLR(opt, baseLR: [0.01], maxLR: [0.1], stepSizeUp: 500)
     }
-    for _ in 0..<20 { _ = try s.preview(steps: 1_000_000) }
+    let reps = arguments.count > 3 ? Int(arguments[3]) ?? 20 : 20
+    for _ in 0..<reps { _ = try s.preview(steps: 1_000_000) }
     exit(0)
 }
 

@@ -77,6 +77,19 @@ public struct Preview: Sendable {
                     lrs: UnsafeMutableBufferPointer<Double>, momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
         var row = 0
         let plateau = copies.map { $0 is ReduceLROnPlateau }
+        // The common case, one scheduler without metrics, without the per-step dispatch.
+        if copies.count == 1 && !plateau[0] && momenta == nil {
+            let s = copies[0]
+            let n = opt.groups.count
+            guard steps <= lrs.count / max(n, 1) else { throw .value("preview buffers are too small") }
+            for _ in 0..<steps {
+                try s.step()
+                guard opt.groups.count == n else { throw .value("the number of param groups changed during a preview") }
+                for g in 0..<n { lrs[row + g] = opt.lr(g) }
+                row += n
+            }
+            return
+        }
         for k in 0..<steps {
             for (j, s) in copies.enumerated() {
                 if plateau[j] {
