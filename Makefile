@@ -44,7 +44,8 @@ bench:
 	$(SWIFT) build -c release --product lrsched-bench
 	.build/release/lrsched-bench
 
-test: deps test-swift verify test-cli test-c test-python
+# fuzz-crashes: the fuzz targets still build and every saved reproducer stays fixed.
+test: deps test-swift verify test-cli test-c test-python fuzz-crashes
 
 include mk/c.mk
 include mk/python.mk
