@@ -14,40 +14,8 @@ from conftest import REPO
 EXAMPLES = REPO / "examples" / "python"
 CLI = REPO / ".build" / "release" / "lrsched-cli"
 
-ARTICLE = """ExponentialLR(gamma=0.9)
-epoch 1  lr 0.0900
-epoch 2  lr 0.0810
-epoch 3  lr 0.0729
-epoch 4  lr 0.0656
-epoch 5  lr 0.0590
-epoch 6  lr 0.0531
-epoch 7  lr 0.0478
-epoch 8  lr 0.0430
-epoch 9  lr 0.0387
-epoch 10  lr 0.0349
-StepLR(step_size=4, gamma=0.9)
-epoch 1  lr 0.1000
-epoch 2  lr 0.1000
-epoch 3  lr 0.1000
-epoch 4  lr 0.0900
-epoch 5  lr 0.0900
-epoch 6  lr 0.0900
-epoch 7  lr 0.0900
-epoch 8  lr 0.0810
-epoch 9  lr 0.0810
-epoch 10  lr 0.0810
-LinearLR(start_factor=0.5, total_iters=4)
-epoch 1  lr 0.0625
-epoch 2  lr 0.0750
-epoch 3  lr 0.0875
-epoch 4  lr 0.1000
-epoch 5  lr 0.1000
-epoch 6  lr 0.1000
-epoch 7  lr 0.1000
-epoch 8  lr 0.1000
-epoch 9  lr 0.1000
-epoch 10  lr 0.1000
-"""
+# The article's 33 lines, shared with the C suite.
+ARTICLE = (REPO / "Tests" / "C" / "article_lrs.expected").read_text()
 
 # Runs an example as a script, with `import lrsched` giving the chosen front end.
 RUNNER = """
