@@ -86,6 +86,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try t.fit(wrong, epochs: 1))
         assertThrows(.valueError) { _ = try Sequential(spec: try JSON.parse(#"[{"type": "Linear", "in": 0, "out": 1}]"#)) }
         assertThrows(.typeError) { _ = try Sequential(spec: try JSON.parse(#"[{"type": "Conv2d"}]"#)) }
+        assertThrows(.valueError, "the model would hold more than 2^31 parameters") {
+            _ = try Sequential(spec: try JSON.parse(#"[{"type": "Linear", "in": 1048576, "out": 1048576}]"#))
+        }
     }
 
     /// Training on borrowed caller memory gives the same bits as on owned tensors.

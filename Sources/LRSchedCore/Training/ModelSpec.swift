@@ -10,6 +10,14 @@ extension Sequential {
         guard let items = spec.arrayValue, !items.isEmpty else {
             throw .value("a model spec must be a non-empty list of layers")
         }
+        // Bound the whole model before allocating any of it.
+        var total = 0
+        for item in items where item["type"]?.stringValue == "Linear" {
+            guard let i = item["in"]?.intValue, let o = item["out"]?.intValue,
+                  (1...(1 << 20)).contains(i), (1...(1 << 20)).contains(o) else { continue }
+            total += i * o + o
+            if total > 1 << 31 { throw .value("the model would hold more than 2^31 parameters") }
+        }
         var layers: [any Layer] = []
         var generator = SeededGenerator(seed: seed)
         for item in items {
