@@ -140,7 +140,7 @@ final class SchedulerTests: XCTestCase {
         let s = try CosineAnnealingWarmRestarts(opt, t0: 10, tMult: 2)
         try s.step(epochValue: 26.7)
         XCTAssertEqual(s.lastEpoch, 26)
-        XCTAssertEqual(s.tCur, 26.7 - 10.0, accuracy: 1e-12)
+        XCTAssertEqual(s.tCur, 26.7 - 10.0 / 1.0)  // epoch - T_0 * (T_mult**n - 1) / (T_mult - 1), n = 1
         XCTAssertEqual(s.tI, 20)
         try s.step()
         XCTAssertEqual(s.lastEpoch, 27)
