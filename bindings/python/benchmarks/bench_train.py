@@ -28,17 +28,9 @@ import sys
 import time
 
 import numpy as np
+from bench import cpu_model  # the scheduler benchmark beside this file
 
 
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def best_of(setup, repeats):

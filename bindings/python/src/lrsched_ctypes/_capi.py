@@ -400,9 +400,31 @@ def _int64(x):
 # --- Optimizer --------------------------------------------------------------------------
 
 
-class Optimizer:
+class _Owned:
+    """A library handle owned by one Python object: freed once, when the object dies;
+    never pickled (the library objects have no pickle form, their states do)."""
+
+    __slots__ = ()
+    _free = None  # the class's lrsched_*_free
+    _pickle_hint = ""
+
+    def __del__(self):
+        # Class attributes outlive module globals at interpreter exit.
+        h = getattr(self, "_h", None)
+        if h is not None and h.value:
+            self._h = None
+            type(self)._free(h)
+
+    def __reduce__(self):
+        raise TypeError(f"cannot pickle '{type(self).__name__}' object{self._pickle_hint}")
+
+
+class Optimizer(_Owned):
     """An lrsched_optimizer handle: the parameter groups schedulers act on. Private:
     build one with Optimizer.from_json() or Optimizer.create(); use lrsched_ctypes.SGD."""
+
+    _free = _lib.lrsched_optimizer_free
+    _pickle_hint = " (use state_save())"
 
     __slots__ = ("_h", "_busy", "_busy_owner", "__weakref__")
 
@@ -438,16 +460,6 @@ class Optimizer:
         if rc:
             _raise(rc)
         return cls._wrap(h)
-
-    def __del__(self, _free=_lib.lrsched_optimizer_free):
-        # _free is bound at definition: module globals may be gone at interpreter exit.
-        h = getattr(self, "_h", None)
-        if h is not None and h.value:
-            self._h = None
-            _free(h)
-
-    def __reduce__(self):
-        raise TypeError(f"cannot pickle '{type(self).__name__}' object (use state_save())")
 
     def _check(self):
         if self._h is None:
@@ -570,9 +582,11 @@ def _float_arg(x):
     return float(x)
 
 
-class Scheduler:
+class Scheduler(_Owned):
     """An lrsched_scheduler handle: the base class of lrsched_ctypes' scheduler classes
     (StepLR, ...), whose __init__ binds it with one of the _init_* methods."""
+
+    _free = _lib.lrsched_scheduler_free
 
     # Instance attributes (subclasses also get a __dict__ for their own).
     __slots__ = (
@@ -598,12 +612,6 @@ class Scheduler:
         self._buf_addr = ctypes.addressof(self._buf)
         self._count_addr = ctypes.addressof(self._count)
         return self
-
-    def __del__(self, _free=_lib.lrsched_scheduler_free):
-        h = getattr(self, "_h", None)
-        if h is not None:
-            self._h = None
-            _free(h)
 
     # -- binding ------------------------------------------------------------------------
 
@@ -1001,9 +1009,11 @@ _EPOCH_FN_ADDRESS = ctypes.cast(_epoch_fn_trampoline, c_void_p).value
 # --- Training: Model, Sgd, Trainer ------------------------------------------------------
 
 
-class Model:
+class Model(_Owned):
     """An lrsched_model handle (Linear and ReLU layers). Private: Model.create(); use
     lrsched_ctypes.Linear / Sequential."""
+
+    _free = _lib.lrsched_model_free
 
     __slots__ = ("_h", "_busy", "_busy_owner", "__weakref__")
 
@@ -1022,15 +1032,6 @@ class Model:
         self._busy = 0
         self._busy_owner = 0
         return self
-
-    def __del__(self, _free=_lib.lrsched_model_free):
-        h = getattr(self, "_h", None)
-        if h is not None:
-            self._h = None
-            _free(h)
-
-    def __reduce__(self):
-        raise TypeError(f"cannot pickle '{type(self).__name__}' object")
 
     def _check(self):
         if self._h is None:
@@ -1147,9 +1148,11 @@ class Model:
         return out
 
 
-class Sgd:
+class Sgd(_Owned):
     """An lrsched_sgd handle (SGD over a model's parameters). Private: use
     lrsched_ctypes.SGD(model.parameters(), ...)."""
+
+    _free = _lib.lrsched_sgd_free
 
     __slots__ = ("_h", "_model", "_opt", "__weakref__")
 
@@ -1185,22 +1188,15 @@ class Sgd:
         self._opt = Optimizer._wrap(oh)
         return self
 
-    def __del__(self, _free=_lib.lrsched_sgd_free):
-        h = getattr(self, "_h", None)
-        if h is not None:
-            self._h = None
-            _free(h)
-
-    def __reduce__(self):
-        raise TypeError(f"cannot pickle '{type(self).__name__}' object")
-
     def optimizer(self):
         """The SGD's param groups as an Optimizer handle (always the same object)."""
         return self._opt
 
 
-class Trainer:
+class Trainer(_Owned):
     """An lrsched_trainer handle. Private: use lrsched_ctypes.Trainer."""
+
+    _free = _lib.lrsched_trainer_free
 
     __slots__ = ("_h", "_model", "_sgd", "_scheds", "_has_cb", "__weakref__")
 
@@ -1239,15 +1235,6 @@ class Trainer:
         self._scheds = scheds
         self._has_cb = any(s._has_cb for s in scheds)
         return self
-
-    def __del__(self, _free=_lib.lrsched_trainer_free):
-        h = getattr(self, "_h", None)
-        if h is not None:
-            self._h = None
-            _free(h)
-
-    def __reduce__(self):
-        raise TypeError(f"cannot pickle '{type(self).__name__}' object")
 
     def _check(self):
         if self._h is None:
