@@ -42,3 +42,24 @@ enum PerGroup {
         return values
     }
 }
+
+extension LRScheduler {
+    /// LambdaLR's and MultiplicativeLR's state: the base state, and `lr_lambdas` as
+    /// `null` per function (torch saves plain functions so): supply them again when
+    /// rebuilding.
+    func saveLambdaState(into o: inout JSONObject, functions n: Int) {
+        saveBaseState(into: &o)
+        o["lr_lambdas"] = .array(Array(repeating: .null, count: n))
+    }
+
+    /// Loads `saveLambdaState`'s output; `base_lrs` must have one value per function.
+    func loadLambdaState(_ r: inout StateReader, functions n: Int) throws(LRSchedError) {
+        let base = try BaseSchedulerState(self, &r)
+        r.ignore("lr_lambdas")
+        try r.finish()
+        if base.baseLRs.count != n {
+            throw .value("\(typeName) state: 'base_lrs' has \(base.baseLRs.count) values for \(n) lr_lambdas")
+        }
+        base.apply(to: self)
+    }
+}

@@ -43,20 +43,11 @@ public final class LambdaLR: LRScheduler {
 
     // MARK: State
 
-    /// The lr functions are not saved (`null` per group, as torch saves plain
-    /// functions): supply them again when rebuilding.
     override func saveState(into o: inout JSONObject) {
-        saveBaseState(into: &o)
-        o["lr_lambdas"] = .array(Array(repeating: .null, count: lrLambdas.count))
+        saveLambdaState(into: &o, functions: lrLambdas.count)
     }
 
     override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let base = try BaseSchedulerState(self, &r)
-        r.ignore("lr_lambdas")
-        try r.finish()
-        if base.baseLRs.count != lrLambdas.count {
-            throw .value("\(typeName) state: 'base_lrs' has \(base.baseLRs.count) values for \(lrLambdas.count) lr_lambdas")
-        }
-        base.apply(to: self)
+        try loadLambdaState(&r, functions: lrLambdas.count)
     }
 }
