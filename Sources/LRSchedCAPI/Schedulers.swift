@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 import LRSchedCShims
 
 // lrsched_*_create: one typed constructor per torch scheduler, and the JSON one

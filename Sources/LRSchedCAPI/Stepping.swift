@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 // Stepping, reading, state and previews of schedulers (include/lrsched.h, "Schedulers").
 

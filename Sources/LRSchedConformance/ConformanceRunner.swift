@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 /// Runs conformance vector files through the Swift core, under the runner contract of
 /// the conformance README: one `FAIL <name>: <detail>` per failed case, and a summary

@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 /// The kinds of vector files (the conformance README's three).
 public enum VectorKind: String, Sendable {

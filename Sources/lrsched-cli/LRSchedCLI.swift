@@ -1,5 +1,5 @@
 import ArgumentParser
-import LRSchedCore
+import LRSched
 
 @main
 struct LRSchedCLI: ParsableCommand {

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ChainedScheduler(schedulers, optimizer=None)`: steps every scheduler in
 /// order at each `step()`, so their effects compose on the shared optimizer.
 ///
@@ -28,7 +31,7 @@ public final class ChainedScheduler: LRScheduler {
         super.init(withoutBaseState: opt, lastEpoch: 0)
     }
 
-    init(copying other: ChainedScheduler, optimizer: OptimizerState) {
+    package init(copying other: ChainedScheduler, optimizer: OptimizerState) {
         schedulers = other.schedulers.map { $0.copy(with: optimizer) }
         super.init(copying: other, optimizer: optimizer)
     }
@@ -46,28 +49,28 @@ public final class ChainedScheduler: LRScheduler {
         throw .type("ChainedScheduler.step() takes 1 positional argument but 2 were given")
     }
 
-    override func undoConstructionStep() {
+    package override func undoConstructionStep() {
         for s in schedulers { s.undoConstructionStep() }
     }
 
-    override func redoConstructionStep() {
+    package override func redoConstructionStep() {
         for s in schedulers { s.redoConstructionStep() }
     }
 
     /// As a non-first child of SequentialLR: torch's base `get_lr()` raises.
-    override func updateLR(epoch: Int?) throws(LRSchedError) {
+    package override func updateLR(epoch: Int?) throws(LRSchedError) {
         throw .notImplemented("ChainedScheduler has no get_lr(); it cannot be restarted at a milestone of SequentialLR")
     }
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["_schedulers"] = .array(schedulers.map { $0.stateDict() })
         o["_last_lr"] = .floats(lastLRStorage)
     }
 
     /// Restores the children too; all or nothing.
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
         let children = try loadChildStates(&r, schedulers)
         try r.finish()

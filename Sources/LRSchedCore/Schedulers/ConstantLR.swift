@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ConstantLR(optimizer, factor=1.0/3, total_iters=5, last_epoch=-1)`: the lr
 /// is multiplied by `factor` until epoch `total_iters`, then restored.
 ///
@@ -10,8 +13,8 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, factor 0.5, total_iters 4) | 0.05 | 0.05 | 0.05 | 0.05 | 0.1 | 0.1 |
 public final class ConstantLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var factor: Double
-    @exclusivity(unchecked) public internal(set) var totalIters: Int
+    @exclusivity(unchecked) public package(set) var factor: Double
+    @exclusivity(unchecked) public package(set) var totalIters: Int
     override public var typeName: String { "ConstantLR" }
 
     /// - Throws: ValueError("Constant multiplicative factor expected to be between 0 and 1.")
@@ -27,7 +30,7 @@ public final class ConstantLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: ConstantLR, optimizer: OptimizerState) {
+    package init(copying other: ConstantLR, optimizer: OptimizerState) {
         self.factor = other.factor
         self.totalIters = other.totalIters
         super.init(copying: other, optimizer: optimizer)
@@ -37,7 +40,7 @@ public final class ConstantLR: LRScheduler {
         ConstantLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         if e == 0 {
@@ -50,7 +53,7 @@ public final class ConstantLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         // base_lr * (factor + (e >= total_iters) * (1 - factor))
         let m = (lastEpoch >= totalIters ? 1.0 : 0.0) * (1 - factor)
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (factor + m) }
@@ -59,13 +62,13 @@ public final class ConstantLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["factor"] = .float(factor)
         o["total_iters"] = .int(totalIters)
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let factor = try r.finite("factor", self.factor)
         let totalIters = try r.int("total_iters", self.totalIters)
         let base = try BaseSchedulerState(self, &r)

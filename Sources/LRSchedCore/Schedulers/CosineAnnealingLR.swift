@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `CosineAnnealingLR(optimizer, T_max, eta_min=0.0, last_epoch=-1)`: anneals
 /// the lr along a cosine from its base value to `eta_min` over `T_max` epochs.
 ///
@@ -15,8 +18,8 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.1, T_max 10) | 0.1 | 0.09755282581475769 | 0.09045084971874738 | … | ≈0 |
 public final class CosineAnnealingLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var tMax: Int
-    @exclusivity(unchecked) public internal(set) var etaMin: Double
+    @exclusivity(unchecked) public package(set) var tMax: Int
+    @exclusivity(unchecked) public package(set) var etaMin: Double
     override public var typeName: String { "CosineAnnealingLR" }
 
     public init(_ optimizer: OptimizerState, tMax: Int, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -28,7 +31,7 @@ public final class CosineAnnealingLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: CosineAnnealingLR, optimizer: OptimizerState) {
+    package init(copying other: CosineAnnealingLR, optimizer: OptimizerState) {
         self.tMax = other.tMax
         self.etaMin = other.etaMin
         super.init(copying: other, optimizer: optimizer)
@@ -38,7 +41,7 @@ public final class CosineAnnealingLR: LRScheduler {
         CosineAnnealingLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         let t = Double(tMax)
@@ -63,7 +66,7 @@ public final class CosineAnnealingLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let c = Py.cos(try Py.div(Double.pi * Double(lastEpoch), Double(tMax)))
         for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
         return true
@@ -71,13 +74,13 @@ public final class CosineAnnealingLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["T_max"] = .int(tMax)
         o["eta_min"] = .float(etaMin)
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let tMax = try r.int("T_max", self.tMax)
         let etaMin = try r.finite("eta_min", self.etaMin)
         let base = try BaseSchedulerState(self, &r)

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0,
 /// last_epoch=-1)`: cosine annealing restarted every `T_i` epochs, `T_i` growing by
 /// `T_mult` at each restart (SGDR).
@@ -12,13 +15,13 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.05, T_0 3, T_mult 2, eta_min 0.001) | 0.05 | 0.037750000000000006 | 0.013250000000000005 | 0.05 | 0.046717622392718754 |
 public final class CosineAnnealingWarmRestarts: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var t0: Int
-    @exclusivity(unchecked) public internal(set) var tMult: Int
-    @exclusivity(unchecked) public internal(set) var etaMin: Double
+    @exclusivity(unchecked) public package(set) var t0: Int
+    @exclusivity(unchecked) public package(set) var tMult: Int
+    @exclusivity(unchecked) public package(set) var etaMin: Double
     /// `T_i`: the current cycle length.
-    @exclusivity(unchecked) public internal(set) var tI: Int
+    @exclusivity(unchecked) public package(set) var tI: Int
     /// `T_cur`: epochs since the last restart (fractional after `step(epoch:)`).
-    @exclusivity(unchecked) public internal(set) var tCur: Double
+    @exclusivity(unchecked) public package(set) var tCur: Double
     override public var typeName: String { "CosineAnnealingWarmRestarts" }
 
     /// - Throws: ValueError("Expected positive integer T_0, but got …") and
@@ -37,7 +40,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: CosineAnnealingWarmRestarts, optimizer: OptimizerState) {
+    package init(copying other: CosineAnnealingWarmRestarts, optimizer: OptimizerState) {
         self.t0 = other.t0
         self.tMult = other.tMult
         self.etaMin = other.etaMin
@@ -50,7 +53,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         CosineAnnealingWarmRestarts(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let c = Py.cos(try Py.div(Double.pi * tCur, Double(tI)))
         for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
     }
@@ -126,7 +129,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["T_0"] = .int(t0)
         o["T_i"] = .int(tI)
         o["T_mult"] = .int(tMult)
@@ -135,7 +138,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let t0 = try r.int("T_0", self.t0)
         let tI = try r.int("T_i", self.tI)
         let tMult = try r.int("T_mult", self.tMult)

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000,
 /// step_size_down=None, mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle',
 /// cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1)`: the lr
@@ -23,17 +26,17 @@ public final class CyclicLR: LRScheduler {
     public enum Mode: String, Sendable { case triangular, triangular2, exp_range }
     public enum ScaleMode: String, Sendable { case cycle, iterations }
 
-    @exclusivity(unchecked) public internal(set) var maxLRs: [Double]
-    @exclusivity(unchecked) public internal(set) var totalSize: Double
-    @exclusivity(unchecked) public internal(set) var stepRatio: Double
+    @exclusivity(unchecked) public package(set) var maxLRs: [Double]
+    @exclusivity(unchecked) public package(set) var totalSize: Double
+    @exclusivity(unchecked) public package(set) var stepRatio: Double
     /// nil when a custom `scaleFn` is used.
-    @exclusivity(unchecked) public internal(set) var mode: Mode?
-    @exclusivity(unchecked) public internal(set) var gamma: Double
-    @exclusivity(unchecked) public internal(set) var scaleMode: ScaleMode
-    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
-    @exclusivity(unchecked) public internal(set) var baseMomentums: [Double]
-    @exclusivity(unchecked) public internal(set) var maxMomentums: [Double]
-    @exclusivity(unchecked) var customScaleFn: ((Double) -> Double)?
+    @exclusivity(unchecked) public package(set) var mode: Mode?
+    @exclusivity(unchecked) public package(set) var gamma: Double
+    @exclusivity(unchecked) public package(set) var scaleMode: ScaleMode
+    @exclusivity(unchecked) public package(set) var cycleMomentum: Bool
+    @exclusivity(unchecked) public package(set) var baseMomentums: [Double]
+    @exclusivity(unchecked) public package(set) var maxMomentums: [Double]
+    @exclusivity(unchecked) package var customScaleFn: ((Double) -> Double)?
     override public var typeName: String { "CyclicLR" }
 
     /// Per-group lists take one value per group or a single value for all.
@@ -104,7 +107,7 @@ public final class CyclicLR: LRScheduler {
         self.baseLRs = baseLRs
     }
 
-    init(copying other: CyclicLR, optimizer: OptimizerState) {
+    package init(copying other: CyclicLR, optimizer: OptimizerState) {
         maxLRs = other.maxLRs; totalSize = other.totalSize; stepRatio = other.stepRatio
         mode = other.mode; gamma = other.gamma; scaleMode = other.scaleMode
         cycleMomentum = other.cycleMomentum; baseMomentums = other.baseMomentums
@@ -117,7 +120,7 @@ public final class CyclicLR: LRScheduler {
     }
 
     @inline(__always)
-    func scale(_ x: Double) -> Double {
+    package func scale(_ x: Double) -> Double {
         if let f = customScaleFn { return f(x) }
         switch mode {
         case .triangular, .none: return 1.0
@@ -126,7 +129,7 @@ public final class CyclicLR: LRScheduler {
         }
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = Double(lastEpoch)
         let q = try Py.div(e, totalSize)
         let cycle = (1 + q).rounded(.down)
@@ -148,7 +151,7 @@ public final class CyclicLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["max_lrs"] = .floats(maxLRs)
         o["total_size"] = .float(totalSize)
         o["step_ratio"] = .float(stepRatio)
@@ -163,7 +166,7 @@ public final class CyclicLR: LRScheduler {
         o["_scale_fn_custom"] = .null
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let maxLRs = try r.doubles("max_lrs", self.maxLRs)
         let totalSize = try r.finite("total_size", self.totalSize)
         let stepRatio = try r.finite("step_ratio", self.stepRatio)

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ExponentialLR(optimizer, gamma, last_epoch=-1)`: multiplies the lr by
 /// `gamma` every epoch.
 ///
@@ -9,7 +12,7 @@
 /// |---|---|---|---|---|
 /// | lr (0.1, γ 0.9) | 0.1 | 0.09000000000000001 | 0.08100000000000002 | 0.07290000000000002 |
 public final class ExponentialLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var gamma: Double
+    @exclusivity(unchecked) public package(set) var gamma: Double
     override public var typeName: String { "ExponentialLR" }
 
     public init(_ optimizer: OptimizerState, gamma: Double, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -20,7 +23,7 @@ public final class ExponentialLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: ExponentialLR, optimizer: OptimizerState) {
+    package init(copying other: ExponentialLR, optimizer: OptimizerState) {
         self.gamma = other.gamma
         super.init(copying: other, optimizer: optimizer)
     }
@@ -29,7 +32,7 @@ public final class ExponentialLR: LRScheduler {
         ExponentialLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
         if isInitial {
             for i in 0..<n { newLRs[i] = optimizer.lr(i) }
@@ -38,7 +41,7 @@ public final class ExponentialLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let factor = Py.pow(gamma, Double(lastEpoch))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
@@ -46,12 +49,12 @@ public final class ExponentialLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["gamma"] = .float(gamma)
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let gamma = try r.finite("gamma", self.gamma)
         let base = try BaseSchedulerState(self, &r)
         try r.finish()

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `LambdaLR(optimizer, lr_lambda, last_epoch=-1)`: each group's lr is its
 /// base lr times `lr_lambda(epoch)`.
 ///
@@ -8,7 +11,7 @@
 /// |---|---|---|---|---|
 /// | lr (base 0.1, λ = 0.95^e) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
 public final class LambdaLR: LRScheduler {
-    @exclusivity(unchecked) var lrLambdas: [LRLambda]
+    @exclusivity(unchecked) package var lrLambdas: [LRLambda]
     override public var typeName: String { "LambdaLR" }
 
     /// - Throws: ValueError when a per-group list has the wrong length; whatever the
@@ -24,7 +27,7 @@ public final class LambdaLR: LRScheduler {
         try self.init(optimizer, lrLambda: .shared(lrLambda), lastEpoch: lastEpoch)
     }
 
-    init(copying other: LambdaLR, optimizer: OptimizerState) {
+    package init(copying other: LambdaLR, optimizer: OptimizerState) {
         self.lrLambdas = other.lrLambdas
         super.init(copying: other, optimizer: optimizer)
     }
@@ -33,7 +36,7 @@ public final class LambdaLR: LRScheduler {
         LambdaLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         for i in 0..<baseLRs.count {
             let factor = try callLambda(lrLambdas[i], e)
@@ -43,11 +46,11 @@ public final class LambdaLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         saveLambdaState(into: &o, functions: lrLambdas.count)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         try loadLambdaState(&r, functions: lrLambdas.count)
     }
 }

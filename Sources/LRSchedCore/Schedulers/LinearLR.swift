@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `LinearLR(optimizer, start_factor=1.0/3, end_factor=1.0, total_iters=5,
 /// last_epoch=-1)`: the multiplicative factor moves linearly from `start_factor` to
 /// `end_factor` over `total_iters` epochs.
@@ -10,9 +13,9 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, start 0.5, total_iters 4) | 0.05 | 0.0625 | 0.075 | 0.0875 | 0.1 | 0.1 |
 public final class LinearLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var startFactor: Double
-    @exclusivity(unchecked) public internal(set) var endFactor: Double
-    @exclusivity(unchecked) public internal(set) var totalIters: Int
+    @exclusivity(unchecked) public package(set) var startFactor: Double
+    @exclusivity(unchecked) public package(set) var endFactor: Double
+    @exclusivity(unchecked) public package(set) var totalIters: Int
     override public var typeName: String { "LinearLR" }
 
     /// - Throws: ValueError unless `0 < start_factor <= 1` and `0 <= end_factor <= 1`
@@ -33,7 +36,7 @@ public final class LinearLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: LinearLR, optimizer: OptimizerState) {
+    package init(copying other: LinearLR, optimizer: OptimizerState) {
         self.startFactor = other.startFactor
         self.endFactor = other.endFactor
         self.totalIters = other.totalIters
@@ -44,7 +47,7 @@ public final class LinearLR: LRScheduler {
         LinearLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         if e == 0 {
@@ -62,7 +65,7 @@ public final class LinearLR: LRScheduler {
         for i in 0..<n { newLRs[i] = optimizer.lr(i) * factor }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         // base_lr * (start + (end - start) * min(total_iters, e) / total_iters)
         let d = endFactor - startFactor
         let frac = try Py.div(d * Double(min(totalIters, lastEpoch)), Double(totalIters))
@@ -72,14 +75,14 @@ public final class LinearLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["start_factor"] = .float(startFactor)
         o["end_factor"] = .float(endFactor)
         o["total_iters"] = .int(totalIters)
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let start = try r.finite("start_factor", startFactor)
         let end = try r.finite("end_factor", endFactor)
         let total = try r.int("total_iters", totalIters)

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`: multiplies
 /// the lr by `gamma` at each milestone.
 ///
@@ -10,8 +13,8 @@
 /// | lr (0.1, milestones [2, 5, 9], γ 0.1) | 0.1 | 0.1 | 0.01 | … | 0.001 | … | 0.0001 |
 public final class MultiStepLR: LRScheduler {
     /// The milestones, sorted (duplicates kept).
-    @exclusivity(unchecked) public internal(set) var milestones: [Int]
-    @exclusivity(unchecked) public internal(set) var gamma: Double
+    @exclusivity(unchecked) public package(set) var milestones: [Int]
+    @exclusivity(unchecked) public package(set) var gamma: Double
     override public var typeName: String { "MultiStepLR" }
 
     public init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -23,7 +26,7 @@ public final class MultiStepLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: MultiStepLR, optimizer: OptimizerState) {
+    package init(copying other: MultiStepLR, optimizer: OptimizerState) {
         self.milestones = other.milestones
         self.gamma = other.gamma
         super.init(copying: other, optimizer: optimizer)
@@ -34,13 +37,13 @@ public final class MultiStepLR: LRScheduler {
     }
 
     /// How many times `e` appears in the milestones (torch's `milestones[e]`).
-    func count(of e: Int) -> Int {
+    package func count(of e: Int) -> Int {
         var c = 0
         for m in milestones where m == e { c += 1 }
         return c
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let c = count(of: lastEpoch)
         let factor = c == 0 ? 1 : Py.pow(gamma, Double(c))
         for i in 0..<baseLRs.count {
@@ -49,7 +52,7 @@ public final class MultiStepLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         var k = 0
         for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted list
         let factor = Py.pow(gamma, Double(k))
@@ -60,13 +63,13 @@ public final class MultiStepLR: LRScheduler {
     // MARK: State
 
     /// `milestones` is saved as the sorted list with repeats (torch saves its Counter).
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["milestones"] = .ints(milestones)
         o["gamma"] = .float(gamma)
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let milestones = try r.ints("milestones", self.milestones)
         let gamma = try r.finite("gamma", self.gamma)
         let base = try BaseSchedulerState(self, &r)

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`: each step
 /// multiplies the current lr by `lr_lambda(epoch)`.
 ///
@@ -8,7 +11,7 @@
 /// |---|---|---|---|---|
 /// | lr (0.1, λ = 0.95) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
 public final class MultiplicativeLR: LRScheduler {
-    @exclusivity(unchecked) var lrLambdas: [LRLambda]
+    @exclusivity(unchecked) package var lrLambdas: [LRLambda]
     override public var typeName: String { "MultiplicativeLR" }
 
     /// - Throws: ValueError when a per-group list has the wrong length.
@@ -23,7 +26,7 @@ public final class MultiplicativeLR: LRScheduler {
         try self.init(optimizer, lrLambda: .shared(lrLambda), lastEpoch: lastEpoch)
     }
 
-    init(copying other: MultiplicativeLR, optimizer: OptimizerState) {
+    package init(copying other: MultiplicativeLR, optimizer: OptimizerState) {
         self.lrLambdas = other.lrLambdas
         super.init(copying: other, optimizer: optimizer)
     }
@@ -32,7 +35,7 @@ public final class MultiplicativeLR: LRScheduler {
         MultiplicativeLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
         if isInitial {
             for i in 0..<n { newLRs[i] = optimizer.lr(i) }
@@ -47,11 +50,11 @@ public final class MultiplicativeLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         saveLambdaState(into: &o, functions: lrLambdas.count)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         try loadLambdaState(&r, functions: lrLambdas.count)
     }
 }

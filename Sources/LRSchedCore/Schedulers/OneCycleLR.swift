@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None,
 /// steps_per_epoch=None, pct_start=0.3, anneal_strategy='cos', cycle_momentum=True,
 /// base_momentum=0.85, max_momentum=0.95, div_factor=25.0, final_div_factor=1e4,
@@ -19,7 +22,7 @@ public final class OneCycleLR: LRScheduler {
     public enum AnnealStrategy: String, Sendable { case cos, linear }
 
     /// One phase: its end step and the group keys it anneals between.
-    struct Phase {
+    package struct Phase {
         var endStep: Double
         var startLR: ParamGroupKey
         var endLR: ParamGroupKey
@@ -27,11 +30,11 @@ public final class OneCycleLR: LRScheduler {
         var endMomentum: ParamGroupKey
     }
 
-    @exclusivity(unchecked) public internal(set) var totalSteps: Int
-    @exclusivity(unchecked) public internal(set) var annealStrategy: AnnealStrategy
-    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
-    @exclusivity(unchecked) public internal(set) var threePhase: Bool
-    @exclusivity(unchecked) var phases: [Phase]
+    @exclusivity(unchecked) public package(set) var totalSteps: Int
+    @exclusivity(unchecked) public package(set) var annealStrategy: AnnealStrategy
+    @exclusivity(unchecked) public package(set) var cycleMomentum: Bool
+    @exclusivity(unchecked) public package(set) var threePhase: Bool
+    @exclusivity(unchecked) package var phases: [Phase]
     override public var typeName: String { "OneCycleLR" }
 
     /// How the length of the cycle is given.
@@ -118,7 +121,7 @@ public final class OneCycleLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: OneCycleLR, optimizer: OptimizerState) {
+    package init(copying other: OneCycleLR, optimizer: OptimizerState) {
         totalSteps = other.totalSteps; annealStrategy = other.annealStrategy
         cycleMomentum = other.cycleMomentum; threePhase = other.threePhase; phases = other.phases
         super.init(copying: other, optimizer: optimizer)
@@ -129,7 +132,7 @@ public final class OneCycleLR: LRScheduler {
     }
 
     @inline(__always)
-    func anneal(_ start: Double, _ end: Double, _ pct: Double) -> Double {
+    package func anneal(_ start: Double, _ end: Double, _ pct: Double) -> Double {
         switch annealStrategy {
         case .cos:
             let cosOut = Py.cos(Double.pi * pct) + 1
@@ -140,12 +143,12 @@ public final class OneCycleLR: LRScheduler {
     }
 
     @inline(__always)
-    func groupValue(_ i: Int, _ key: ParamGroupKey) throws(LRSchedError) -> Double {
+    package func groupValue(_ i: Int, _ key: ParamGroupKey) throws(LRSchedError) -> Double {
         guard let v = optimizer.value(i, key) else { throw .key("'\(key.rawValue)'") }
         return v
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let step = lastEpoch
         if step > totalSteps {
             throw .value("Tried to step \(step) times. The specified number of total steps is \(totalSteps)")
@@ -171,7 +174,7 @@ public final class OneCycleLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["total_steps"] = .int(totalSteps)
         o["_schedule_phases"] = .array(phases.map { p in
             .object(JSONObject([
@@ -187,7 +190,7 @@ public final class OneCycleLR: LRScheduler {
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let total = try r.int("total_steps", totalSteps)
         var phases = self.phases
         if let v = r.value("_schedule_phases") {

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`: decays
 /// the lr polynomially to zero at `total_iters`, then holds it.
 ///
@@ -10,8 +13,8 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, total_iters 5, power 1) | 0.1 | 0.08 | 0.06 | 0.04 | 0.02 | 0.0 |
 public final class PolynomialLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var totalIters: Int
-    @exclusivity(unchecked) public internal(set) var power: Double
+    @exclusivity(unchecked) public package(set) var totalIters: Int
+    @exclusivity(unchecked) public package(set) var power: Double
     override public var typeName: String { "PolynomialLR" }
 
     public init(_ optimizer: OptimizerState, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -23,7 +26,7 @@ public final class PolynomialLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: PolynomialLR, optimizer: OptimizerState) {
+    package init(copying other: PolynomialLR, optimizer: OptimizerState) {
         self.totalIters = other.totalIters
         self.power = other.power
         super.init(copying: other, optimizer: optimizer)
@@ -33,7 +36,7 @@ public final class PolynomialLR: LRScheduler {
         PolynomialLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         if isInitial || e > totalIters {
@@ -48,7 +51,7 @@ public final class PolynomialLR: LRScheduler {
         for i in 0..<n { newLRs[i] = optimizer.lr(i) * decay }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let frac = try Py.div(Double(min(totalIters, lastEpoch)), Double(totalIters))
         let factor = try Py.floatPow(1.0 - frac, power)
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
@@ -57,13 +60,13 @@ public final class PolynomialLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["total_iters"] = .int(totalIters)
         o["power"] = .float(power)
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let total = try r.int("total_iters", totalIters)
         let power = try r.finite("power", self.power)
         let base = try BaseSchedulerState(self, &r)

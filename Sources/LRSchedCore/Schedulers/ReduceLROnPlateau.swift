@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10,
 /// threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`: reduces the
 /// lr by `factor` when a metric has not improved for more than `patience` steps.
@@ -15,20 +18,20 @@ public final class ReduceLROnPlateau: LRScheduler {
     public enum Mode: String, Sendable { case min, max }
     public enum ThresholdMode: String, Sendable { case rel, abs }
 
-    @exclusivity(unchecked) public internal(set) var factor: Double
-    @exclusivity(unchecked) public internal(set) var minLRs: [Double]
+    @exclusivity(unchecked) public package(set) var factor: Double
+    @exclusivity(unchecked) public package(set) var minLRs: [Double]
     /// The scalar `min_lr` (nil when a per-group list was given).
-    @exclusivity(unchecked) public internal(set) var defaultMinLR: Double?
-    @exclusivity(unchecked) public internal(set) var patience: Int
-    @exclusivity(unchecked) public internal(set) var cooldown: Int
-    @exclusivity(unchecked) public internal(set) var eps: Double
-    @exclusivity(unchecked) public internal(set) var mode: Mode
-    @exclusivity(unchecked) public internal(set) var threshold: Double
-    @exclusivity(unchecked) public internal(set) var thresholdMode: ThresholdMode
-    @exclusivity(unchecked) public internal(set) var best: Double
-    @exclusivity(unchecked) public internal(set) var cooldownCounter = 0
-    @exclusivity(unchecked) public internal(set) var numBadEpochs = 0
-    var modeWorse: Double { mode == .min ? .infinity : -.infinity }
+    @exclusivity(unchecked) public package(set) var defaultMinLR: Double?
+    @exclusivity(unchecked) public package(set) var patience: Int
+    @exclusivity(unchecked) public package(set) var cooldown: Int
+    @exclusivity(unchecked) public package(set) var eps: Double
+    @exclusivity(unchecked) public package(set) var mode: Mode
+    @exclusivity(unchecked) public package(set) var threshold: Double
+    @exclusivity(unchecked) public package(set) var thresholdMode: ThresholdMode
+    @exclusivity(unchecked) public package(set) var best: Double
+    @exclusivity(unchecked) public package(set) var cooldownCounter = 0
+    @exclusivity(unchecked) public package(set) var numBadEpochs = 0
+    package var modeWorse: Double { mode == .min ? .infinity : -.infinity }
     override public var typeName: String { "ReduceLROnPlateau" }
 
     /// torch's `min_lr`: a scalar for every group (also used for groups added later),
@@ -71,7 +74,7 @@ public final class ReduceLROnPlateau: LRScheduler {
         super.init(withoutBaseState: optimizer, lastEpoch: 0)
     }
 
-    init(copying other: ReduceLROnPlateau, optimizer: OptimizerState) {
+    package init(copying other: ReduceLROnPlateau, optimizer: OptimizerState) {
         factor = other.factor; minLRs = other.minLRs; defaultMinLR = other.defaultMinLR
         patience = other.patience; cooldown = other.cooldown; eps = other.eps; mode = other.mode
         threshold = other.threshold; thresholdMode = other.thresholdMode; best = other.best
@@ -84,7 +87,7 @@ public final class ReduceLROnPlateau: LRScheduler {
     }
 
     /// torch's `_is_better(a, best)`.
-    func isBetter(_ a: Double, _ best: Double) -> Bool {
+    package func isBetter(_ a: Double, _ best: Double) -> Bool {
         switch (mode, thresholdMode) {
         case (.min, .rel): return a < best * (1.0 - threshold)
         case (.min, .abs): return a < best - threshold
@@ -147,7 +150,7 @@ public final class ReduceLROnPlateau: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["factor"] = .float(factor)
         o["default_min_lr"] = defaultMinLR.map { .float($0) } ?? .null
         o["min_lrs"] = .floats(minLRs)
@@ -165,7 +168,7 @@ public final class ReduceLROnPlateau: LRScheduler {
         o["num_bad_epochs"] = .int(numBadEpochs)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let factor = try r.finite("factor", self.factor)
         let defaultMinLR = try r.optionalFinite("default_min_lr", self.defaultMinLR)
         let minLRs = try r.doubles("min_lrs", self.minLRs)

@@ -1,13 +1,16 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// Reads a scheduler's saved state (a JSON object with torch's `state_dict()` keys),
 /// checking every value's type. Keys that are absent keep their current values, as
 /// torch's `__dict__.update`; unknown keys are a ValueError. Non-finite doubles may be
 /// written as the strings "Infinity", "-Infinity" and "NaN" (or Python's barewords).
-struct StateReader {
-    let owner: String
-    let object: JSONObject
+package struct StateReader {
+    package let owner: String
+    package let object: JSONObject
     private var known: Set<String> = []
 
-    init(_ value: JSONValue, owner: String) throws(LRSchedError) {
+    package init(_ value: JSONValue, owner: String) throws(LRSchedError) {
         guard case .object(let o) = value else {
             throw .value("\(owner) state must be a JSON object, got \(value.typeName)")
         }
@@ -19,14 +22,14 @@ struct StateReader {
         .value("\(owner) state: '\(key)' must be \(want), got \(v.typeName)")
     }
 
-    mutating func ignore(_ keys: String...) { for k in keys { known.insert(k) } }
+    package mutating func ignore(_ keys: String...) { for k in keys { known.insert(k) } }
 
-    mutating func value(_ key: String) -> JSONValue? {
+    package mutating func value(_ key: String) -> JSONValue? {
         known.insert(key)
         return object[key]
     }
 
-    static func number(_ v: JSONValue) -> Double? {
+    package static func number(_ v: JSONValue) -> Double? {
         switch v {
         case .int(let i): Double(i)
         case .float(let d): d
@@ -37,45 +40,45 @@ struct StateReader {
         }
     }
 
-    mutating func double(_ key: String, _ current: Double) throws(LRSchedError) -> Double {
+    package mutating func double(_ key: String, _ current: Double) throws(LRSchedError) -> Double {
         guard let v = value(key) else { return current }
         guard let d = Self.number(v) else { throw bad(key, "a number", v) }
         return d
     }
 
     /// A finite double (hyperparameters).
-    mutating func finite(_ key: String, _ current: Double) throws(LRSchedError) -> Double {
+    package mutating func finite(_ key: String, _ current: Double) throws(LRSchedError) -> Double {
         let d = try double(key, current)
         guard d.isFinite else { throw .value("\(owner) state: '\(key)' must be finite, got \(pyRepr(d))") }
         return d
     }
 
-    mutating func optionalFinite(_ key: String, _ current: Double?) throws(LRSchedError) -> Double? {
+    package mutating func optionalFinite(_ key: String, _ current: Double?) throws(LRSchedError) -> Double? {
         guard let v = value(key) else { return current }
         if v.isNull { return nil }
         guard let d = Self.number(v), d.isFinite else { throw bad(key, "a finite number or null", v) }
         return d
     }
 
-    mutating func int(_ key: String, _ current: Int) throws(LRSchedError) -> Int {
+    package mutating func int(_ key: String, _ current: Int) throws(LRSchedError) -> Int {
         guard let v = value(key) else { return current }
         guard case .int(let i) = v else { throw bad(key, "an int", v) }
         return i
     }
 
-    mutating func bool(_ key: String, _ current: Bool) throws(LRSchedError) -> Bool {
+    package mutating func bool(_ key: String, _ current: Bool) throws(LRSchedError) -> Bool {
         guard let v = value(key) else { return current }
         guard case .bool(let b) = v else { throw bad(key, "a bool", v) }
         return b
     }
 
-    mutating func string(_ key: String, _ current: String) throws(LRSchedError) -> String {
+    package mutating func string(_ key: String, _ current: String) throws(LRSchedError) -> String {
         guard let v = value(key) else { return current }
         guard case .string(let s) = v else { throw bad(key, "a str", v) }
         return s
     }
 
-    mutating func doubles(_ key: String, _ current: [Double], finite: Bool = true) throws(LRSchedError) -> [Double] {
+    package mutating func doubles(_ key: String, _ current: [Double], finite: Bool = true) throws(LRSchedError) -> [Double] {
         guard let v = value(key) else { return current }
         guard case .array(let items) = v else { throw bad(key, "a list of numbers", v) }
         var out: [Double] = []
@@ -87,7 +90,7 @@ struct StateReader {
         return out
     }
 
-    mutating func ints(_ key: String, _ current: [Int]) throws(LRSchedError) -> [Int] {
+    package mutating func ints(_ key: String, _ current: [Int]) throws(LRSchedError) -> [Int] {
         guard let v = value(key) else { return current }
         guard case .array(let items) = v else { throw bad(key, "a list of ints", v) }
         var out: [Int] = []
@@ -99,14 +102,14 @@ struct StateReader {
     }
 
     /// Requires `values.count == n` (per-group lists).
-    func requireCount(_ key: String, _ values: [Double], _ n: Int) throws(LRSchedError) {
+    package func requireCount(_ key: String, _ values: [Double], _ n: Int) throws(LRSchedError) {
         if values.count != n {
             throw .value("\(owner) state: '\(key)' has \(values.count) values, base_lrs has \(n)")
         }
     }
 
     /// Throws for keys no reader asked for.
-    func finish() throws(LRSchedError) {
+    package func finish() throws(LRSchedError) {
         for k in object.keys where !known.contains(k) {
             throw .value("\(owner) state: unknown key '\(k)'")
         }
@@ -114,13 +117,13 @@ struct StateReader {
 }
 
 /// The state every `LRScheduler.__init__`-built scheduler shares.
-struct BaseSchedulerState {
-    var baseLRs: [Double]
-    var lastEpoch: Int
-    var stepCount: Int
-    var lastLR: [Double]
+package struct BaseSchedulerState {
+    package var baseLRs: [Double]
+    package var lastEpoch: Int
+    package var stepCount: Int
+    package var lastLR: [Double]
 
-    init(_ s: LRScheduler, _ r: inout StateReader) throws(LRSchedError) {
+    package init(_ s: LRScheduler, _ r: inout StateReader) throws(LRSchedError) {
         baseLRs = try r.doubles("base_lrs", s.baseLRs)
         lastEpoch = try r.int("last_epoch", s.lastEpoch)
         stepCount = try r.int("_step_count", s.stepCount)
@@ -128,7 +131,7 @@ struct BaseSchedulerState {
         r.ignore("_is_initial", "_get_lr_called_within_step")
     }
 
-    func apply(to s: LRScheduler) {
+    package func apply(to s: LRScheduler) {
         s.baseLRs = baseLRs
         s.lastEpoch = lastEpoch
         s.stepCount = stepCount
@@ -167,7 +170,7 @@ extension LRScheduler {
         try loadStateDict(try JSON.parse(json))
     }
 
-    func saveBaseState(into o: inout JSONObject) {
+    package func saveBaseState(into o: inout JSONObject) {
         o["base_lrs"] = .array(baseLRs.map { .float($0) })
         o["last_epoch"] = .int(lastEpoch)
         o["_step_count"] = .int(stepCount)
@@ -178,13 +181,13 @@ extension LRScheduler {
 }
 
 extension JSONValue {
-    static func floats(_ xs: [Double]) -> JSONValue { .array(xs.map { .float($0) }) }
-    static func ints(_ xs: [Int]) -> JSONValue { .array(xs.map { .int($0) }) }
+    package static func floats(_ xs: [Double]) -> JSONValue { .array(xs.map { .float($0) }) }
+    package static func ints(_ xs: [Int]) -> JSONValue { .array(xs.map { .int($0) }) }
 }
 
 /// Composite schedulers: children's states are validated on copies first, so a bad
 /// child state changes nothing.
-func loadChildStates(_ r: inout StateReader, _ schedulers: [LRScheduler]) throws(LRSchedError) -> [JSONValue]? {
+package func loadChildStates(_ r: inout StateReader, _ schedulers: [LRScheduler]) throws(LRSchedError) -> [JSONValue]? {
     guard let v = r.value("_schedulers") else { return nil }
     guard let items = v.arrayValue, items.count == schedulers.count else {
         throw .value("\(r.owner) state: '_schedulers' must hold \(schedulers.count) scheduler states")
@@ -197,7 +200,7 @@ func loadChildStates(_ r: inout StateReader, _ schedulers: [LRScheduler]) throws
     return items
 }
 
-func applyChildStates(_ states: [JSONValue]?, _ schedulers: [LRScheduler]) throws(LRSchedError) {
+package func applyChildStates(_ states: [JSONValue]?, _ schedulers: [LRScheduler]) throws(LRSchedError) {
     guard let states else { return }
     for (s, item) in zip(schedulers, states) { try s.loadStateDict(item) }
 }

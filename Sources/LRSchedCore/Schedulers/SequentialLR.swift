@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`: runs the
 /// schedulers one after another, switching at each milestone.
 ///
@@ -15,7 +18,7 @@
 /// milestone. `last_epoch` does not fast-forward the children (torch #162591).
 public final class SequentialLR: LRScheduler {
     public let schedulers: [LRScheduler]
-    @exclusivity(unchecked) public internal(set) var milestones: [Int]
+    @exclusivity(unchecked) public package(set) var milestones: [Int]
     override public var typeName: String { "SequentialLR" }
 
     public init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {
@@ -59,7 +62,7 @@ public final class SequentialLR: LRScheduler {
         lastLRStorage = schedulers[idx].lastLRs
     }
 
-    init(copying other: SequentialLR, optimizer: OptimizerState) {
+    package init(copying other: SequentialLR, optimizer: OptimizerState) {
         schedulers = other.schedulers.map { $0.copy(with: optimizer) }
         milestones = other.milestones
         super.init(copying: other, optimizer: optimizer)
@@ -70,7 +73,7 @@ public final class SequentialLR: LRScheduler {
     }
 
     /// `bisect_right(a, x)` on the list as given (torch does not sort it).
-    static func bisectRight(_ a: [Int], _ x: Int) -> Int {
+    package static func bisectRight(_ a: [Int], _ x: Int) -> Int {
         var lo = 0
         var hi = a.count
         while lo < hi {
@@ -80,17 +83,17 @@ public final class SequentialLR: LRScheduler {
         return lo
     }
 
-    override func undoConstructionStep() {
+    package override func undoConstructionStep() {
         for s in schedulers { s.undoConstructionStep() }
     }
 
-    override func redoConstructionStep() {
+    package override func redoConstructionStep() {
         for s in schedulers { s.redoConstructionStep() }
     }
 
     /// A nested SequentialLR restarted at a milestone: torch falls back to the base
     /// `get_lr()`, which raises NotImplementedError.
-    override func updateLR(epoch: Int?) throws(LRSchedError) {
+    package override func updateLR(epoch: Int?) throws(LRSchedError) {
         throw .notImplemented("SequentialLR has no get_lr(); it cannot be restarted at a milestone of an enclosing SequentialLR")
     }
 
@@ -111,7 +114,7 @@ public final class SequentialLR: LRScheduler {
         throw .type("SequentialLR.step() takes 1 positional argument but 2 were given")
     }
 
-    func recordLastLR(from s: LRScheduler) {
+    package func recordLastLR(from s: LRScheduler) {
         let src = s.lastLRStorage
         if lastLRStorage.count != src.count { lastLRStorage = src; return }
         for i in 0..<src.count { lastLRStorage[i] = src[i] }
@@ -119,7 +122,7 @@ public final class SequentialLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["_schedulers"] = .array(schedulers.map { $0.stateDict() })
         o["_milestones"] = .ints(milestones)
         o["last_epoch"] = .int(lastEpoch)
@@ -127,7 +130,7 @@ public final class SequentialLR: LRScheduler {
     }
 
     /// Restores the children too; all or nothing.
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let milestones = try r.ints("_milestones", self.milestones)
         let lastEpoch = try r.int("last_epoch", self.lastEpoch)
         let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`: multiplies the lr
 /// by `gamma` every `step_size` epochs.
 ///
@@ -10,8 +13,8 @@
 /// |---|---|---|---|---|---|---|---|
 /// | lr (0.1, step_size 4, γ 0.9) | 0.1 | 0.1 | 0.1 | 0.1 | 0.09 | … | 0.081 |
 public final class StepLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var stepSize: Int
-    @exclusivity(unchecked) public internal(set) var gamma: Double
+    @exclusivity(unchecked) public package(set) var stepSize: Int
+    @exclusivity(unchecked) public package(set) var gamma: Double
     override public var typeName: String { "StepLR" }
 
     public init(_ optimizer: OptimizerState, stepSize: Int, gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -23,7 +26,7 @@ public final class StepLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: StepLR, optimizer: OptimizerState) {
+    package init(copying other: StepLR, optimizer: OptimizerState) {
         self.stepSize = other.stepSize
         self.gamma = other.gamma
         super.init(copying: other, optimizer: optimizer)
@@ -33,7 +36,7 @@ public final class StepLR: LRScheduler {
         StepLR(copying: self, optimizer: optimizer)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         var decay = false
         if e != 0 { decay = try Py.mod(e, stepSize) == 0 }
@@ -43,7 +46,7 @@ public final class StepLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let k = try Py.floorDiv(lastEpoch, stepSize)
         let factor = Py.pow(gamma, Double(k))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
@@ -52,13 +55,13 @@ public final class StepLR: LRScheduler {
 
     // MARK: State
 
-    override func saveState(into o: inout JSONObject) {
+    package override func saveState(into o: inout JSONObject) {
         o["step_size"] = .int(stepSize)
         o["gamma"] = .float(gamma)
         saveBaseState(into: &o)
     }
 
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
+    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
         let stepSize = try r.int("step_size", self.stepSize)
         let gamma = try r.finite("gamma", self.gamma)
         let base = try BaseSchedulerState(self, &r)

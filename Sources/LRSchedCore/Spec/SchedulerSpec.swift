@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// Builds schedulers from JSON specs in the conformance format: `{"type": NAME,
 /// ...torch keyword arguments...}` with torch's class names, keyword names and defaults.
 ///
@@ -289,7 +292,7 @@ public enum SchedulerSpec {
 
 extension JSONValue {
     /// An int or float as a Double (bools are not numbers here).
-    var numberValue: Double? {
+    package var numberValue: Double? {
         switch self {
         case .int(let i): Double(i)
         case .float(let d): d

@@ -1,30 +1,33 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// The keyword arguments of one spec object, read with Python's type rules: a JSON
 /// literal with `.` or an exponent is a float, otherwise an int. Every key must be
 /// consumed; a leftover key is torch's TypeError ("got an unexpected keyword
 /// argument"), a missing required one torch's "missing 1 required positional argument".
-struct SpecArguments {
-    let owner: String
+package struct SpecArguments {
+    package let owner: String
     private let object: JSONObject
     private var used: Set<String> = ["type"]
 
-    init(_ object: JSONObject, owner: String) {
+    package init(_ object: JSONObject, owner: String) {
         self.object = object
         self.owner = owner
     }
 
     /// The raw value (JSON null included); `nil` when absent.
-    mutating func raw(_ key: String) -> JSONValue? {
+    package mutating func raw(_ key: String) -> JSONValue? {
         used.insert(key)
         return object[key]
     }
 
     /// For the arguments torch lets be None: `nil` when absent or JSON null.
-    mutating func noneable(_ key: String) -> JSONValue? {
+    package mutating func noneable(_ key: String) -> JSONValue? {
         guard let v = raw(key), !v.isNull else { return nil }
         return v
     }
 
-    mutating func required(_ key: String) throws(LRSchedError) -> JSONValue {
+    package mutating func required(_ key: String) throws(LRSchedError) -> JSONValue {
         guard let v = raw(key) else {
             throw .type("\(owner).__init__() missing 1 required positional argument: '\(key)'")
         }
@@ -33,16 +36,16 @@ struct SpecArguments {
 
     /// An int argument. A float literal is a TypeError (torch would accept some floats
     /// here; lrsched keeps epoch counts integral — a documented deviation).
-    mutating func int(_ key: String, default d: Int) throws(LRSchedError) -> Int {
+    package mutating func int(_ key: String, default d: Int) throws(LRSchedError) -> Int {
         guard let v = raw(key) else { return d }
         return try Self.int(v, key: key, owner: owner)
     }
 
-    mutating func int(_ key: String) throws(LRSchedError) -> Int {
+    package mutating func int(_ key: String) throws(LRSchedError) -> Int {
         try Self.int(try required(key), key: key, owner: owner)
     }
 
-    static func int(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Int {
+    package static func int(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Int {
         guard case .int(let i) = v else {
             throw .type("\(owner): '\(key)' must be an int, got \(v.typeName) \(describe(v))")
         }
@@ -50,16 +53,16 @@ struct SpecArguments {
     }
 
     /// A float argument (an int is accepted and converted, as Python arithmetic does).
-    mutating func double(_ key: String, default d: Double) throws(LRSchedError) -> Double {
+    package mutating func double(_ key: String, default d: Double) throws(LRSchedError) -> Double {
         guard let v = raw(key) else { return d }
         return try Self.double(v, key: key, owner: owner)
     }
 
-    mutating func double(_ key: String) throws(LRSchedError) -> Double {
+    package mutating func double(_ key: String) throws(LRSchedError) -> Double {
         try Self.double(try required(key), key: key, owner: owner)
     }
 
-    static func double(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Double {
+    package static func double(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Double {
         switch v {
         case .int(let i): return Double(i)
         case .float(let d): return d
@@ -68,22 +71,22 @@ struct SpecArguments {
     }
 
     /// A float or a list of floats (one per group): torch's `_format_param` inputs.
-    mutating func doubles(_ key: String, default d: Double) throws(LRSchedError) -> [Double] {
+    package mutating func doubles(_ key: String, default d: Double) throws(LRSchedError) -> [Double] {
         guard let v = raw(key) else { return [d] }
         return try Self.doubles(v, key: key, owner: owner)
     }
 
-    mutating func doubles(_ key: String) throws(LRSchedError) -> [Double] {
+    package mutating func doubles(_ key: String) throws(LRSchedError) -> [Double] {
         try Self.doubles(try required(key), key: key, owner: owner)
     }
 
     /// Whether the argument was given as a list (torch distinguishes `0.1` from `[0.1]`).
-    func isList(_ key: String) -> Bool {
+    package func isList(_ key: String) -> Bool {
         if case .array = object[key] { return true }
         return false
     }
 
-    static func doubles(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> [Double] {
+    package static func doubles(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> [Double] {
         if case .array(let items) = v {
             var out: [Double] = []
             out.reserveCapacity(items.count)
@@ -93,7 +96,7 @@ struct SpecArguments {
         return [try double(v, key: key, owner: owner)]
     }
 
-    mutating func ints(_ key: String) throws(LRSchedError) -> [Int] {
+    package mutating func ints(_ key: String) throws(LRSchedError) -> [Int] {
         let v = try required(key)
         guard case .array(let items) = v else {
             throw .type("\(owner): '\(key)' must be a list of ints, got \(v.typeName)")
@@ -103,7 +106,7 @@ struct SpecArguments {
         return out
     }
 
-    mutating func bool(_ key: String, default d: Bool) throws(LRSchedError) -> Bool {
+    package mutating func bool(_ key: String, default d: Bool) throws(LRSchedError) -> Bool {
         guard let v = raw(key) else { return d }
         guard case .bool(let b) = v else {
             throw .type("\(owner): '\(key)' must be a bool, got \(v.typeName) \(Self.describe(v))")
@@ -111,7 +114,7 @@ struct SpecArguments {
         return b
     }
 
-    mutating func string(_ key: String, default d: String) throws(LRSchedError) -> String {
+    package mutating func string(_ key: String, default d: String) throws(LRSchedError) -> String {
         guard let v = raw(key) else { return d }
         guard case .string(let s) = v else {
             throw .type("\(owner): '\(key)' must be a str, got \(v.typeName) \(Self.describe(v))")
@@ -120,7 +123,7 @@ struct SpecArguments {
     }
 
     /// Throws torch's TypeError for the first key not consumed.
-    func finish() throws(LRSchedError) {
+    package func finish() throws(LRSchedError) {
         for k in object.keys where !used.contains(k) {
             if owner == "param group" { throw .type("param group: unknown key '\(k)'") }
             throw .type("\(owner).__init__() got an unexpected keyword argument '\(k)'")
@@ -128,7 +131,7 @@ struct SpecArguments {
     }
 
     /// Python's `repr` of a JSON value, for messages.
-    static func describe(_ v: JSONValue) -> String {
+    package static func describe(_ v: JSONValue) -> String {
         switch v {
         case .null: return "None"
         case .bool(let b): return b ? "True" : "False"
