@@ -4,6 +4,9 @@ import PackageDescription
 /// This directory (the manifest's), for linker flags that need absolute paths.
 let packageDirectory = String(#filePath.dropLast("Package.swift".count))
 
+/// The modules `LRSched` re-exports.
+let lrschedModules: [Target.Dependency] = ["LRSchedSupport", "LRSchedJSON", "LRSchedCore", "LRSchedTraining"]
+
 let package = Package(
     name: "lrsched",
     products: [
@@ -28,13 +31,15 @@ let package = Package(
         .target(name: "LRSchedCore", dependencies: ["LRSchedSupport", "LRSchedJSON"]),
         // Training: tensors, models, data, the RNG, SGD and the trainer.
         .target(name: "LRSchedTraining", dependencies: ["LRSchedCore"]),
-        // The umbrella module: re-exports the four above.
-        .target(name: "LRSched", dependencies: ["LRSchedSupport", "LRSchedJSON", "LRSchedCore", "LRSchedTraining"]),
+        // The umbrella module: re-exports the four above. (Targets of this package that
+        // import it also name the modules directly, so that an incremental build recompiles
+        // them when a re-exported module changes.)
+        .target(name: "LRSched", dependencies: lrschedModules),
         // MARK: - Implementation details
-        .target(name: "LRSchedConformance", dependencies: ["LRSched"]),
+        .target(name: "LRSchedConformance", dependencies: ["LRSched"] + lrschedModules),
         .target(
             name: "LRSchedCAPI",
-            dependencies: ["LRSched", "LRSchedCShims"],
+            dependencies: ["LRSched", "LRSchedCShims"] + lrschedModules,
             linkerSettings: [
                 // liblrsched.so: only lrsched_* exported (lrsched.map), SONAME of ABI 0,
                 // never unloaded (its pthread key destructor must outlive dlclose).
@@ -47,30 +52,30 @@ let package = Package(
         ),
         // Per-thread storage for the C ABI layer (last error, callback depth).
         .target(name: "LRSchedCShims", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
-        .target(name: "LRSchedReports", dependencies: ["LRSched", "LRSchedConformance"]),
+        .target(name: "LRSchedReports", dependencies: ["LRSched", "LRSchedConformance"] + lrschedModules),
         .executableTarget(
             name: "lrsched-cli",
             dependencies: [
                 "LRSched", "LRSchedConformance", "LRSchedReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + lrschedModules
         ),
         // The README's Swift example (run by the tests).
         .executableTarget(
             name: "article-lrs",
-            dependencies: ["LRSched"],
+            dependencies: ["LRSched"] + lrschedModules,
             path: "examples/swift"
         ),
         // `make bench`: speed figures (never timed tests).
         .executableTarget(
             name: "lrsched-bench",
-            dependencies: ["LRSched"],
+            dependencies: ["LRSched"] + lrschedModules,
             path: "benchmarks/swift"
         ),
         // MARK: - Unit test bundles
         .testTarget(
             name: "LRSchedCoreTests",
-            dependencies: ["LRSched", "LRSchedConformance", "LRSchedReports"],
+            dependencies: ["LRSched", "LRSchedConformance", "LRSchedReports"] + lrschedModules,
             exclude: ["Data"]
         ),
     ],

@@ -79,6 +79,18 @@ extension JSONValue {
         }
     }
 
+    /// A number as lrsched writes one: an int or a float, or a non-finite double
+    /// written as the string "Infinity", "-Infinity" or "NaN" (`JSON.serialize`'s
+    /// spelling, also used by the vector files); otherwise `nil`.
+    public var numberOrNonFinite: Double? {
+        switch self {
+        case .string("Infinity"): return .infinity
+        case .string("-Infinity"): return -.infinity
+        case .string("NaN"): return .nan
+        default: return doubleValue
+        }
+    }
+
     /// The payload of `.string`, otherwise `nil`.
     public var stringValue: String? {
         if case .string(let s) = self { return s }
@@ -117,4 +129,11 @@ extension JSONValue {
         case .object: return "dict"
         }
     }
+}
+
+extension JSONValue {
+    /// A list of floats.
+    public static func floats(_ xs: [Double]) -> JSONValue { .array(xs.map { .float($0) }) }
+    /// A list of ints.
+    public static func ints(_ xs: [Int]) -> JSONValue { .array(xs.map { .int($0) }) }
 }

@@ -42,8 +42,23 @@ public class LRScheduler {
     /// Set by `computeLRs()` when it produced momenta to commit with the lrs.
     @exclusivity(unchecked) package var momentaComputed = false
 
+    /// The class's descriptor: name, parameters, flags, state fields, spec builder.
+    /// Every scheduler overrides it with its own `static let` descriptor.
+    public class var descriptor: SchedulerDescriptor { LRScheduler.baseDescriptor }
+
+    /// This scheduler's class's descriptor.
+    public var descriptor: SchedulerDescriptor { type(of: self).descriptor }
+
     /// torch's class name (`"StepLR"`, ...).
-    public var typeName: String { "LRScheduler" }
+    public var typeName: String { descriptor.name }
+
+    /// How this scheduler steps (a metric, fractional epochs, a composite).
+    public var flags: SchedulerFlags { descriptor.flags }
+
+    /// The base class's own descriptor (it is never built from a spec).
+    static let baseDescriptor = SchedulerDescriptor(
+        "LRScheduler", summary: "the base of every scheduler", parameters: [], state: StateField.base,
+        build: { (_, _) throws(LRSchedError) -> LRScheduler in throw .notImplemented("LRScheduler cannot be built") })
 
     /// torch's `LRScheduler.__init__` up to, not including, the initial step.
     ///
@@ -86,8 +101,10 @@ public class LRScheduler {
         self.newMomenta = .scratch(0)
     }
 
-    /// A copy of `other`'s state bound to `optimizer` (for previews).
-    package init(copying other: LRScheduler, optimizer: OptimizerState) {
+    /// A copy of `other` bound to `optimizer` (for previews and atomic loads): the base
+    /// state here; a subclass copies what is not state (functions, children) in its
+    /// own `required init(copying:optimizer:)`, and `copy(with:)` copies the state fields.
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         self.optimizer = optimizer
         self.baseLRs = other.baseLRs
         self.lastEpoch = other.lastEpoch
@@ -107,8 +124,14 @@ public class LRScheduler {
 
     /// A copy of this scheduler (children included) acting on `optimizer`.
     public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        fatalError("\(typeName) does not implement copy(with:)")
+        let c = type(of: self).init(copying: self, optimizer: optimizer)
+        c.assignState(from: self)
+        return c
     }
+
+    /// Checks a state just loaded into a copy (`loadStateDict`): consistency between
+    /// fields that the fields' own checks cannot see. Throwing leaves the original as it was.
+    package func checkLoadedState() throws(LRSchedError) {}
 
     // MARK: Stepping
 
@@ -161,6 +184,18 @@ public class LRScheduler {
             stepCount = saved
             throw error
         }
+    }
+
+    /// `step(epoch)` with the epoch as a double (C's `lrsched_scheduler_step_epoch`):
+    /// schedulers that take fractional epochs (`flags` has `.fractionalEpoch`) override
+    /// it; the others need an integral value (those that take no epoch at all throw
+    /// their TypeError whatever the value).
+    public func step(epochValue epoch: Double) throws(LRSchedError) {
+        guard let e = Int(exactly: epoch) else {
+            if flags.contains(.noEpoch) { try step(epoch: 0) }
+            throw .value("epoch must be an integer for \(typeName), got \(pyRepr(epoch))")
+        }
+        try step(epoch: e)
     }
 
     /// torch's `_update_lr(epoch)`; SequentialLR calls it directly with `epoch: 0`.
@@ -246,20 +281,6 @@ public class LRScheduler {
 
     /// Reverses `undoConstructionStep()` (a composite whose construction failed).
     package func redoConstructionStep() { lastEpoch += 1 }
-
-    // MARK: State (overridden per class)
-
-    /// Writes this scheduler's `state_dict()` entries.
-    package func saveState(into o: inout JSONObject) {
-        saveBaseState(into: &o)
-    }
-
-    /// Reads and applies a state atomically (all keys checked before anything changes).
-    package func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        base.apply(to: self)
-    }
 
     // MARK: Reading
 

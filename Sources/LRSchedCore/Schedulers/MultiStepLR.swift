@@ -13,9 +13,9 @@ import LRSchedJSON
 /// | lr (0.1, milestones [2, 5, 9], γ 0.1) | 0.1 | 0.1 | 0.01 | … | 0.001 | … | 0.0001 |
 public final class MultiStepLR: LRScheduler {
     /// The milestones, sorted (duplicates kept).
-    @exclusivity(unchecked) public package(set) var milestones: [Int]
-    @exclusivity(unchecked) public package(set) var gamma: Double
-    override public var typeName: String { "MultiStepLR" }
+    @exclusivity(unchecked) public package(set) var milestones: [Int] = []
+    @exclusivity(unchecked) public package(set) var gamma: Double = 0
+    override public class var descriptor: SchedulerDescriptor { multiStepLR }
 
     public init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -26,14 +26,8 @@ public final class MultiStepLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    package init(copying other: MultiStepLR, optimizer: OptimizerState) {
-        self.milestones = other.milestones
-        self.gamma = other.gamma
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
-    }
-
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        MultiStepLR(copying: self, optimizer: optimizer)
     }
 
     /// How many times `e` appears in the milestones (torch's `milestones[e]`).
@@ -59,22 +53,24 @@ public final class MultiStepLR: LRScheduler {
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
     }
+}
 
-    // MARK: State
+private let multiStepLR = SchedulerDescriptor(
+    "MultiStepLR", summary: "multiplies the lr by gamma at each milestone",
+    parameters: [
+        .init("milestones", .list(.int), doc: "epochs at which to decay (a repeated one decays that many times)"),
+        .init("gamma", .float, default: .float(0.1), doc: "the decay factor"),
+        .lastEpoch,
+    ],
+    state: [.milestones, .finite("gamma", \MultiStepLR.gamma)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try MultiStepLR(c.optimizer, milestones: a.ints("milestones"), gamma: a.double("gamma"),
+                        lastEpoch: a.int("last_epoch"))
+    })
 
-    /// `milestones` is saved as the sorted list with repeats (torch saves its Counter).
-    package override func saveState(into o: inout JSONObject) {
-        o["milestones"] = .ints(milestones)
-        o["gamma"] = .float(gamma)
-        saveBaseState(into: &o)
-    }
-
-    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let milestones = try r.ints("milestones", self.milestones)
-        let gamma = try r.finite("gamma", self.gamma)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        (self.milestones, self.gamma) = (milestones.sorted(), gamma)
-        base.apply(to: self)
-    }
+extension StateField {
+    /// `milestones`, saved as the sorted list with repeats (torch saves its Counter).
+    fileprivate static let milestones = StateField.stored(
+        "milestones", \MultiStepLR.milestones, encode: { .ints($0) },
+        decode: { (v, o) throws(LRSchedError) in try StateValue.ints(v, "milestones", o).sorted() })
 }

@@ -18,8 +18,8 @@ import LRSchedJSON
 /// milestone. `last_epoch` does not fast-forward the children (torch #162591).
 public final class SequentialLR: LRScheduler {
     public let schedulers: [LRScheduler]
-    @exclusivity(unchecked) public package(set) var milestones: [Int]
-    override public var typeName: String { "SequentialLR" }
+    @exclusivity(unchecked) public package(set) var milestones: [Int] = []
+    override public class var descriptor: SchedulerDescriptor { sequentialLR }
 
     public init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {
         if schedulers.isEmpty {
@@ -29,7 +29,7 @@ public final class SequentialLR: LRScheduler {
             throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
         }
         for (i, s) in schedulers.enumerated() {
-            if s is ReduceLROnPlateau {
+            if s.flags.contains(.metric) {
                 throw .value("SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(i) in the given schedulers sequence.")
             }
             if s.optimizer !== optimizer {
@@ -62,14 +62,15 @@ public final class SequentialLR: LRScheduler {
         lastLRStorage = schedulers[idx].lastLRs
     }
 
-    package init(copying other: SequentialLR, optimizer: OptimizerState) {
-        schedulers = other.schedulers.map { $0.copy(with: optimizer) }
-        milestones = other.milestones
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
+        schedulers = ((other as? Self)?.schedulers ?? []).map { $0.copy(with: optimizer) }
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        SequentialLR(copying: self, optimizer: optimizer)
+    package override func checkLoadedState() throws(LRSchedError) {
+        if milestones.count != schedulers.count - 1 {
+            throw .value("SequentialLR state: '_milestones' must have \(schedulers.count - 1) entries, got \(milestones.count)")
+        }
     }
 
     /// `bisect_right(a, x)` on the list as given (torch does not sort it).
@@ -119,29 +120,19 @@ public final class SequentialLR: LRScheduler {
         if lastLRStorage.count != src.count { lastLRStorage = src; return }
         for i in 0..<src.count { lastLRStorage[i] = src[i] }
     }
-
-    // MARK: State
-
-    package override func saveState(into o: inout JSONObject) {
-        o["_schedulers"] = .array(schedulers.map { $0.stateDict() })
-        o["_milestones"] = .ints(milestones)
-        o["last_epoch"] = .int(lastEpoch)
-        o["_last_lr"] = .floats(lastLRStorage)
-    }
-
-    /// Restores the children too; all or nothing.
-    package override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let milestones = try r.ints("_milestones", self.milestones)
-        let lastEpoch = try r.int("last_epoch", self.lastEpoch)
-        let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
-        let children = try loadChildStates(&r, schedulers)
-        try r.finish()
-        if milestones.count != schedulers.count - 1 {
-            throw .value("SequentialLR state: '_milestones' must have \(schedulers.count - 1) entries, got \(milestones.count)")
-        }
-        try applyChildStates(children, schedulers)
-        self.milestones = milestones
-        self.lastEpoch = lastEpoch
-        self.lastLRStorage = lastLR
-    }
 }
+
+private let sequentialLR = SchedulerDescriptor(
+    "SequentialLR", summary: "runs the schedulers one after another, switching at the milestones",
+    parameters: [
+        .init("schedulers", .schedulers, doc: "the schedulers, in order"),
+        .init("milestones", .list(.int), doc: "the epochs at which the next scheduler takes over"),
+        .lastEpoch,
+    ],
+    flags: [.composite, .noEpoch],
+    state: [.children(\SequentialLR.schedulers), .ints("_milestones", \SequentialLR.milestones),
+            StateField.lastEpoch, StateField.lastLR],
+    build: { (a, c) throws(LRSchedError) in
+        try SequentialLR(c.optimizer, schedulers: SchedulerSpec.children(a, c), milestones: a.ints("milestones"),
+                         lastEpoch: a.int("last_epoch"))
+    })

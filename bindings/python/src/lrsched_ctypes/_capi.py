@@ -184,6 +184,8 @@ _declare("lrsched_one_cycle_lr_create", c_int,
 _declare("lrsched_scheduler_create_from_json", c_int, _opt_p, c_char_p, c_size_t, POINTER(_sched_p))
 _declare("lrsched_scheduler_free", None, _sched_p)
 _declare("lrsched_scheduler_type", c_char_p, _sched_p)
+_declare("lrsched_scheduler_flags", c_int, _sched_p, POINTER(ctypes.c_uint32))
+_declare("lrsched_describe", c_char_p)
 _declare("lrsched_scheduler_step", c_int, _sched_p)
 _declare("lrsched_scheduler_step_metric", c_int, _sched_p, c_double)
 _declare("lrsched_scheduler_step_epoch", c_int, _sched_p, c_double)
