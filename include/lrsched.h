@@ -332,6 +332,62 @@ LRSCHED_API int lrsched_one_cycle_lr_create(lrsched_optimizer *opt, const double
 LRSCHED_API int lrsched_scheduler_create_from_json(lrsched_optimizer *opt, const char *spec, size_t len,
                                                    lrsched_scheduler **out);
 
+/* ---- Specs: any scheduler, key by key --------------------------------------------
+ * A spec is the JSON spec of lrsched_scheduler_create_from_json built in memory, one
+ * keyword argument at a time, with C lr functions where a scheduler takes functions.
+ * Every scheduler the library has (lrsched_describe() lists them with their
+ * parameters) is built this way without a constructor of its own:
+ *
+ *     lrsched_spec *s;
+ *     lrsched_spec_create("StepLR", &s);
+ *     lrsched_spec_set_int(s, "step_size", 4);
+ *     lrsched_spec_set_double(s, "gamma", 0.9);
+ *     lrsched_scheduler_create(opt, s, &sched);
+ *     lrsched_spec_free(s);
+ *
+ * Each setter checks the key and the value's kind against the scheduler's parameters,
+ * with the JSON path's messages: an unknown key is LRSCHED_TYPE_ERROR ("StepLR.
+ * __init__() got an unexpected keyword argument 'x'"), so is a value of the wrong kind
+ * ("StepLR: 'step_size' must be an int, got float 10.0"); a failing setter changes
+ * nothing. Setting a key again replaces its value. What the scheduler checks itself
+ * (ranges, torch's int-or-float rules, enum strings) fails at lrsched_scheduler_create,
+ * with torch's error. The caller owns a spec and may free it any time after create;
+ * the scheduler keeps no reference to it (but calls the lr functions it was given, so
+ * their user data must outlive the scheduler). */
+typedef struct lrsched_spec lrsched_spec;
+
+/** A new, empty spec of a scheduler type ("StepLR", ...). Unknown type:
+ *  LRSCHED_TYPE_ERROR naming the known ones. */
+LRSCHED_API int lrsched_spec_create(const char *type, lrsched_spec **out);
+/** Frees a spec. NULL is a harmless no-op. */
+LRSCHED_API void lrsched_spec_free(lrsched_spec *spec);
+/** key = an int (also accepted where torch takes a float). */
+LRSCHED_API int lrsched_spec_set_int(lrsched_spec *spec, const char *key, int64_t value);
+/** key = a float. */
+LRSCHED_API int lrsched_spec_set_double(lrsched_spec *spec, const char *key, double value);
+/** key = True (value != 0) or False. */
+LRSCHED_API int lrsched_spec_set_bool(lrsched_spec *spec, const char *key, int value);
+/** key = a str (copied): enum arguments such as "mode". */
+LRSCHED_API int lrsched_spec_set_string(lrsched_spec *spec, const char *key, const char *value);
+/** key = None. */
+LRSCHED_API int lrsched_spec_set_null(lrsched_spec *spec, const char *key);
+/** key = a list of n ints (copied), e.g. milestones. */
+LRSCHED_API int lrsched_spec_set_ints(lrsched_spec *spec, const char *key, const int64_t *values, size_t n);
+/** key = a list of n floats (copied): a per-group list. */
+LRSCHED_API int lrsched_spec_set_doubles(lrsched_spec *spec, const char *key, const double *values, size_t n);
+/** Appends a copy of child (its lr functions included) to the list of child specs key
+ *  ("schedulers"); child may be freed afterwards. A key that takes no schedulers:
+ *  LRSCHED_TYPE_ERROR. */
+LRSCHED_API int lrsched_spec_add_child(lrsched_spec *spec, const char *key, const lrsched_spec *child);
+/** key = lr functions (lr_lambda): n == 1 gives one function for every group, n > 1
+ *  one per group (n must then equal the group count, as torch's lr_lambda lists), with
+ *  user_data[i] (user_data may be NULL). Called as for lrsched_lambda_lr_create. */
+LRSCHED_API int lrsched_spec_set_lr_fns(lrsched_spec *spec, const char *key, const lrsched_lr_fn *fns,
+                                        void *const *user_data, size_t n);
+/** Builds the spec's scheduler (children first) on opt: torch's construction, checks
+ *  and errors, as lrsched_scheduler_create_from_json. */
+LRSCHED_API int lrsched_scheduler_create(lrsched_optimizer *opt, const lrsched_spec *spec, lrsched_scheduler **out);
+
 /** Drops the caller's reference. NULL is a harmless no-op. */
 LRSCHED_API void lrsched_scheduler_free(lrsched_scheduler *sched);
 

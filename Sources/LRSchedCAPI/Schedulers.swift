@@ -15,7 +15,7 @@ private let unset = Int64.min
 
 /// Wraps a C lr function as the core's `LRLambda`. A non-zero return aborts the step
 /// with CallbackFailed; a non-finite factor (or none written) with ValueError.
-private func lambda(_ fn: LRFunctionPointer, _ user: UnsafeMutableRawPointer?) -> LRLambda {
+func lambda(_ fn: LRFunctionPointer, _ user: UnsafeMutableRawPointer?) -> LRLambda {
     nonisolated(unsafe) let user = user
     return { (epoch: Int) throws -> Double in
         var factor = Double.nan

@@ -1032,6 +1032,112 @@ static void test_callbacks(void) {
  * Stepping: metric, epoch, readers
  * -------------------------------------------------------------------------------- */
 
+/* The spec builder: any scheduler by name, key by key; the same doubles as JSON. */
+static void test_spec_builder(void) {
+    /* Every scheduler lrsched_describe() lists has a spec. */
+    const char *d = lrsched_describe();
+    size_t found = 0;
+    for (const char *p = strstr(d, "{\"name\":\""); p; p = strstr(p + 1, "{\"name\":\"")) {
+        const char *name = p + 9, *end = strchr(name, '"');
+        if (!end || strncmp(end, "\",\"library\"", 11) != 0) continue; /* a parameter */
+        char type[64] = {0};
+        memcpy(type, name, (size_t)(end - name) < sizeof type - 1 ? (size_t)(end - name) : sizeof type - 1);
+        lrsched_spec *s = NULL;
+        OK(lrsched_spec_create(type, &s));
+        CHECK(s != NULL);
+        lrsched_spec_free(s);
+        found++;
+    }
+    CHECK(found >= 15);
+
+    lrsched_optimizer *oa = opt_json("{\"lr\": 0.1, \"momentum\": 0.9}");
+    lrsched_optimizer *ob = opt_json("{\"lr\": 0.1, \"momentum\": 0.9}");
+    lrsched_spec *s = NULL, *warm = NULL, *lam = NULL;
+    CHECK_ERR(lrsched_spec_create("StepLRR", &s), LRSCHED_TYPE_ERROR, "unknown scheduler type 'StepLRR'");
+    CHECK_RC(lrsched_spec_create(NULL, &s), LRSCHED_NULL_ARGUMENT);
+    CHECK_RC(lrsched_spec_create("StepLR", NULL), LRSCHED_NULL_ARGUMENT);
+
+    /* SequentialLR(LinearLR, LambdaLR(C function)) built key by key = the JSON spec. */
+    OK(lrsched_spec_create("LinearLR", &warm));
+    OK(lrsched_spec_set_double(warm, "start_factor", 0.1));
+    OK(lrsched_spec_set_int(warm, "total_iters", 4));
+    OK(lrsched_spec_create("LambdaLR", &lam));
+    lrsched_lr_fn f = cb_pow095;
+    CHECK_ERR(lrsched_spec_set_lr_fns(lam, "last_epoch", &f, NULL, 1), LRSCHED_TYPE_ERROR, "'last_epoch' takes an int");
+    OK(lrsched_spec_set_lr_fns(lam, "lr_lambda", &f, NULL, 1));
+    OK(lrsched_spec_create("SequentialLR", &s));
+    OK(lrsched_spec_add_child(s, "schedulers", warm));
+    OK(lrsched_spec_add_child(s, "schedulers", lam));
+    CHECK_ERR(lrsched_spec_add_child(s, "milestones", warm), LRSCHED_TYPE_ERROR, "'milestones' takes a list of ints");
+    CHECK_RC(lrsched_spec_add_child(s, "schedulers", s), LRSCHED_VALUE_ERROR);
+    lrsched_spec_free(warm); /* copied into s */
+    lrsched_spec_free(lam);
+    int64_t ms[] = {4};
+    OK(lrsched_spec_set_ints(s, "milestones", ms, 1));
+    lrsched_scheduler *a = NULL, *b = NULL;
+    OK(lrsched_scheduler_create(oa, s, &a));
+    lrsched_spec_free(s);
+    b = sched_json(ob, "{\"type\": \"SequentialLR\", \"milestones\": [4], \"schedulers\": ["
+                       "{\"type\": \"LinearLR\", \"start_factor\": 0.1, \"total_iters\": 4},"
+                       "{\"type\": \"LambdaLR\", \"lr_lambda\": \"pow095\"}]}");
+    for (int k = 0; k < 12; k++) {
+        double la = 0, lb = -1;
+        OK(lrsched_optimizer_get(oa, 0, LRSCHED_KEY_LR, &la));
+        OK(lrsched_optimizer_get(ob, 0, LRSCHED_KEY_LR, &lb));
+        CHECK(same_bits(la, lb));
+        OK(lrsched_scheduler_step(a));
+        OK(lrsched_scheduler_step(b));
+    }
+    lrsched_scheduler_free(a);
+    lrsched_scheduler_free(b);
+
+    /* Checks at set time, with the JSON path's messages; a failed set changes nothing. */
+    OK(lrsched_spec_create("StepLR", &s));
+    CHECK_ERR(lrsched_spec_set_double(s, "step_size", 10.0), LRSCHED_TYPE_ERROR,
+              "StepLR: 'step_size' must be an int, got float 10.0");
+    CHECK_ERR(lrsched_spec_set_int(s, "stepsize", 3), LRSCHED_TYPE_ERROR,
+              "StepLR.__init__() got an unexpected keyword argument 'stepsize'");
+    CHECK_ERR(lrsched_spec_set_string(s, "gamma", "0.5"), LRSCHED_TYPE_ERROR, "StepLR: 'gamma' must be a number");
+    CHECK_RC(lrsched_spec_set_int(s, NULL, 3), LRSCHED_NULL_ARGUMENT);
+    CHECK_RC(lrsched_spec_set_int(NULL, "step_size", 3), LRSCHED_NULL_ARGUMENT);
+    CHECK_ERR(lrsched_scheduler_create(oa, s, &a), LRSCHED_TYPE_ERROR,
+              "StepLR.__init__() missing 1 required positional argument: 'step_size'");
+    OK(lrsched_spec_set_int(s, "gamma", 1)); /* an int where torch takes a float */
+    OK(lrsched_spec_set_int(s, "step_size", 2));
+    OK(lrsched_scheduler_create(oa, s, &a));
+    lrsched_spec_free(s);
+    lrsched_scheduler_free(a);
+
+    /* What the scheduler checks itself fails at create, with torch's error. */
+    OK(lrsched_spec_create("ReduceLROnPlateau", &s));
+    OK(lrsched_spec_set_string(s, "mode", "sideways"));
+    CHECK_ERR(lrsched_scheduler_create(oa, s, &a), LRSCHED_VALUE_ERROR, "mode sideways is unknown!");
+    OK(lrsched_spec_set_double(s, "factor", 1.5));
+    CHECK_ERR(lrsched_scheduler_create(oa, s, &a), LRSCHED_VALUE_ERROR, "Factor should be < 1.0.");
+    OK(lrsched_spec_set_doubles(s, "min_lr", (double[]){0.0, 0.1}, 2));
+    CHECK_RC(lrsched_spec_set_null(s, "min_lr"), LRSCHED_TYPE_ERROR);
+    lrsched_spec_free(s);
+    OK(lrsched_spec_create("OneCycleLR", &s));
+    OK(lrsched_spec_set_double(s, "max_lr", 0.1));
+    OK(lrsched_spec_set_int(s, "total_steps", 10));
+    CHECK_ERR(lrsched_spec_set_int(s, "three_phase", 1), LRSCHED_TYPE_ERROR, "OneCycleLR: 'three_phase' must be a bool");
+    OK(lrsched_spec_set_bool(s, "three_phase", 1));
+    OK(lrsched_scheduler_create(oa, s, &a));
+    double lrs[2];
+    size_t n = 0;
+    OK(lrsched_scheduler_last_lr(a, lrs, 2, &n));
+    CHECK(n == 1 && same_bits(lrs[0], 0.1 + (0.1 / 25.0 - 0.1) / 2.0 * (cos(0.0) + 1))); /* torch's anneal at 0 */
+    lrsched_scheduler_free(a);
+    lrsched_spec_free(s);
+    OK(lrsched_spec_create("CosineAnnealingWarmRestarts", &s));
+    OK(lrsched_spec_set_double(s, "T_0", 5.0));
+    CHECK_ERR(lrsched_scheduler_create(oa, s, &a), LRSCHED_VALUE_ERROR, "Expected positive integer T_0, but got 5.0");
+    lrsched_spec_free(s);
+    lrsched_spec_free(NULL);
+    lrsched_optimizer_free(oa);
+    lrsched_optimizer_free(ob);
+}
+
 /* lrsched_describe(): the descriptors as JSON; lrsched_scheduler_flags(): how each steps. */
 static void test_describe_and_flags(void) {
     const char *d = lrsched_describe();
@@ -1575,6 +1681,7 @@ int main(void) {
     test_constructor_errors();
     test_callbacks();
     test_describe_and_flags();
+    test_spec_builder();
     test_stepping();
     test_step_errors();
     test_state();

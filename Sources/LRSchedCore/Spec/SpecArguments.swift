@@ -195,8 +195,13 @@ package struct SpecArguments {
     package func finish() throws(LRSchedError) {
         for k in object.keys where !keys.used.contains(k) {
             if owner == "param group" { throw .type("param group: unknown key '\(k)'") }
-            throw .type("\(owner).__init__() got an unexpected keyword argument '\(k)'")
+            throw Self.unexpected(k, owner: owner)
         }
+    }
+
+    /// torch's TypeError for a keyword the constructor does not take.
+    package static func unexpected(_ key: String, owner: String) -> LRSchedError {
+        .type("\(owner).__init__() got an unexpected keyword argument '\(key)'")
     }
 
     /// Python's `repr` of a JSON value, for messages.
@@ -210,5 +215,19 @@ package struct SpecArguments {
         case .array(let a): return "[" + a.map(describe).joined(separator: ", ") + "]"
         case .object: return "{...}"
         }
+    }
+}
+
+extension SchedulerDescriptor {
+    /// Checks one spec argument as building the spec would (the C spec builder checks
+    /// each value when it is set): an undeclared key is torch's "unexpected keyword
+    /// argument" TypeError, a value of the wrong kind the spec reader's TypeError. Values
+    /// the scheduler checks itself (ranges, torch's int-or-float rules, enum strings) are
+    /// checked when the spec is built.
+    public func checkArgument(_ key: String, _ value: JSONValue) throws(LRSchedError) {
+        guard key != "type", let p = parameters.first(where: { $0.name == key }) else {
+            throw SpecArguments.unexpected(key, owner: name)
+        }
+        try p.kind.check(value, key: key, owner: name)
     }
 }
