@@ -339,6 +339,12 @@ LRSCHED_API void lrsched_scheduler_free(lrsched_scheduler *sched);
  *  not a scheduler). */
 LRSCHED_API const char *lrsched_scheduler_type(const lrsched_scheduler *sched);
 
+#define LRSCHED_FLAG_METRIC 1u
+#define LRSCHED_FLAG_FRACTIONAL_EPOCH 2u
+#define LRSCHED_FLAG_COMPOSITE 4u
+#define LRSCHED_FLAG_NO_EPOCH 8u
+LRSCHED_API int lrsched_scheduler_flags(const lrsched_scheduler *sched, uint32_t *out);
+
 /** scheduler.step(). On failure (e.g. ZeroDivisionError, OneCycleLR past its end, a
  *  callback failure) nothing changes. ReduceLROnPlateau needs a metric: TypeError. */
 LRSCHED_API int lrsched_scheduler_step(lrsched_scheduler *sched);
