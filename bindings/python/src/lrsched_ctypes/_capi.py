@@ -6,7 +6,9 @@ It offers exactly what the extension module ``lrsched._lrsched`` offers (an
 the torch-style API in ``_lrsched_api`` runs unchanged on either. It never imports the
 ``lrsched`` package (nor its extension): the library is loaded by path.
 
-Every function of include/lrsched.h gets its ``argtypes`` and ``restype`` declared.
+Every function of include/lrsched.h gets its ``argtypes`` and ``restype`` declared from
+``_decls.py``, generated from the header by tools/gen_ctypes.py (``make regen-python``);
+this module holds only the wrappers.
 The library is opened with ``ctypes.PyDLL``: calls keep the GIL, which serialises them
 as the extension's calls are serialised (library objects are not thread-safe). Python
 lr_lambdas are called through one ``CFUNCTYPE`` trampoline; when one raises, the
@@ -21,7 +23,6 @@ import os
 import sys
 import threading
 from ctypes import (
-    CFUNCTYPE,
     POINTER,
     byref,
     c_char,
@@ -29,11 +30,9 @@ from ctypes import (
     c_double,
     c_float,
     c_int,
-    c_int32,
     c_int64,
     c_size_t,
     c_ssize_t,
-    c_uint64,
     c_void_p,
     py_object,
 )
@@ -41,43 +40,12 @@ from ctypes import (
 __all__ = ["Optimizer", "Scheduler", "Model", "Sgd", "Trainer", "preview", "version", "status_string",
            "library_path"]
 
-# --- Constants of include/lrsched.h ---------------------------------------------------
+# --- Constants and prototypes of include/lrsched.h (generated: _decls.py) ---------------
 
-ABI_VERSION = 0
-HEADER_VERSION_NUMBER = 100
+from . import _decls
+from ._decls import *  # noqa: F403 - the header's constants (OK, KEY_LR, STEP_EPOCH, ...)
 
-OK = 0
-VALUE_ERROR = 1
-TYPE_ERROR = 2
-KEY_ERROR = 3
-RUNTIME_ERROR = 4
-ZERO_DIVISION_ERROR = 5
-NOT_IMPLEMENTED_ERROR = 6
-CALLBACK_FAILED = 7
-NULL_ARGUMENT = 8
-BUFFER_TOO_SMALL = 9
-OUT_OF_MEMORY = 10
-
-MOMENTUM_SGD = 0
-MOMENTUM_BETAS = 1
-MOMENTUM_NONE = 2
-
-KEY_LR = 0
-KEY_INITIAL_LR = 1
-KEY_MOMENTUM = 2
-KEY_DAMPENING = 3
-KEY_WEIGHT_DECAY = 4
-KEY_NESTEROV = 5
-KEY_MAXIMIZE = 6
-KEY_BETA1 = 7
-KEY_BETA2 = 8
-KEY_MAX_LR = 9
-KEY_MIN_LR = 10
-KEY_MAX_MOMENTUM = 11
-KEY_BASE_MOMENTUM = 12
-
-STEP_EPOCH = 0
-STEP_BATCH = 1
+HEADER_VERSION_NUMBER = _decls.VERSION_NUMBER
 
 _SMALL_GROUPS = 16
 
@@ -110,137 +78,27 @@ def _find_library() -> str:
 library_path = _find_library()
 _lib = ctypes.PyDLL(library_path)
 
-_opt_p = c_void_p
-_sched_p = c_void_p
-_model_p = c_void_p
-_sgd_p = c_void_p
-_trainer_p = c_void_p
-LR_FN = CFUNCTYPE(c_int, c_int64, c_void_p, POINTER(c_double))
-EPOCH_FN = CFUNCTYPE(c_int, c_int64, c_double, c_double, c_double, c_void_p)
-
-
-def _declare(name, restype, *argtypes):
-    f = getattr(_lib, name)
-    f.restype = restype
-    f.argtypes = list(argtypes)
-    return f
-
+LR_FN = _decls.lrsched_lr_fn
 
 # The ABI first: a library of another ABI must not be called (nor even declared).
-_declare("lrsched_abi_version", c_int32)
+_decls.declare(_lib, ["lrsched_abi_version"])
 if _lib.lrsched_abi_version() != ABI_VERSION:
     raise ImportError(
         f"liblrsched ABI mismatch: lrsched_ctypes is written for ABI {ABI_VERSION}, "
         f"{library_path} has ABI {_lib.lrsched_abi_version()}"
     )
+# Every prototype; a library older than the header may lack the newest functions (see
+# flags() below), which then stay undeclared.
+_MISSING_FUNCTIONS = frozenset(_decls.declare(_lib))
 
-_declare("lrsched_version", c_char_p)
-_declare("lrsched_version_number", c_int32)
-_declare("lrsched_status_string", c_char_p, c_int)
-_declare("lrsched_last_error", c_char_p)
-
-_declare("lrsched_optimizer_create", c_int, c_size_t, c_double, c_double, c_int, POINTER(_opt_p))
-_declare("lrsched_optimizer_create_from_json", c_int, c_char_p, c_size_t, POINTER(_opt_p))
-_declare("lrsched_optimizer_free", None, _opt_p)
-_declare("lrsched_optimizer_add_group", c_int, _opt_p, c_double, c_double)
-_declare("lrsched_optimizer_group_count", c_int, _opt_p, POINTER(c_size_t))
-_declare("lrsched_optimizer_momentum_kind", c_int, _opt_p, POINTER(c_int))
-_declare("lrsched_optimizer_get", c_int, _opt_p, c_size_t, c_int, POINTER(c_double))
-_declare("lrsched_optimizer_set", c_int, _opt_p, c_size_t, c_int, c_double)
-_declare("lrsched_optimizer_has", c_int, _opt_p, c_size_t, c_int, POINTER(c_int))
-_declare("lrsched_optimizer_unset", c_int, _opt_p, c_size_t, c_int)
-_declare("lrsched_optimizer_lrs", c_int, _opt_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
-_declare("lrsched_optimizer_state_save", c_int, _opt_p, POINTER(c_char), c_size_t, POINTER(c_size_t))
-_declare("lrsched_optimizer_state_load", c_int, _opt_p, c_char_p, c_size_t)
-
-_declare("lrsched_lambda_lr_create", c_int,
-         _opt_p, POINTER(LR_FN), POINTER(c_void_p), c_size_t, c_int64, POINTER(_sched_p))
-_declare("lrsched_multiplicative_lr_create", c_int,
-         _opt_p, POINTER(LR_FN), POINTER(c_void_p), c_size_t, c_int64, POINTER(_sched_p))
-_declare("lrsched_step_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_multistep_lr_create", c_int,
-         _opt_p, POINTER(c_int64), c_size_t, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_constant_lr_create", c_int, _opt_p, c_double, c_int64, c_int64, POINTER(_sched_p))
-_declare("lrsched_linear_lr_create", c_int, _opt_p, c_double, c_double, c_int64, c_int64, POINTER(_sched_p))
-_declare("lrsched_exponential_lr_create", c_int, _opt_p, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_polynomial_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_cosine_annealing_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_cosine_annealing_warm_restarts_create", c_int,
-         _opt_p, c_int64, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_sequential_lr_create", c_int,
-         _opt_p, POINTER(_sched_p), c_size_t, POINTER(c_int64), c_size_t, c_int64, POINTER(_sched_p))
-_declare("lrsched_chained_scheduler_create", c_int, POINTER(_sched_p), c_size_t, _opt_p, POINTER(_sched_p))
-_declare("lrsched_reduce_lr_on_plateau_create", c_int,
-         _opt_p, c_int, c_double, c_int64, c_double, c_int, c_int64, c_double, POINTER(c_double), c_size_t,
-         c_double, POINTER(_sched_p))
-_declare("lrsched_cyclic_lr_create", c_int,
-         _opt_p, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, POINTER(c_double), c_int,
-         c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_int64,
-         POINTER(_sched_p))
-_declare("lrsched_one_cycle_lr_create", c_int,
-         _opt_p, POINTER(c_double), c_size_t, c_int64, c_int64, c_int64, c_double, c_int, c_int,
-         POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, c_double, c_int, c_int64,
-         POINTER(_sched_p))
-_declare("lrsched_scheduler_create_from_json", c_int, _opt_p, c_char_p, c_size_t, POINTER(_sched_p))
-_declare("lrsched_scheduler_free", None, _sched_p)
-_declare("lrsched_scheduler_type", c_char_p, _sched_p)
-_declare("lrsched_scheduler_step", c_int, _sched_p)
-_declare("lrsched_scheduler_step_metric", c_int, _sched_p, c_double)
-_declare("lrsched_scheduler_step_epoch", c_int, _sched_p, c_double)
-_declare("lrsched_scheduler_last_lr", c_int, _sched_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
-_declare("lrsched_scheduler_base_lrs", c_int, _sched_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
-_declare("lrsched_scheduler_last_epoch", c_int, _sched_p, POINTER(c_int64))
-_declare("lrsched_scheduler_state_save", c_int, _sched_p, POINTER(c_char), c_size_t, POINTER(c_size_t))
-_declare("lrsched_scheduler_state_load", c_int, _sched_p, c_char_p, c_size_t)
-_declare("lrsched_preview", c_int,
-         POINTER(_sched_p), c_size_t, c_int64, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t,
-         POINTER(c_double), c_size_t, POINTER(c_size_t))
-
-# Training: models, SGD over their parameters, trainers.
-_declare("lrsched_model_create", c_int, POINTER(_model_p))
-_declare("lrsched_model_create_from_json", c_int, c_char_p, c_size_t, c_uint64, POINTER(_model_p))
-_declare("lrsched_model_free", None, _model_p)
-_declare("lrsched_model_add_linear", c_int, _model_p, c_int64, c_int64, c_uint64)
-_declare("lrsched_model_add_relu", c_int, _model_p)
-_declare("lrsched_model_layer_count", c_int, _model_p, POINTER(c_size_t))
-_declare("lrsched_model_parameter_count", c_int, _model_p, POINTER(c_size_t))
-_declare("lrsched_model_parameter_name", c_int, _model_p, c_size_t, POINTER(c_char_p))
-_declare("lrsched_model_parameter_find", c_int, _model_p, c_char_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_shape", c_int, _model_p, c_size_t, POINTER(c_size_t), c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_numel", c_int, _model_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_get", c_int, _model_p, c_size_t, POINTER(c_float), c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_set", c_int, _model_p, c_size_t, c_void_p, c_size_t)
-_declare("lrsched_model_forward", c_int,
-         _model_p, c_void_p, c_size_t, c_size_t, c_void_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_sgd_create", c_int,
-         _model_p, POINTER(c_size_t), c_size_t, c_double, c_double, c_double, c_double, c_int, c_int,
-         POINTER(_sgd_p))
-_declare("lrsched_sgd_create_from_json", c_int, _model_p, c_char_p, c_size_t, POINTER(_sgd_p))
-_declare("lrsched_sgd_free", None, _sgd_p)
-_declare("lrsched_sgd_optimizer", c_int, _sgd_p, POINTER(_opt_p))
-_declare("lrsched_trainer_create", c_int,
-         _model_p, _sgd_p, POINTER(_sched_p), c_size_t, c_size_t, c_int, c_int, c_int, c_uint64,
-         POINTER(_trainer_p))
-_declare("lrsched_trainer_free", None, _trainer_p)
-# The callback is passed as a plain address (NULL or the trampoline's).
-_FIT_ARGTYPES = (_trainer_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, c_int64, c_void_p, c_void_p,
-                 c_void_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_trainer_fit", c_int, *_FIT_ARGTYPES)
-_declare("lrsched_trainer_loss", c_int,
-         _trainer_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, POINTER(c_double))
 # The same functions through a CDLL (which releases the GIL during the call), for fits,
 # forwards and losses that call no Python code: other threads run meanwhile, kept off the
 # model and optimizers by the busy marks.
 _nogil = ctypes.CDLL(library_path)
+_decls.declare(_nogil, ["lrsched_trainer_fit", "lrsched_trainer_loss", "lrsched_model_forward"])
 _fit_nogil = _nogil.lrsched_trainer_fit
-_fit_nogil.restype = c_int
-_fit_nogil.argtypes = list(_FIT_ARGTYPES)
 _loss_nogil = _nogil.lrsched_trainer_loss
-_loss_nogil.restype = c_int
-_loss_nogil.argtypes = list(_lib.lrsched_trainer_loss.argtypes)
 _forward_nogil = _nogil.lrsched_model_forward
-_forward_nogil.restype = c_int
-_forward_nogil.argtypes = list(_lib.lrsched_model_forward.argtypes)
 
 LIBRARY_VERSION_NUMBER = _lib.lrsched_version_number()
 
@@ -990,7 +848,7 @@ def _uint64(x):
     return v
 
 
-@EPOCH_FN
+@_decls.lrsched_epoch_fn
 def _epoch_fn_trampoline(epoch, lr_start, loss, lr_after, user):
     # The library calls this after every epoch of a fit, on the fitting thread.
     if getattr(_tls, "exc", None) is not None:
