@@ -7,9 +7,12 @@ offering:
 - ``Optimizer``: a library optimizer handle with ``from_json``/``create`` class
   methods and ``get/set/has/unset/group_count/momentum_kind/lrs/add_group/state_save/
   state_load``;
-- ``Scheduler``: a subclassable library scheduler handle with ``step``,
-  ``get_last_lr``, ``last_epoch``, ``base_lrs`` and private ``_init_*``, ``_raw_step``,
-  ``_state_save``/``_state_load``, ``_foreign``, ``_children``, ``_has_callbacks``;
+- ``Scheduler``: a subclassable library scheduler handle with ``step`` (which runs
+  the argument-less hot path itself and hands any other call to the shared
+  ``_step_slow``), ``get_last_lr``, ``last_epoch``, ``base_lrs`` and private
+  ``_init_*``, the raw steps ``_step()``/``_step_metric(m)``/``_step_epoch(e)``,
+  ``_check()``, ``_state_save``/``_state_load``, ``_foreign``, ``_children``,
+  ``_has_callbacks``, ``_type_name``;
 - ``preview(schedulers, steps, metrics, momentum) -> (bytearray, bytearray|None, groups)``;
 - ``Model`` (``create()``, ``add_linear``, ``add_relu``, ``parameter_count/name/shape/
   numel/get/set``, ``forward``), ``Sgd`` (``create(model, group_of, lr, ...)``,
@@ -18,13 +21,19 @@ offering:
   features, outputs, epochs, callback) -> [epoch, lr_start, loss, lr_after, ...]``,
   ``loss``), where data and parameter values are C-contiguous float32 buffers, read in
   place;
-- ``version()`` and the constants of include/lrsched.h (``KEY_LR``, ``MOMENTUM_SGD``,
-  ``STEP_EPOCH``...).
+- ``version()``, the constants of include/lrsched.h (``KEY_LR``, ``MOMENTUM_SGD``,
+  ``STEP_EPOCH``, ``FLAG_METRIC``...) and ``STEP_WRAPPER_FRAMES`` (the Python frames of
+  its ``step`` before ``_step_slow``: 0 in C, 1 in ctypes).
+
+torch's step() argument rules, the deprecation warning of ``step(epoch)`` and the
+scheduler kinds they depend on (``_flags``) are written here, once (``_stepping``,
+``_schedulers``).
 
 The API is plain module-level code, split by concept:
 
-- ``_values`` (state dicts, torch-style arguments) and ``_data`` (float32 buffers, numpy,
-  progress bars) need no backend: ordinary modules, imported once;
+- ``_values`` (state dicts, torch-style arguments), ``_stepping`` (step()'s arguments)
+  and ``_data`` (float32 buffers, numpy, progress bars) need no backend: ordinary
+  modules, imported once;
 - ``_models`` (Module, Parameter, Linear, ReLU, Sequential), ``_optim`` (SGD, ParamGroup,
   foreign-optimizer mirrors), ``_schedulers`` (LRScheduler and the fifteen schedulers,
   from_spec, preview), ``_trainer`` (Trainer) and ``_plot`` (plot) are written over the

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 import operator
 import types
+import warnings
 
+from _lrsched_api import _stepping
 from _lrsched_api._data import _as_matrix
 from _lrsched_api._values import (
     _decode_state,
@@ -28,6 +30,23 @@ B = _backend  # noqa: F821
 module_name = _module_name  # noqa: F821
 _Scheduler = B.Scheduler
 
+# Kind flags by torch class name: the fallback of _flags() while the library has no
+# lrsched_scheduler_flags.
+_FLAGS_BY_TYPE = {
+    "ReduceLROnPlateau": B.FLAG_METRIC | B.FLAG_NO_EPOCH,
+    "CosineAnnealingWarmRestarts": B.FLAG_FRACTIONAL_EPOCH,
+    "SequentialLR": B.FLAG_COMPOSITE | B.FLAG_NO_EPOCH,
+    "ChainedScheduler": B.FLAG_COMPOSITE | B.FLAG_NO_EPOCH,
+}
+
+
+_FLAG_METRIC = B.FLAG_METRIC
+
+
+def _flags(sched):
+    """A bound scheduler's LRSCHED_FLAG_* bits."""
+    return _FLAGS_BY_TYPE.get(sched._type_name, 0)
+
 # ------------------------------------------------------------------------------------
 # Schedulers
 # ------------------------------------------------------------------------------------
@@ -45,6 +64,8 @@ class LRScheduler(_Scheduler):
     schedules are the library's.
     """
 
+    _kind = 0  # LRSCHED_FLAG_* bits, set when bound
+
     def __init__(self, optimizer, last_epoch=-1):
         raise NotImplementedError(
             "lrsched.LRScheduler cannot be instantiated: custom Python schedulers (get_lr) are not "
@@ -58,6 +79,7 @@ class LRScheduler(_Scheduler):
         if mirror is not None:
             mirror.sync_in(optimizer)
         init(h)
+        self._kind = _flags(self)
         self.optimizer = optimizer
         if mirror is not None:
             self._mirror = mirror
@@ -68,12 +90,41 @@ class LRScheduler(_Scheduler):
         text = spec if isinstance(spec, str) else _dumps(spec)
         self._bind(optimizer, lambda h: self._init_json(h, text))
 
+    # -- stepping (the backend's step() runs the hot path itself) -------------------------
+
+    def _step_slow(self, *args, **kwargs):
+        """step() off the backend's fast path: with arguments, for composites, with
+        lr_lambdas, on a foreign optimizer, or while the optimizer is busy."""
+        if self._kind & _FLAG_METRIC and len(args) == 1 and not kwargs and not self._foreign:
+            return self._step_metric(args[0])  # step(metrics), ReduceLROnPlateau's usual call
+        self._check()
+        if self._foreign:
+            return self._foreign_step(*args, **kwargs)
+        return self._raw_step(*args, **kwargs)
+
     def _foreign_step(self, *args, **kwargs):
         opt = self.optimizer
         m = self._mirror
         m.sync_in(opt)
         self._raw_step(*args, **kwargs)
         m.sync_out(opt)
+
+    def _raw_step(self, *args, **kwargs):
+        """step() without the foreign-optimizer synchronisation: torch's arguments, then
+        the backend's raw step."""
+        kind = self._kind
+        metrics, epoch = _stepping.step_args(kind & B.FLAG_METRIC, args, kwargs)
+        if kind & B.FLAG_METRIC:
+            if epoch is not _stepping.MISSING and epoch is not None:
+                raise TypeError(_stepping.PLATEAU_EPOCH_ERROR)
+            return self._step() if metrics is _stepping.MISSING else self._step_metric(metrics)
+        if epoch is _stepping.MISSING or epoch is None:
+            return self._step()
+        e = _stepping.real(epoch)
+        if not kind & (B.FLAG_FRACTIONAL_EPOCH | B.FLAG_NO_EPOCH):
+            # Attributed to step()'s caller: _raw_step, _step_slow, the backend's frames.
+            warnings.warn(_stepping.STEP_EPOCH_WARNING, UserWarning, stacklevel=3 + B.STEP_WRAPPER_FRAMES)
+        return self._step_epoch(e)
 
     # -- state -------------------------------------------------------------------------
 

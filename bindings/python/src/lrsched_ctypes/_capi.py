@@ -79,6 +79,8 @@ library_path = _find_library()
 _lib = ctypes.PyDLL(library_path)
 
 LR_FN = _decls.lrsched_lr_fn
+# Python frames between the caller of step() and the shared _step_slow(): step() itself.
+STEP_WRAPPER_FRAMES = 1
 
 # The ABI first: a library of another ABI must not be called (nor even declared).
 _decls.declare(_lib, ["lrsched_abi_version"])
@@ -105,6 +107,7 @@ LIBRARY_VERSION_NUMBER = _lib.lrsched_version_number()
 # Hot-path functions as module globals (no attribute lookups per call).
 _scheduler_step = _lib.lrsched_scheduler_step
 _scheduler_step_metric = _lib.lrsched_scheduler_step_metric
+_scheduler_step_epoch = _lib.lrsched_scheduler_step_epoch
 _scheduler_last_lr = _lib.lrsched_scheduler_last_lr
 # The same C function as a second ctypes object whose pointer parameters are declared
 # void *: get_last_lr() passes precomputed addresses (ints), which skips ctypes' per-call
@@ -422,14 +425,7 @@ class Optimizer(_Owned):
 
 # --- Scheduler --------------------------------------------------------------------------
 
-_STEP_EPOCH_WARNING = (
-    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
-    "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from "
-    "None, the closed form is used instead of the new chainable form, where available. Please open an issue if "
-    "you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
-)
-
-_MISSING = object()
+_NO_ARG = object()
 
 
 def _float_arg(x):
@@ -448,8 +444,8 @@ class Scheduler(_Owned):
 
     # Instance attributes (subclasses also get a __dict__ for their own).
     __slots__ = (
-        "_h", "_optobj", "_last_lr", "_callbacks", "_children_t", "_plateau", "_warm_restarts", "_composite",
-        "_foreign_flag", "_has_cb", "_fast", "_buf", "_count", "_buf_addr", "_count_addr", "__weakref__",
+        "_h", "_optobj", "_last_lr", "_callbacks", "_children_t", "_foreign_flag", "_has_cb", "_fast", "_buf",
+        "_count", "_buf_addr", "_count_addr", "__weakref__",
     )
 
     def __new__(cls, *args, **kwargs):
@@ -459,9 +455,6 @@ class Scheduler(_Owned):
         self._last_lr = None
         self._callbacks = None
         self._children_t = None
-        self._plateau = False
-        self._warm_restarts = False
-        self._composite = False
         self._foreign_flag = False
         self._has_cb = False
         self._fast = False
@@ -485,10 +478,6 @@ class Scheduler(_Owned):
         self._optobj = opt
         self._callbacks = callbacks
         self._children_t = children
-        t = _lib.lrsched_scheduler_type(h)
-        self._plateau = t == b"ReduceLROnPlateau"
-        self._warm_restarts = t == b"CosineAnnealingWarmRestarts"
-        self._composite = t in (b"SequentialLR", b"ChainedScheduler")
         has_cb = callbacks is not None
         if children is not None:
             for c in children:
@@ -499,7 +488,7 @@ class Scheduler(_Owned):
         self._update_fast()
 
     def _update_fast(self):
-        self._fast = (self._h is not None and not self._plateau and not self._foreign_flag and not self._has_cb
+        self._fast = (self._h is not None and not self._foreign_flag and not self._has_cb
                       and self._children_t is None)
 
     def _invalidate(self):
@@ -607,90 +596,41 @@ class Scheduler(_Owned):
     # -- stepping -----------------------------------------------------------------------
 
     def step(self, *args, **kwargs):
-        """Advances the schedule by one step (ReduceLROnPlateau: step(metrics)); see lrsched."""
-        if not kwargs:
-            if self._fast and not args:
-                if self._optobj._busy:
-                    _check_busy(self._optobj)
-                rc = _scheduler_step(self._h)
-                self._last_lr = None
-                if rc:
-                    _raise(rc)
-                return None
-            if self._plateau and len(args) == 1 and not self._foreign_flag and self._h is not None:
-                m = args[0]
-                if type(m) is not float:
-                    m = _float_arg(m)
-                if self._optobj._busy:
-                    _check_busy(self._optobj)
-                rc = _scheduler_step_metric(self._h, m)
-                self._last_lr = None
-                if rc:
-                    _raise(rc)
-                return None
-        return self._step_impl(args, kwargs, False)
+        """Advances the schedule by one step (ReduceLROnPlateau: step(metrics)); see lrsched.
+        The hot path (a plain scheduler, no arguments) is here; anything else goes to the
+        shared API's _step_slow(), which parses torch's arguments and calls the raw steps."""
+        if self._fast and not args and not kwargs:
+            if self._optobj._busy:
+                _check_busy(self._optobj)
+            rc = _scheduler_step(self._h)
+            self._last_lr = None
+            if rc:
+                _raise(rc)
+            return None
+        return self._step_slow(*args, **kwargs)
 
-    def _raw_step(self, *args, **kwargs):
-        """step() without the foreign-optimizer synchronisation."""
-        return self._step_impl(args, kwargs, True)
+    def _step(self):
+        """lrsched_scheduler_step."""
+        return self._raw_call(_scheduler_step, _NO_ARG)
 
-    def _step_impl(self, args, kwargs, raw):
+    def _step_metric(self, metric):
+        """lrsched_scheduler_step_metric(float(metric))."""
+        return self._raw_call(_scheduler_step_metric, metric)
+
+    def _step_epoch(self, epoch):
+        """lrsched_scheduler_step_epoch(float(epoch))."""
+        return self._raw_call(_scheduler_step_epoch, epoch)
+
+    def _raw_call(self, fn, arg):
         self._check()
-        if self._foreign_flag and not raw:
-            return self._foreign_step(*args, **kwargs)
-        metrics = epoch = _MISSING
-        max_pos = 2 if self._plateau else 1
-        if len(args) > max_pos:
-            raise TypeError(
-                f"step() takes at most {max_pos} positional argument{'' if max_pos == 1 else 's'} "
-                f"({len(args)} given)"
-            )
-        if self._plateau:
-            if len(args) >= 1:
-                metrics = args[0]
-            if len(args) >= 2:
-                epoch = args[1]
-        elif args:
-            epoch = args[0]
-        for name, value in kwargs.items():
-            if name == "epoch":
-                if epoch is not _MISSING:
-                    raise TypeError(f"step() got multiple values for argument '{name}'")
-                epoch = value
-            elif self._plateau and name == "metrics":
-                if metrics is not _MISSING:
-                    raise TypeError(f"step() got multiple values for argument '{name}'")
-                metrics = value
-            else:
-                raise TypeError(f"step() got an unexpected keyword argument '{name}'")
-        h = self._h
-        if self._plateau:
-            if epoch is not _MISSING and epoch is not None:
-                raise TypeError(
-                    "ReduceLROnPlateau.step(): the deprecated epoch argument is not supported by lrsched"
-                )
-            if metrics is _MISSING:
-                rc = _scheduler_step(h)
-            else:
-                rc = _lib.lrsched_scheduler_step_metric(h, _float_arg(metrics))
-        elif epoch is not _MISSING and epoch is not None:
-            e = _float_arg(epoch)
-            if not self._warm_restarts and not self._composite:
-                import warnings
-
-                warnings.warn(_STEP_EPOCH_WARNING, UserWarning, stacklevel=3)
-            rc = self._call_stepping(_lib.lrsched_scheduler_step_epoch, h, e)
-        else:
-            rc = self._call_stepping(_scheduler_step, h)
-        self._invalidate()
-        _check_after_callbacks(rc)
-        return None
-
-    def _call_stepping(self, fn, *args):
+        args = (self._h,) if arg is _NO_ARG else (self._h, arg if type(arg) is float else _float_arg(arg))
         if self._has_cb:
             with _Busy(self._optobj):
-                return fn(*args)
-        return fn(*args)
+                rc = fn(*args)
+        else:
+            rc = fn(*args)
+        self._invalidate()
+        _check_after_callbacks(rc)
 
     def get_last_lr(self):
         """The lrs this scheduler computed at its last step (a list of floats, one per
