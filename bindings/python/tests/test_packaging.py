@@ -154,7 +154,8 @@ def test_stubs_and_markers():
     for pkg in (PKG, ctypes_pkg):
         assert (pkg / "py.typed").is_file()
         assert (pkg / "__init__.pyi").is_file()
-    assert (PKG / "__init__.pyi").read_text() == (ctypes_pkg / "__init__.pyi").read_text()
+    # One stub source: lrsched_ctypes' stub re-exports lrsched's.
+    assert "from lrsched import *" in (ctypes_pkg / "__init__.pyi").read_text()
     stub = (PKG / "__init__.pyi").read_text()
     for name in lrsched.__all__:
         assert f"class {name}" in stub or f"def {name}" in stub, name
