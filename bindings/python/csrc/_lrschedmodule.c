@@ -2404,42 +2404,67 @@ static PyType_Spec Trainer_spec = {
  * ------------------------------------------------------------------------------- */
 
 PyDoc_STRVAR(preview_doc,
-"preview(schedulers, steps, metrics, momentum, /)\n--\n\n"
-"The next `steps` lrs (and momenta) stepping the schedulers would give, computed on\n"
-"copies (lrsched_preview). Returns (lrs, momenta, n_groups): lrs a bytearray of\n"
-"steps x n_groups float64 values, row-major; momenta likewise or None.");
+"preview(schedulers, steps, metrics, lrs, momenta, /)\n--\n\n"
+"lrsched_preview into caller buffers: lrs (and momenta, or None) are writable buffers\n"
+"of float64 values (bytearrays), the capacity their size. Returns the group count.");
+
+/* Reads a float64 metrics sequence (None: NULL). -1 with an exception on failure. */
+static int
+metrics_arg(PyObject *arg, double **out, Py_ssize_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (arg == Py_None) {
+        return 0;
+    }
+    PyObject *t = PySequence_Tuple(arg);
+    if (t == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(t);
+    double *v = PyMem_New(double, n > 0 ? n : 1);
+    if (v == NULL) {
+        Py_DECREF(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        v[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(t, i));
+        if (v[i] == -1.0 && PyErr_Occurred()) {
+            PyMem_Free(v);
+            Py_DECREF(t);
+            return -1;
+        }
+    }
+    Py_DECREF(t);
+    *out = v;
+    *n_out = n;
+    return 0;
+}
 
 static PyObject *
 _lrsched_preview(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     _lrsched_state *st = get_state(module);
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "preview(schedulers, steps, metrics, momentum) takes 4 arguments");
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "preview(schedulers, steps, metrics, lrs, momenta) takes 5 arguments");
         return NULL;
     }
     long long steps = PyLong_AsLongLong(args[1]);
     if (steps == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    int want_momenta = PyObject_IsTrue(args[3]);
-    if (want_momenta < 0) {
-        return NULL;
-    }
-    PyObject *result = NULL, *lrs = NULL, *momenta = NULL, *scheds = NULL;
+    PyObject *result = NULL;
     lrsched_scheduler **handles = NULL;
     double *metrics = NULL;
     Py_ssize_t n_metrics = 0;
-
-    scheds = PySequence_Tuple(args[0]);
+    Py_buffer lrs = {0}, mom = {0};
+    PyObject *scheds = PySequence_Tuple(args[0]);
     if (scheds == NULL) {
         return NULL;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(scheds);
-    if (n == 0) {
-        PyErr_SetString(PyExc_ValueError, "preview needs at least one scheduler");
-        goto done;
-    }
-    handles = PyMem_New(lrsched_scheduler *, n);
+    handles = PyMem_New(lrsched_scheduler *, n > 0 ? n : 1);
     if (handles == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -2458,85 +2483,52 @@ _lrsched_preview(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         handles[i] = ((SchedulerObject *)s)->handle;
         has_cb |= ((SchedulerObject *)s)->has_callbacks;
     }
-    OptimizerObject *opt = ((SchedulerObject *)PyTuple_GET_ITEM(scheds, 0))->opt;
-    if (args[2] != Py_None) {
-        PyObject *t = PySequence_Tuple(args[2]);
-        if (t == NULL) {
-            goto done;
-        }
-        n_metrics = PyTuple_GET_SIZE(t);
-        metrics = PyMem_New(double, n_metrics > 0 ? n_metrics : 1);
-        if (metrics == NULL) {
-            Py_DECREF(t);
-            PyErr_NoMemory();
-            goto done;
-        }
-        for (Py_ssize_t i = 0; i < n_metrics; i++) {
-            metrics[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(t, i));
-            if (metrics[i] == -1.0 && PyErr_Occurred()) {
-                Py_DECREF(t);
-                goto done;
-            }
-        }
-        Py_DECREF(t);
-    }
-    size_t groups = 0;
-    int rc = lrsched_optimizer_group_count(opt->handle, &groups);
-    if (rc != LRSCHED_OK) {
-        raise_from_status(rc);
+    if (metrics_arg(args[2], &metrics, &n_metrics) < 0 ||
+        PyObject_GetBuffer(args[3], &lrs, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0 ||
+        (args[4] != Py_None && PyObject_GetBuffer(args[4], &mom, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0)) {
         goto done;
     }
-    size_t total = 0;
-    if (steps > 0) {
-        if ((unsigned long long)steps > (size_t)PY_SSIZE_T_MAX / 8 / (groups > 0 ? groups : 1)) {
-            PyErr_SetString(PyExc_MemoryError, "preview too large");
-            goto done;
-        }
-        total = (size_t)steps * groups;
-    }
-    lrs = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(total * sizeof(double)));
-    if (lrs == NULL) {
-        goto done;
-    }
-    if (want_momenta) {
-        momenta = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(total * sizeof(double)));
-        if (momenta == NULL) {
-            goto done;
-        }
-    }
-    double *lrs_buf = (double *)PyByteArray_AS_STRING(lrs);
-    double *mom_buf = momenta != NULL ? (double *)PyByteArray_AS_STRING(momenta) : NULL;
+    size_t lrs_cap = (size_t)lrs.len / sizeof(double);
+    size_t mom_cap = mom.obj != NULL ? (size_t)mom.len / sizeof(double) : 0;
+    OptimizerObject *opt = n > 0 ? ((SchedulerObject *)PyTuple_GET_ITEM(scheds, 0))->opt : NULL;
     size_t n_groups = 0;
-    if (has_cb) {
+    int rc;
+#define PREVIEW_CALL                                                                                   \
+    lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics,                   \
+                    lrs_cap ? (double *)lrs.buf : NULL, lrs_cap, mom_cap ? (double *)mom.buf : NULL,   \
+                    mom_cap, &n_groups)
+    if (opt != NULL && has_cb) {
         BusyToken tok = mark_busy(opt);
-        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
-                             mom_buf, total, &n_groups);
+        rc = PREVIEW_CALL;
         unmark_busy(opt, tok);
     }
-    else if (total >= PREVIEW_NOGIL_VALUES) {
+    else if (opt != NULL && lrs_cap >= PREVIEW_NOGIL_VALUES) {
         /* A long preview that calls no Python: other threads may run meanwhile, kept off
          * this optimizer by the busy mark. */
         BusyToken tok = mark_busy(opt);
         Py_BEGIN_ALLOW_THREADS
-        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
-                             mom_buf, total, &n_groups);
+        rc = PREVIEW_CALL;
         Py_END_ALLOW_THREADS
         unmark_busy(opt, tok);
     }
     else {
-        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
-                             mom_buf, total, &n_groups);
+        rc = PREVIEW_CALL;
     }
+#undef PREVIEW_CALL
     if (rc != LRSCHED_OK || has_stored_exception()) {
         raise_from_status(rc);
         goto done;
     }
-    result = Py_BuildValue("(OOn)", lrs, momenta != NULL ? momenta : Py_None, (Py_ssize_t)n_groups);
+    result = PyLong_FromSize_t(n_groups);
 
 done:
-    Py_XDECREF(lrs);
-    Py_XDECREF(momenta);
-    Py_XDECREF(scheds);
+    if (lrs.obj != NULL) {
+        PyBuffer_Release(&lrs);
+    }
+    if (mom.obj != NULL) {
+        PyBuffer_Release(&mom);
+    }
+    Py_DECREF(scheds);
     PyMem_Free(handles);
     PyMem_Free(metrics);
     return result;

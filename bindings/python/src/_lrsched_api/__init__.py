@@ -12,8 +12,9 @@ offering:
   ``_step_slow``), ``get_last_lr``, ``last_epoch``, ``base_lrs`` and private
   ``_init_*``, the raw steps ``_step()``/``_step_metric(m)``/``_step_epoch(e)``,
   ``_check()``, ``_state_save``/``_state_load``, ``_foreign``, ``_children``,
-  ``_has_callbacks``, ``_type_name``;
-- ``preview(schedulers, steps, metrics, momentum) -> (bytearray, bytearray|None, groups)``;
+  ``_has_callbacks``, ``_type_name``, ``_opt`` (its ``Optimizer``);
+- ``preview(schedulers, steps, metrics, lrs, momenta) -> groups``: lrsched_preview into
+  the bytearrays the shared ``preview`` sizes (``momenta`` may be None);
 - ``Model`` (``create()``, ``add_linear``, ``add_relu``, ``parameter_count/name/shape/
   numel/get/set``, ``forward``), ``Sgd`` (``create(model, group_of, lr, ...)``,
   ``optimizer()``: the one ``Optimizer`` of its groups) and ``Trainer`` (``create(model,

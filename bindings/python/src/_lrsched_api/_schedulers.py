@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import operator
+import sys
 import types
 import warnings
 
@@ -562,6 +563,27 @@ def from_spec(optimizer, spec):
         obj.__class__ = classes.get(obj._type_name, LRScheduler)
     return obj
 
+def _preview_groups(scheds):
+    """The group count of the schedulers' optimizer, once they are checked."""
+    if not scheds:
+        raise ValueError("preview needs at least one scheduler")
+    for i, s in enumerate(scheds):
+        if not isinstance(s, _Scheduler):
+            raise TypeError(f"preview: item {i} is not an lrsched scheduler ({type(s).__name__})")
+        s._check()
+    return scheds[0]._opt.group_count()
+
+
+def _preview_buffers(n, groups, momentum):
+    """(lrs, momenta or None): bytearrays for n x groups float64 values."""
+    if not -(1 << 63) <= n < (1 << 63):
+        raise OverflowError("Python int too large to convert to C long")
+    total = n * groups if n > 0 else 0
+    if total > sys.maxsize // 8:
+        raise MemoryError("preview too large")
+    return bytearray(total * 8), bytearray(total * 8) if momentum else None
+
+
 def preview(schedulers, n, metrics=None, momentum=False):
     """The next ``n`` lrs that stepping ``schedulers`` (all on one optimizer, stepped
     in order, as in a training loop) would give, computed on copies: float64 of
@@ -579,7 +601,8 @@ def preview(schedulers, n, metrics=None, momentum=False):
         if m is not None and id(m) not in seen:
             seen.add(id(m))
             m.sync_in(s.optimizer)
-    lrs, moms, groups = B.preview(scheds, n, ms, bool(momentum))
+    lrs, moms = _preview_buffers(n, _preview_groups(scheds), bool(momentum))
+    groups = B.preview(scheds, n, ms, lrs, moms)
     a = _as_matrix(lrs, max(n, 0), groups)
     if momentum:
         return a, _as_matrix(moms, max(n, 0), groups)

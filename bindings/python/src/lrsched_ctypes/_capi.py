@@ -1101,44 +1101,35 @@ class Trainer(_Owned):
 # --- Module functions -------------------------------------------------------------------
 
 
-def preview(schedulers, steps, metrics, momentum):
-    """The next `steps` lrs (and momenta) stepping the schedulers would give, computed on
-    copies (lrsched_preview). Returns (lrs, momenta, n_groups): lrs a bytearray of
-    steps x n_groups float64 values, row-major; momenta likewise or None."""
+def preview(schedulers, steps, metrics, lrs, momenta):
+    """lrsched_preview into caller buffers: lrs (and momenta, or None) are bytearrays of
+    float64 values, the capacity their size. Returns the group count."""
     steps = _int64(steps)
     scheds = tuple(schedulers)
-    if not scheds:
-        raise ValueError("preview needs at least one scheduler")
     for i, s in enumerate(scheds):
         if not isinstance(s, Scheduler):
             raise TypeError(f"preview: item {i} is not an lrsched scheduler ({type(s).__name__})")
         s._check()
-    opt = scheds[0]._optobj
-    handles = (c_void_p * len(scheds))(*[s._h for s in scheds])
-    has_cb = any(s._has_cb for s in scheds)
+    handles = (c_void_p * max(len(scheds), 1))(*[s._h for s in scheds])
     if metrics is not None:
         ms = [_float_arg(m) for m in metrics]
-        m_arr = (c_double * max(len(ms), 1))(*ms)
-        n_metrics = len(ms)
+        m_arr, n_metrics = (c_double * max(len(ms), 1))(*ms), len(ms)
     else:
-        m_arr = None
-        n_metrics = 0
-    groups = opt.group_count()
-    total = steps * groups if steps > 0 else 0
-    lrs = bytearray(total * 8)
-    lrs_buf = (c_double * total).from_buffer(lrs) if total else None
-    mom = bytearray(total * 8) if momentum else None
-    mom_buf = (c_double * total).from_buffer(mom) if (momentum and total) else None
+        m_arr, n_metrics = None, 0
+    lrs_cap = len(lrs) // 8
+    mom_cap = len(momenta) // 8 if momenta is not None else 0
+    lrs_buf = (c_double * lrs_cap).from_buffer(lrs) if lrs_cap else None
+    mom_buf = (c_double * mom_cap).from_buffer(momenta) if mom_cap else None
     n_groups = c_size_t(0)
-    args = (handles, len(scheds), steps, m_arr, n_metrics, lrs_buf, total, mom_buf, total, byref(n_groups))
-    if has_cb:
-        with _Busy(opt):
+    args = (handles, len(scheds), steps, m_arr, n_metrics, lrs_buf, lrs_cap, mom_buf, mom_cap, byref(n_groups))
+    if scheds and any(s._has_cb for s in scheds):
+        with _Busy(scheds[0]._optobj):
             rc = _lib.lrsched_preview(*args)
     else:
         rc = _lib.lrsched_preview(*args)
-    _check_after_callbacks(rc)
     del lrs_buf, mom_buf, args  # release the exported buffers
-    return lrs, mom, n_groups.value
+    _check_after_callbacks(rc)
+    return n_groups.value
 
 
 def version():
