@@ -206,6 +206,72 @@ class ReLU(Module):
     def __repr__(self):
         return "ReLU()"
 
+def _flatten(layers):
+    """(flat, adopted) of a Sequential's layers: flat the (torch name, Linear or ReLU) pairs
+    in order, nested Sequentials expanded; adopted the Linear and Sequential layers whose
+    parameters move into the new model (each checked: not shared, not taken, not held by
+    an SGD)."""
+    flat = []  # (name prefix, Linear or ReLU)
+    adopted = []  # Linear / Sequential modules whose parameters move here
+    seen = set()
+
+    def walk(mods, prefix, nested):
+        for k, m in enumerate(mods):
+            name = f"{prefix}{k}"
+            if isinstance(m, ReLU):
+                flat.append((name, m))
+                continue
+            if not isinstance(m, (Linear, Sequential)):
+                raise TypeError(
+                    f"Sequential: layer {name} is a {type(m).__name__}; {module_name} models are made "
+                    "of Linear, ReLU and Sequential layers"
+                )
+            if id(m) in seen:
+                raise ValueError(f"Sequential: {m!r} appears twice (lrsched layers cannot be shared)")
+            seen.add(id(m))
+            if not nested:  # (the layers of a nested Sequential belong to it)
+                _check_adoptable(m, name)
+                adopted.append(m)
+            if isinstance(m, Sequential):
+                walk(m._layers, name + ".", True)
+            else:
+                flat.append((name, m))
+
+    walk(layers, "", False)
+    return flat, adopted
+
+
+def _check_adoptable(m, name):
+    if m._ref is None:
+        raise ValueError(f"Sequential: {type(m).__name__} at {name} already belongs to a Sequential")
+    if m._ref.in_use:
+        raise ValueError(
+            f"Sequential: the parameters of {type(m).__name__} at {name} are already held by "
+            "an SGD; build the model first, then its optimizer"
+        )
+
+
+def _model_of_layers(flat):
+    """(library model, moves) for flat layers: the model built layer by layer with the
+    Linear layers' current values copied in; moves the (Parameter, new index, torch name)
+    of every parameter."""
+    h = B.Model.create()
+    for _, m in flat:
+        if isinstance(m, Linear):
+            h.add_linear(m.in_features, m.out_features, 0)
+        else:
+            h.add_relu()
+    moves = []
+    index = 0
+    for name, m in flat:
+        if isinstance(m, Linear):
+            for pname, p in m._named:
+                h.parameter_set(index, _array_f32(p.tolist()))
+                moves.append((p, index, f"{name}.{pname}"))
+                index += 1
+    return h, moves
+
+
 class Sequential(Module):
     """``Sequential(*layers)`` or ``Sequential([layers])``: torch.nn.Sequential of
     :class:`Linear`, :class:`ReLU` (and nested Sequential) layers, applied in order.
@@ -227,54 +293,8 @@ class Sequential(Module):
     def __init__(self, *layers):
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
-        flat = []  # (name prefix, Linear or ReLU)
-        adopted = []  # Linear / Sequential modules whose parameters move here
-        seen = set()
-
-        def walk(mods, prefix, nested):
-            for k, m in enumerate(mods):
-                name = f"{prefix}{k}"
-                if isinstance(m, ReLU):
-                    flat.append((name, m))
-                    continue
-                if not isinstance(m, (Linear, Sequential)):
-                    raise TypeError(
-                        f"Sequential: layer {name} is a {type(m).__name__}; {module_name} models are made "
-                        "of Linear, ReLU and Sequential layers"
-                    )
-                if id(m) in seen:
-                    raise ValueError(f"Sequential: {m!r} appears twice (lrsched layers cannot be shared)")
-                seen.add(id(m))
-                if not nested:  # (the layers of a nested Sequential belong to it)
-                    if m._ref is None:
-                        raise ValueError(
-                            f"Sequential: {type(m).__name__} at {name} already belongs to a Sequential")
-                    if m._ref.in_use:
-                        raise ValueError(
-                            f"Sequential: the parameters of {type(m).__name__} at {name} are already held by "
-                            "an SGD; build the model first, then its optimizer"
-                        )
-                    adopted.append(m)
-                if isinstance(m, Sequential):
-                    walk(m._layers, name + ".", True)
-                else:
-                    flat.append((name, m))
-
-        walk(layers, "", False)
-        h = B.Model.create()
-        for _, m in flat:
-            if isinstance(m, Linear):
-                h.add_linear(m.in_features, m.out_features, 0)
-            else:
-                h.add_relu()
-        moves = []
-        index = 0
-        for name, m in flat:
-            if isinstance(m, Linear):
-                for pname, p in m._named:
-                    h.parameter_set(index, _array_f32(p.tolist()))
-                    moves.append((p, index, f"{name}.{pname}"))
-                    index += 1
+        flat, adopted = _flatten(layers)
+        h, moves = _model_of_layers(flat)
         # Every value copied: now the parameters move here.
         ref = _ModelRef(h, [full for _, _, full in moves])
         named = []

@@ -203,6 +203,37 @@ def _copy_group(src, dst, i):
         dst.set(i, B.KEY_BETA1, src.get(i, B.KEY_BETA1))
         dst.set(i, B.KEY_BETA2, src.get(i, B.KEY_BETA2))
 
+def _group_dicts(params):
+    """SGD's params as a list of param-group dicts (torch's checks)."""
+    if _is_tensor_like(params) or isinstance(params, Parameter):
+        raise TypeError(
+            "params argument given to the optimizer should be an iterable of Tensors or dicts, "
+            f"but got {type(params).__module__}.{type(params).__name__}"
+        )
+    groups = list(params)
+    if len(groups) == 0:
+        raise ValueError("optimizer got an empty parameter list")
+    if not isinstance(groups[0], dict):
+        groups = [{"params": groups}]
+    return groups
+
+
+def _model_sgd(model_ref, extras, spec):
+    """The library's SGD over the model of model_ref: every parameter in the group whose
+    "params" hold it (ValueError when one is in none); defaults from the optimizer spec."""
+    group_of = [None] * model_ref.h.parameter_count()
+    for gi, e in enumerate(extras):
+        for p in e["params"]:
+            group_of[p._i] = gi
+    missing = [model_ref.name_of(i) for i, g in enumerate(group_of) if g is None]
+    if missing:
+        raise ValueError(
+            "an lrsched SGD over a model updates every parameter of that model; missing: " + ", ".join(missing)
+        )
+    return B.Sgd.create(model_ref.h, group_of, float(spec["lr"]), float(spec["momentum"]),
+                        float(spec["dampening"]), float(spec["weight_decay"]), spec["nesterov"], spec["maximize"])
+
+
 class SGD:
     """torch.optim.SGD's interface, over the library's optimizer state.
 
@@ -257,18 +288,8 @@ class SGD:
             "fused": fused,
         }
         self.state = {}
-        if _is_tensor_like(params) or isinstance(params, Parameter):
-            raise TypeError(
-                "params argument given to the optimizer should be an iterable of Tensors or dicts, "
-                f"but got {type(params).__module__}.{type(params).__name__}"
-            )
-        groups = list(params)
-        if len(groups) == 0:
-            raise ValueError("optimizer got an empty parameter list")
-        if not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
         lib_groups, extras, optionals = [], [], []
-        for g in groups:
+        for g in _group_dicts(params):
             lg, extra, opt_vals = self._split_group(g)
             lib_groups.append(lg)
             extras.append(extra)
@@ -286,20 +307,7 @@ class SGD:
         self._model_ref = model_ref
         if model_ref is not None:
             # SGD over the model's parameters: the library's SGD, the groups copied in.
-            n_params = model_ref.h.parameter_count()
-            group_of = [None] * n_params
-            for gi, e in enumerate(extras):
-                for p in e["params"]:
-                    group_of[p._i] = gi
-            missing = [model_ref.name_of(i) for i, g in enumerate(group_of) if g is None]
-            if missing:
-                raise ValueError(
-                    "an lrsched SGD over a model updates every parameter of that model; missing: "
-                    + ", ".join(missing)
-                )
-            sgd = B.Sgd.create(model_ref.h, group_of, float(spec["lr"]), float(spec["momentum"]),
-                               float(spec["dampening"]), float(spec["weight_decay"]), spec["nesterov"],
-                               spec["maximize"])
+            sgd = _model_sgd(model_ref, extras, spec)
             oh = sgd.optimizer()
             for i in range(len(extras)):
                 _copy_group(h, oh, i)
