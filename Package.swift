@@ -4,12 +4,16 @@ import PackageDescription
 /// This directory (the manifest's), for linker flags that need absolute paths.
 let packageDirectory = String(#filePath.dropLast("Package.swift".count))
 
+/// The modules `LRSched` re-exports.
+let lrschedModules: [Target.Dependency] = ["LRSchedSupport", "LRSchedJSON", "LRSchedCore", "LRSchedTraining"]
+
 let package = Package(
     name: "lrsched",
     products: [
         // MARK: - Public API
         // Swift users depend on this one, by version.
-        .library(name: "LRSched", targets: ["LRSchedCore"]),
+        // `import LRSched` brings every module below; each can also be imported alone.
+        .library(name: "LRSched", targets: ["LRSched"]),
         // liblrsched.so: the C ABI declared in include/lrsched.h.
         .library(name: "lrsched", type: .dynamic, targets: ["LRSchedCAPI"]),
         .executable(name: "lrsched-cli", targets: ["lrsched-cli"]),
@@ -19,12 +23,23 @@ let package = Package(
     ],
     targets: [
         // MARK: - Public API
-        .target(name: "LRSchedCore"),
+        // Errors with torch's exception kinds, Python's number formatting, the version.
+        .target(name: "LRSchedSupport"),
+        // JSON reader and writer that keep Python's int/float distinction.
+        .target(name: "LRSchedJSON", dependencies: ["LRSchedSupport"]),
+        // The schedules: optimizer state, schedulers, their descriptors, specs, state, previews.
+        .target(name: "LRSchedCore", dependencies: ["LRSchedSupport", "LRSchedJSON"]),
+        // Training: tensors, models, data, the RNG, SGD and the trainer.
+        .target(name: "LRSchedTraining", dependencies: ["LRSchedCore"]),
+        // The umbrella module: re-exports the four above. (Targets of this package that
+        // import it also name the modules directly, so that an incremental build recompiles
+        // them when a re-exported module changes.)
+        .target(name: "LRSched", dependencies: lrschedModules),
         // MARK: - Implementation details
-        .target(name: "LRSchedConformance", dependencies: ["LRSchedCore"]),
+        .target(name: "LRSchedConformance", dependencies: ["LRSched"] + lrschedModules),
         .target(
             name: "LRSchedCAPI",
-            dependencies: ["LRSchedCore", "LRSchedCShims"],
+            dependencies: ["LRSched", "LRSchedCShims"] + lrschedModules,
             linkerSettings: [
                 // liblrsched.so: only lrsched_* exported (lrsched.map), SONAME of ABI 0,
                 // never unloaded (its pthread key destructor must outlive dlclose).
@@ -37,30 +52,30 @@ let package = Package(
         ),
         // Per-thread storage for the C ABI layer (last error, callback depth).
         .target(name: "LRSchedCShims", cSettings: [.unsafeFlags(["-ffp-contract=off"])]),
-        .target(name: "LRSchedReports", dependencies: ["LRSchedCore", "LRSchedConformance"]),
+        .target(name: "LRSchedReports", dependencies: ["LRSched", "LRSchedConformance"] + lrschedModules),
         .executableTarget(
             name: "lrsched-cli",
             dependencies: [
-                "LRSchedCore", "LRSchedConformance", "LRSchedReports",
+                "LRSched", "LRSchedConformance", "LRSchedReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ] + lrschedModules
         ),
         // The README's Swift example (run by the tests).
         .executableTarget(
             name: "article-lrs",
-            dependencies: ["LRSchedCore"],
+            dependencies: ["LRSched"] + lrschedModules,
             path: "examples/swift"
         ),
         // `make bench`: speed figures (never timed tests).
         .executableTarget(
             name: "lrsched-bench",
-            dependencies: ["LRSchedCore"],
+            dependencies: ["LRSched"] + lrschedModules,
             path: "benchmarks/swift"
         ),
         // MARK: - Unit test bundles
         .testTarget(
             name: "LRSchedCoreTests",
-            dependencies: ["LRSchedCore", "LRSchedConformance", "LRSchedReports"],
+            dependencies: ["LRSched", "LRSchedConformance", "LRSchedReports"] + lrschedModules,
             exclude: ["Data"]
         ),
     ],

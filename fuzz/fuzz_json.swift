@@ -9,6 +9,8 @@
 //   "-Infinity" (values compare exactly: floats by bit pattern);
 // - serializing the re-parsed value gives the same text (idempotence).
 
+import LRSchedSupport
+import LRSchedJSON
 import LRSchedCore
 
 /// `v` with every non-finite float replaced by the string `JSON.serialize` writes.

@@ -18,6 +18,8 @@
 //
 // Traps are findings; so are violated oracles (see common/FuzzCommon.swift).
 
+import LRSchedSupport
+import LRSchedJSON
 import LRSchedCore
 
 /// The fallback optimizer: three SGD groups with momentum.

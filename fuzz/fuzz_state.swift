@@ -14,6 +14,8 @@
 // load changes nothing, a failing step changes nothing (ChainedScheduler excepted),
 // a preview changes nothing and equals real steps, a saved state loads back.
 
+import LRSchedSupport
+import LRSchedJSON
 import LRSchedCore
 
 /// Epochs for the deprecated `step(epoch:)`, chosen by the input's hash.

@@ -339,11 +339,25 @@ LRSCHED_API void lrsched_scheduler_free(lrsched_scheduler *sched);
  *  not a scheduler). */
 LRSCHED_API const char *lrsched_scheduler_type(const lrsched_scheduler *sched);
 
-#define LRSCHED_FLAG_METRIC 1u
-#define LRSCHED_FLAG_FRACTIONAL_EPOCH 2u
-#define LRSCHED_FLAG_COMPOSITE 4u
-#define LRSCHED_FLAG_NO_EPOCH 8u
+/** How a scheduler steps, as bits of LRSCHED_FLAG_*: what front ends need to know to
+ *  offer torch's step() signature without comparing type names. */
+#define LRSCHED_FLAG_METRIC           1u /* steps on a metric (lrsched_scheduler_step_metric) */
+#define LRSCHED_FLAG_FRACTIONAL_EPOCH 2u /* step_epoch takes fractional epochs, not deprecated */
+#define LRSCHED_FLAG_COMPOSITE        4u /* holds child schedulers */
+#define LRSCHED_FLAG_NO_EPOCH         8u /* step_epoch is LRSCHED_TYPE_ERROR */
+/** Writes the scheduler's LRSCHED_FLAG_* bits to *out. Later versions may add bits:
+ *  ignore the unknown ones. */
 LRSCHED_API int lrsched_scheduler_flags(const lrsched_scheduler *sched, uint32_t *out);
+
+/** Every scheduler the library has, as JSON: {"lrsched_version": "...", "schedulers":
+ *  [{"name", "library", "summary", "flags": [...], "parameters": [{"name", "kind",
+ *  "required", "default", "python_type", "doc"}], "state_keys", "attributes"}]}. The
+ *  parameters are the keys of a JSON spec (lrsched_scheduler_create_from_json), in the
+ *  constructor's order; a kind is {"kind": "int" | "float" | "bool" | "number" |
+ *  "string" (with "choices") | "list" | "tuple" | "per_group" | "nullable" | "union"
+ *  (with "of") | "lr_function" | "scale_function" | "schedulers"}. Static storage,
+ *  never freed; NUL-terminated. */
+LRSCHED_API const char *lrsched_describe(void);
 
 /** scheduler.step(). On failure (e.g. ZeroDivisionError, OneCycleLR past its end, a
  *  callback failure) nothing changes. ReduceLROnPlateau needs a metric: TypeError. */

@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 // lrsched_optimizer_*: parameter groups (include/lrsched.h, "Optimizer state").
 

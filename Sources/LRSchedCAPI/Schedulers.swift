@@ -1,9 +1,11 @@
-import LRSchedCore
+import LRSched
 import LRSchedCShims
 
-// lrsched_*_create: one typed constructor per torch scheduler, and the JSON one
-// (include/lrsched.h, "Schedulers"). Each validates and converts its arguments, then
-// calls the core's initializer; the core performs torch's construction step.
+// lrsched_*_create: the typed constructors of torch's schedulers and the JSON one
+// (include/lrsched.h, "Schedulers"). A typed constructor only converts its C arguments
+// into a spec (ints, doubles, per-group arrays, enum constants to torch's strings, C
+// lr functions) and builds it through the core's one spec path, which makes every
+// check; composites take existing children and call the core's initializer.
 
 /// `lrsched_lr_fn`: `int (*)(int64_t epoch, void *user, double *out)`.
 public typealias LRFunctionPointer = @convention(c) (Int64, UnsafeMutableRawPointer?, UnsafeMutablePointer<Double>?) -> Int32
@@ -31,19 +33,26 @@ private func lambda(_ fn: LRFunctionPointer, _ user: UnsafeMutableRawPointer?) -
     }
 }
 
+/// C lr functions as spec values: `lr_lambda` names them (`"<c0>"`, ...), and the
+/// returned resolver maps those names to the functions.
 private func lambdas(_ fns: UnsafePointer<LRFunctionPointer?>?, _ userData: UnsafePointer<UnsafeMutableRawPointer?>?,
-                     _ nFns: UInt) throws(CFailure) -> LRLambdas {
+                     _ nFns: UInt) throws(CFailure) -> (JSONValue, SchedulerSpec.Resolver) {
     let fs = try array(fns, nFns, "fns")
     if fs.isEmpty { throw .value("lr_lambda: n_fns must be at least 1") }
     let users: [UnsafeMutableRawPointer?] = userData == nil
         ? Array(repeating: nil, count: fs.count) : try array(userData, nFns, "user_data")
-    var out: [LRLambda] = []
-    out.reserveCapacity(fs.count)
+    var table: [String: LRLambda] = [:]
+    var names: [JSONValue] = []
     for (i, f) in fs.enumerated() {
         guard let f else { throw .null("fns[\(i)]") }
-        out.append(lambda(f, users[i]))
+        table["<c\(i)>"] = lambda(f, users[i])
+        names.append(.string("<c\(i)>"))
     }
-    return out.count == 1 ? .shared(out[0]) : .perGroup(out)
+    let resolver: SchedulerSpec.Resolver = { (name) throws(LRSchedError) -> LRLambda in
+        if let f = table[name] { return f }
+        return try SchedulerSpec.standardResolver(name)
+    }
+    return (names.count == 1 ? names[0] : .array(names), resolver)
 }
 
 /// The common tail of every constructor: refuse inside callbacks, resolve the optimizer
@@ -60,36 +69,74 @@ private func create(_ opt: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePoi
     }
 }
 
+/// Builds `type` from the arguments `fill` writes, through the core's spec path.
+@inline(__always)
+private func createSpec(_ opt: OpaquePointer?, _ out: UnsafeMutablePointer<OpaquePointer?>?, _ function: StaticString,
+                        _ type: String, lrFunctions: @escaping SchedulerSpec.Resolver = SchedulerSpec.standardResolver,
+                        _ fill: (inout JSONObject) throws(CFailure) -> Void) -> Int32 {
+    create(opt, out, function) { (o) throws(CFailure) in
+        var spec = JSONObject([("type", .string(type))])
+        try fill(&spec)
+        return try core { () throws(LRSchedError) in
+            try SchedulerSpec.build(.object(spec), optimizer: o, lrFunctions: lrFunctions)
+        }
+    }
+}
+
+/// An int64 argument as a spec int.
+private func intValue(_ v: Int64, _ name: String) throws(CFailure) -> JSONValue { .int(try int(v, name)) }
+
+/// A per-group C array: 1 value is one for every group, more are one per group;
+/// `(NULL, 0)` leaves the key out (torch's default) when `optional`.
+private func perGroup(_ spec: inout JSONObject, _ key: String, _ p: UnsafePointer<Double>?, _ n: UInt,
+                      optional: Bool = false) throws(CFailure) {
+    if optional, p == nil, n == 0 { return }
+    let xs = try array(p, n, key)
+    spec[key] = xs.count == 1 ? .float(xs[0]) : .floats(xs)
+}
+
+/// A C enum constant as torch's string (an unknown constant becomes its number, which
+/// the core rejects with torch's message).
+private func choice(_ v: Int32, _ names: [String]) -> JSONValue {
+    .string(v >= 0 && Int(v) < names.count ? names[Int(v)] : String(v))
+}
+
 @_cdecl("lrsched_lambda_lr_create")
 public func lrsched_lambda_lr_create(_ opt: OpaquePointer?, _ fns: UnsafePointer<LRFunctionPointer?>?,
                                      _ userData: UnsafePointer<UnsafeMutableRawPointer?>?, _ nFns: UInt,
                                      _ lastEpoch: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_lambda_lr_create") { (o) throws(CFailure) in
-        let fs = try lambdas(fns, userData, nFns)
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try LambdaLR(o, lrLambda: fs, lastEpoch: le) }
-    }
+    lambdaCreate("LambdaLR", opt, fns, userData, nFns, lastEpoch, out, "lrsched_lambda_lr_create")
 }
 
 @_cdecl("lrsched_multiplicative_lr_create")
 public func lrsched_multiplicative_lr_create(_ opt: OpaquePointer?, _ fns: UnsafePointer<LRFunctionPointer?>?,
                                              _ userData: UnsafePointer<UnsafeMutableRawPointer?>?, _ nFns: UInt,
                                              _ lastEpoch: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_multiplicative_lr_create") { (o) throws(CFailure) in
-        let fs = try lambdas(fns, userData, nFns)
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try MultiplicativeLR(o, lrLambda: fs, lastEpoch: le) }
+    lambdaCreate("MultiplicativeLR", opt, fns, userData, nFns, lastEpoch, out, "lrsched_multiplicative_lr_create")
+}
+
+private func lambdaCreate(_ type: String, _ opt: OpaquePointer?, _ fns: UnsafePointer<LRFunctionPointer?>?,
+                          _ userData: UnsafePointer<UnsafeMutableRawPointer?>?, _ nFns: UInt, _ lastEpoch: Int64,
+                          _ out: UnsafeMutablePointer<OpaquePointer?>?, _ function: StaticString) -> Int32 {
+    let converted: (JSONValue, SchedulerSpec.Resolver)
+    do throws(CFailure) {
+        converted = try lambdas(fns, userData, nFns)
+    } catch {
+        return capi { () throws(CFailure) in throw error }
+    }
+    return createSpec(opt, out, function, type, lrFunctions: converted.1) { (s) throws(CFailure) in
+        s["lr_lambda"] = converted.0
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
 @_cdecl("lrsched_step_lr_create")
 public func lrsched_step_lr_create(_ opt: OpaquePointer?, _ stepSize: Int64, _ gamma: Double, _ lastEpoch: Int64,
                                    _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_step_lr_create") { (o) throws(CFailure) in
-        let ss = try int(stepSize, "step_size")
-        let g = gamma
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try StepLR(o, stepSize: ss, gamma: g, lastEpoch: le) }
+    createSpec(opt, out, "lrsched_step_lr_create", "StepLR") { (s) throws(CFailure) in
+        s["step_size"] = try intValue(stepSize, "step_size")
+        s["gamma"] = .float(gamma)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
@@ -97,22 +144,20 @@ public func lrsched_step_lr_create(_ opt: OpaquePointer?, _ stepSize: Int64, _ g
 public func lrsched_multistep_lr_create(_ opt: OpaquePointer?, _ milestones: UnsafePointer<Int64>?, _ nMilestones: UInt,
                                         _ gamma: Double, _ lastEpoch: Int64,
                                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_multistep_lr_create") { (o) throws(CFailure) in
-        let ms = try ints(milestones, nMilestones, "milestones")
-        let g = gamma
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try MultiStepLR(o, milestones: ms, gamma: g, lastEpoch: le) }
+    createSpec(opt, out, "lrsched_multistep_lr_create", "MultiStepLR") { (s) throws(CFailure) in
+        s["milestones"] = .ints(try ints(milestones, nMilestones, "milestones"))
+        s["gamma"] = .float(gamma)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
 @_cdecl("lrsched_constant_lr_create")
 public func lrsched_constant_lr_create(_ opt: OpaquePointer?, _ factor: Double, _ totalIters: Int64, _ lastEpoch: Int64,
                                        _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_constant_lr_create") { (o) throws(CFailure) in
-        let f = factor
-        let t = try int(totalIters, "total_iters")
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try ConstantLR(o, factor: f, totalIters: t, lastEpoch: le) }
+    createSpec(opt, out, "lrsched_constant_lr_create", "ConstantLR") { (s) throws(CFailure) in
+        s["factor"] = .float(factor)
+        s["total_iters"] = try intValue(totalIters, "total_iters")
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
@@ -120,46 +165,40 @@ public func lrsched_constant_lr_create(_ opt: OpaquePointer?, _ factor: Double, 
 public func lrsched_linear_lr_create(_ opt: OpaquePointer?, _ startFactor: Double, _ endFactor: Double,
                                      _ totalIters: Int64, _ lastEpoch: Int64,
                                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_linear_lr_create") { (o) throws(CFailure) in
-        let sf = startFactor
-        let ef = endFactor
-        let t = try int(totalIters, "total_iters")
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in
-            try LinearLR(o, startFactor: sf, endFactor: ef, totalIters: t, lastEpoch: le)
-        }
+    createSpec(opt, out, "lrsched_linear_lr_create", "LinearLR") { (s) throws(CFailure) in
+        s["start_factor"] = .float(startFactor)
+        s["end_factor"] = .float(endFactor)
+        s["total_iters"] = try intValue(totalIters, "total_iters")
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
 @_cdecl("lrsched_exponential_lr_create")
 public func lrsched_exponential_lr_create(_ opt: OpaquePointer?, _ gamma: Double, _ lastEpoch: Int64,
                                           _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_exponential_lr_create") { (o) throws(CFailure) in
-        let g = gamma
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try ExponentialLR(o, gamma: g, lastEpoch: le) }
+    createSpec(opt, out, "lrsched_exponential_lr_create", "ExponentialLR") { (s) throws(CFailure) in
+        s["gamma"] = .float(gamma)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
 @_cdecl("lrsched_polynomial_lr_create")
 public func lrsched_polynomial_lr_create(_ opt: OpaquePointer?, _ totalIters: Int64, _ power: Double, _ lastEpoch: Int64,
                                          _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_polynomial_lr_create") { (o) throws(CFailure) in
-        let t = try int(totalIters, "total_iters")
-        let p = power
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try PolynomialLR(o, totalIters: t, power: p, lastEpoch: le) }
+    createSpec(opt, out, "lrsched_polynomial_lr_create", "PolynomialLR") { (s) throws(CFailure) in
+        s["total_iters"] = try intValue(totalIters, "total_iters")
+        s["power"] = .float(power)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
 @_cdecl("lrsched_cosine_annealing_lr_create")
 public func lrsched_cosine_annealing_lr_create(_ opt: OpaquePointer?, _ tMax: Int64, _ etaMin: Double, _ lastEpoch: Int64,
                                                _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_cosine_annealing_lr_create") { (o) throws(CFailure) in
-        let t = try int(tMax, "T_max")
-        let e = etaMin
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in try CosineAnnealingLR(o, tMax: t, etaMin: e, lastEpoch: le) }
+    createSpec(opt, out, "lrsched_cosine_annealing_lr_create", "CosineAnnealingLR") { (s) throws(CFailure) in
+        s["T_max"] = try intValue(tMax, "T_max")
+        s["eta_min"] = .float(etaMin)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
@@ -167,14 +206,12 @@ public func lrsched_cosine_annealing_lr_create(_ opt: OpaquePointer?, _ tMax: In
 public func lrsched_cosine_annealing_warm_restarts_create(_ opt: OpaquePointer?, _ t0: Int64, _ tMult: Int64,
                                                           _ etaMin: Double, _ lastEpoch: Int64,
                                                           _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_cosine_annealing_warm_restarts_create") { (o) throws(CFailure) in
-        let a = try int(t0, "T_0")
-        let m = try int(tMult, "T_mult")
-        let e = etaMin
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in
-            try CosineAnnealingWarmRestarts(o, t0: a, tMult: m, etaMin: e, lastEpoch: le)
-        }
+    createSpec(opt, out, "lrsched_cosine_annealing_warm_restarts_create", "CosineAnnealingWarmRestarts") {
+        (s) throws(CFailure) in
+        s["T_0"] = try intValue(t0, "T_0")
+        s["T_mult"] = try intValue(tMult, "T_mult")
+        s["eta_min"] = .float(etaMin)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
@@ -218,42 +255,16 @@ public func lrsched_reduce_lr_on_plateau_create(_ opt: OpaquePointer?, _ mode: I
                                                 _ threshold: Double, _ thresholdMode: Int32, _ cooldown: Int64,
                                                 _ minLR: Double, _ minLRs: UnsafePointer<Double>?, _ nMinLRs: UInt,
                                                 _ eps: Double, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_reduce_lr_on_plateau_create") { (o) throws(CFailure) in
-        let minSpec: ReduceLROnPlateau.MinLR = minLRs == nil
-            ? .all(minLR) : .perGroup(try array(minLRs, nMinLRs, "min_lrs"))
-        // torch checks factor, then min_lr, then mode, then threshold_mode; the enums
-        // must be converted before the core can check the first two, so those are
-        // checked here first as well.
-        if factor >= 1.0 { throw .value("Factor should be < 1.0.") }
-        if case .perGroup(let vs) = minSpec, vs.count != o.count {
-            throw .value("expected \(o.count) min_lrs, got \(vs.count)")
-        }
-        let m: ReduceLROnPlateau.Mode
-        switch mode {
-        case 0: m = .min
-        case 1: m = .max
-        default: throw .value("mode \(mode) is unknown! (expected LRSCHED_MODE_MIN or LRSCHED_MODE_MAX)")
-        }
-        let tm: ReduceLROnPlateau.ThresholdMode
-        switch thresholdMode {
-        case 0: tm = .rel
-        case 1: tm = .abs
-        default:
-            throw .value("threshold mode \(thresholdMode) is unknown! (expected LRSCHED_THRESHOLD_REL or LRSCHED_THRESHOLD_ABS)")
-        }
-        let p = try int(patience, "patience")
-        let c = try int(cooldown, "cooldown")
-        return try core { () throws(LRSchedError) in
-            try ReduceLROnPlateau(o, mode: m, factor: factor, patience: p, threshold: threshold, thresholdMode: tm,
-                                  cooldown: c, minLR: minSpec, eps: eps)
-        }
+    createSpec(opt, out, "lrsched_reduce_lr_on_plateau_create", "ReduceLROnPlateau") { (s) throws(CFailure) in
+        s["mode"] = choice(mode, ["min", "max"])
+        s["factor"] = .float(factor)
+        s["patience"] = try intValue(patience, "patience")
+        s["threshold"] = .float(threshold)
+        s["threshold_mode"] = choice(thresholdMode, ["rel", "abs"])
+        s["cooldown"] = try intValue(cooldown, "cooldown")
+        s["min_lr"] = minLRs == nil ? .float(minLR) : .floats(try array(minLRs, nMinLRs, "min_lrs"))
+        s["eps"] = .float(eps)
     }
-}
-
-/// A per-group list argument; `(NULL, 0)` gives `defaultValue` (torch's default).
-private func perGroup(_ p: UnsafePointer<Double>?, _ n: UInt, _ name: String, default defaultValue: [Double]? = nil) throws(CFailure) -> [Double] {
-    if let defaultValue, p == nil, n == 0 { return defaultValue }
-    return try array(p, n, name)
 }
 
 @_cdecl("lrsched_cyclic_lr_create")
@@ -264,35 +275,21 @@ public func lrsched_cyclic_lr_create(_ opt: OpaquePointer?, _ baseLR: UnsafePoin
                                      _ baseMomentum: UnsafePointer<Double>?, _ nBaseMomentum: UInt,
                                      _ maxMomentum: UnsafePointer<Double>?, _ nMaxMomentum: UInt, _ lastEpoch: Int64,
                                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_cyclic_lr_create") { (o) throws(CFailure) in
-        let base = try perGroup(baseLR, nBaseLR, "base_lr")
-        let max = try perGroup(maxLR, nMaxLR, "max_lr")
-        let up = stepSizeUp
-        let down: Double? = if let stepSizeDown { stepSizeDown.pointee } else { nil }
-        // torch computes the step ratio (ZeroDivisionError) before it checks the mode.
-        if up + (down ?? up) == 0 { throw CFailure(Status.zeroDivisionError, "float division by zero") }
-        let m: CyclicLR.Mode
-        switch mode {
-        case 0: m = .triangular
-        case 1: m = .triangular2
-        case 2: m = .exp_range
-        default: throw .value("mode is invalid and scale_fn is None")
+    createSpec(opt, out, "lrsched_cyclic_lr_create", "CyclicLR") { (s) throws(CFailure) in
+        try perGroup(&s, "base_lr", baseLR, nBaseLR)
+        try perGroup(&s, "max_lr", maxLR, nMaxLR)
+        s["step_size_up"] = .float(stepSizeUp)
+        s["step_size_down"] = stepSizeDown.map { .float($0.pointee) } ?? .null
+        s["mode"] = choice(mode, ["triangular", "triangular2", "exp_range"])
+        s["gamma"] = .float(gamma)
+        guard scaleMode == 0 || scaleMode == 1 else {
+            throw .value("scale_mode must be LRSCHED_SCALE_CYCLE or LRSCHED_SCALE_ITERATIONS, got \(scaleMode)")
         }
-        let g = gamma
-        let sm: CyclicLR.ScaleMode
-        switch scaleMode {
-        case 0: sm = .cycle
-        case 1: sm = .iterations
-        default: throw .value("scale_mode must be LRSCHED_SCALE_CYCLE or LRSCHED_SCALE_ITERATIONS, got \(scaleMode)")
-        }
-        let baseM = try perGroup(baseMomentum, nBaseMomentum, "base_momentum", default: [0.8])
-        let maxM = try perGroup(maxMomentum, nMaxMomentum, "max_momentum", default: [0.9])
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in
-            try CyclicLR(o, baseLR: base, maxLR: max, stepSizeUp: up, stepSizeDown: down, mode: m, gamma: g,
-                         scaleMode: sm, cycleMomentum: cycleMomentum != 0, baseMomentum: baseM,
-                         maxMomentum: maxM, lastEpoch: le)
-        }
+        s["scale_mode"] = choice(scaleMode, ["cycle", "iterations"])
+        s["cycle_momentum"] = .bool(cycleMomentum != 0)
+        try perGroup(&s, "base_momentum", baseMomentum, nBaseMomentum, optional: true)
+        try perGroup(&s, "max_momentum", maxMomentum, nMaxMomentum, optional: true)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 
@@ -304,43 +301,20 @@ public func lrsched_one_cycle_lr_create(_ opt: OpaquePointer?, _ maxLR: UnsafePo
                                         _ maxMomentum: UnsafePointer<Double>?, _ nMaxMomentum: UInt,
                                         _ divFactor: Double, _ finalDivFactor: Double, _ threePhase: Int32,
                                         _ lastEpoch: Int64, _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    create(opt, out, "lrsched_one_cycle_lr_create") { (o) throws(CFailure) in
-        let max = try perGroup(maxLR, nMaxLR, "max_lr")
-        // torch's checks, in torch's order.
-        let length: OneCycleLR.Length
-        if totalSteps != unset {
-            let t = try int(totalSteps, "total_steps")
-            if t <= 0 { throw .value("Expected positive integer total_steps, but got \(t)") }
-            length = .totalSteps(t)
-        } else if epochs != unset && stepsPerEpoch != unset {
-            let e = try int(epochs, "epochs")
-            let spe = try int(stepsPerEpoch, "steps_per_epoch")
-            if e <= 0 { throw .value("Expected positive integer epochs, but got \(e)") }
-            if spe <= 0 { throw .value("Expected positive integer steps_per_epoch, but got \(spe)") }
-            length = .epochs(e, stepsPerEpoch: spe)
-        } else {
-            throw .value("You must define either total_steps OR (epochs AND steps_per_epoch)")
+    createSpec(opt, out, "lrsched_one_cycle_lr_create", "OneCycleLR") { (s) throws(CFailure) in
+        try perGroup(&s, "max_lr", maxLR, nMaxLR)
+        for (key, v) in [("total_steps", totalSteps), ("epochs", epochs), ("steps_per_epoch", stepsPerEpoch)] {
+            s[key] = v == unset ? .null : try intValue(v, key)
         }
-        if !(pctStart >= 0 && pctStart <= 1) {
-            throw .value("Expected float between 0 and 1 pct_start, but got \(pyRepr(pctStart))")
-        }
-        let strategy: OneCycleLR.AnnealStrategy
-        switch annealStrategy {
-        case 0: strategy = .cos
-        case 1: strategy = .linear
-        default:
-            throw .value("anneal_strategy must be one of 'cos' or 'linear', instead got \(annealStrategy)")
-        }
-        let baseM = try perGroup(baseMomentum, nBaseMomentum, "base_momentum", default: [0.85])
-        let maxM = try perGroup(maxMomentum, nMaxMomentum, "max_momentum", default: [0.95])
-        let div = divFactor
-        let finalDiv = finalDivFactor
-        let le = try int(lastEpoch, "last_epoch")
-        return try core { () throws(LRSchedError) in
-            try OneCycleLR(o, maxLR: max, length: length, pctStart: pctStart, annealStrategy: strategy,
-                           cycleMomentum: cycleMomentum != 0, baseMomentum: baseM, maxMomentum: maxM,
-                           divFactor: div, finalDivFactor: finalDiv, threePhase: threePhase != 0, lastEpoch: le)
-        }
+        s["pct_start"] = .float(pctStart)
+        s["anneal_strategy"] = choice(annealStrategy, ["cos", "linear"])
+        s["cycle_momentum"] = .bool(cycleMomentum != 0)
+        try perGroup(&s, "base_momentum", baseMomentum, nBaseMomentum, optional: true)
+        try perGroup(&s, "max_momentum", maxMomentum, nMaxMomentum, optional: true)
+        s["div_factor"] = .float(divFactor)
+        s["final_div_factor"] = .float(finalDivFactor)
+        s["three_phase"] = .bool(threePhase != 0)
+        s["last_epoch"] = try intValue(lastEpoch, "last_epoch")
     }
 }
 

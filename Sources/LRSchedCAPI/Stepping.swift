@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 // Stepping, reading, state and previews of schedulers (include/lrsched.h, "Schedulers").
 
@@ -14,6 +14,14 @@ nonisolated(unsafe) private let emptyCString = permanentCString("")
 public func lrsched_scheduler_type(_ sched: OpaquePointer?) -> UnsafePointer<CChar> {
     guard let sched, let h = handleObject(sched) as? SchedulerHandle else { return emptyCString }
     return typeNameCStrings[h.scheduler.typeName] ?? emptyCString
+}
+
+@_cdecl("lrsched_scheduler_flags")
+public func lrsched_scheduler_flags(_ sched: OpaquePointer?, _ out: UnsafeMutablePointer<UInt32>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try output(out).pointee = s.flags.rawValue
+    }
 }
 
 @_cdecl("lrsched_scheduler_step")
@@ -44,19 +52,7 @@ public func lrsched_scheduler_step_epoch(_ sched: OpaquePointer?, _ epoch: Doubl
         let s = try scheduler(sched)
         try requireNotInCallback("lrsched_scheduler_step_epoch")
         try withExtendedLifetime(s) { () throws(CFailure) in
-            if let w = s as? CosineAnnealingWarmRestarts {
-                // Fractional epochs; the core rejects non-finite and negative ones.
-                try core { () throws(LRSchedError) in try w.step(epochValue: epoch) }
-                return
-            }
-            guard let e = Int(exactly: epoch) else {
-                if s is SequentialLR || s is ChainedScheduler || s is ReduceLROnPlateau {
-                    // These never take an epoch: the core's TypeError, whatever the value.
-                    try core { () throws(LRSchedError) in try s.step(epoch: 0) }
-                }
-                throw .value("epoch must be an integer for \(s.typeName), got \(pyRepr(epoch))")
-            }
-            try core { () throws(LRSchedError) in try s.step(epoch: e) }
+            try core { () throws(LRSchedError) in try s.step(epochValue: epoch) }
         }
     }
 }
@@ -143,4 +139,11 @@ public func lrsched_preview(_ scheds: UnsafePointer<OpaquePointer?>?, _ nScheds:
             }
         }
     }
+}
+
+nonisolated(unsafe) private let describeCString = permanentCString(JSON.serialize(SchedulerRegistry.describe()))
+
+@_cdecl("lrsched_describe")
+public func lrsched_describe() -> UnsafePointer<CChar> {
+    describeCString
 }

@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LRSchedCore
+import LRSched
 import LRSchedCShims
 
 // The machinery every C entry point uses: status codes, the per-thread last error,

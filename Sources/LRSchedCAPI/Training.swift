@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 // The handles and checked conversions of the training part of the C ABI
 // (include/lrsched.h, "Training"): models, SGD optimizers over their parameters, and

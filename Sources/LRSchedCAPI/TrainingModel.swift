@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 // lrsched_model_*: torch's nn.Sequential of Linear and ReLU layers, and its parameters in
 // named_parameters() order (include/lrsched.h, "Training").

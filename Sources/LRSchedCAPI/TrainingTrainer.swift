@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 import LRSchedCShims
 
 // lrsched_sgd_* (torch.optim.SGD over a model's parameters) and lrsched_trainer_* (fit and

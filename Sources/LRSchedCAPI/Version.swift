@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 import LRSchedCShims
 
 // The C ABI of liblrsched.so; declared in include/lrsched.h.

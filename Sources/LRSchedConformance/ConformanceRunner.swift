@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 /// Runs conformance vector files through the Swift core, under the runner contract of
 /// the conformance README: one `FAIL <name>: <detail>` per failed case, and a summary
@@ -100,7 +100,7 @@ public enum ConformanceRunner {
             return "step \(step): \(got.count) groups, expected \(items.count)"
         }
         for (g, item) in items.enumerated() {
-            guard let want = item.numberValueForVectors else { return "step \(step): \(what) value is not a number" }
+            guard let want = item.numberOrNonFinite else { return "step \(step): \(what) value is not a number" }
             if got[g].bitPattern != want.bitPattern {
                 return "step \(step) group \(g): \(what) \(pyRepr(got[g])), expected \(pyRepr(want))"
             }
@@ -121,19 +121,5 @@ public enum ConformanceRunner {
             }
         }
         return (passed, failed)
-    }
-}
-
-extension JSONValue {
-    /// A number as written in a vector file (ints and floats; non-finite as strings).
-    var numberValueForVectors: Double? {
-        switch self {
-        case .int(let i): Double(i)
-        case .float(let d): d
-        case .string("Infinity"): .infinity
-        case .string("-Infinity"): -.infinity
-        case .string("NaN"): .nan
-        default: nil
-        }
     }
 }

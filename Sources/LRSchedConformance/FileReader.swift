@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LRSchedCore
+import LRSched
 
 /// Reads a whole file with the C library (the conformance runner stays Foundation-free).
 public func readFileBytes(_ path: String) throws(LRSchedError) -> [UInt8] {

@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 /// Runs training cases: the data from `meta.datasets`, the model from its layer specs
 /// with the recorded initial parameters, torch's SGD, the schedulers, and the trainer

@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 /// The kinds of vector files (the conformance README's three).
 public enum VectorKind: String, Sendable {
@@ -37,7 +37,7 @@ public struct ScheduleRun {
     public let metrics: [Double]?
 
     /// Builds the optimizer and the schedulers of a case object.
-    public init(case c: JSONValue, lrFunctions: SchedulerSpec.Resolver = SchedulerSpec.standardResolver) throws(LRSchedError) {
+    public init(case c: JSONValue, lrFunctions: @escaping SchedulerSpec.Resolver = SchedulerSpec.standardResolver) throws(LRSchedError) {
         guard let opt = c["optimizer"] else { throw LRSchedError(.valueError, "case has no 'optimizer'") }
         let optimizer = try OptimizerState(spec: opt)
         guard let specs = c["schedulers"]?.arrayValue else {

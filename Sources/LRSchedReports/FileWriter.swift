@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LRSchedCore
+import LRSched
 
 /// Writes `text` to `path` (replacing it).
 public func writeFile(_ path: String, _ text: String) throws(LRSchedError) {

@@ -5,7 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LRSchedCore
+import LRSched
 
 /// An SVG line chart of schedules: one line per schedule and param group, an lr panel
 /// (linear or log y axis) and, when any schedule cycles momentum, a momentum panel

@@ -1,5 +1,5 @@
 import LRSchedConformance
-import LRSchedCore
+import LRSched
 
 /// What `lrsched-cli show` and `plot` take as a SPEC, resolved to a conformance case
 /// without results: `{"optimizer": {...}, "schedulers": [...], "steps": N, "metrics"?}`.

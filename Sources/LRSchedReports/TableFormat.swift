@@ -1,4 +1,4 @@
-import LRSchedCore
+import LRSched
 
 /// Text renderings of a `ScheduleTable`: an aligned table, CSV, and a complete vector
 /// file that `lrsched-cli verify` accepts.

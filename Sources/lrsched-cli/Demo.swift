@@ -1,5 +1,6 @@
 import ArgumentParser
-import LRSchedCore
+import LRSched
+import LRSchedReports
 
 /// `lrsched-cli demo`: the article's training, natively — the main job.
 struct Demo: ParsableCommand {

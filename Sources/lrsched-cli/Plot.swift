@@ -1,5 +1,5 @@
 import ArgumentParser
-import LRSchedCore
+import LRSched
 import LRSchedReports
 
 /// `lrsched-cli plot SPEC... -o curve.svg`: schedules as an SVG chart.

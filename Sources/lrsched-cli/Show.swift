@@ -1,5 +1,5 @@
 import ArgumentParser
-import LRSchedCore
+import LRSched
 import LRSchedReports
 
 /// `lrsched-cli show SPEC`: the lr (and cycled momentum) after each step.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import LRSchedConformance
-import LRSchedCore
+import LRSched
 import LRSchedReports
 
 /// The options `show` and `plot` share to complete a SPEC.

@@ -1032,6 +1032,39 @@ static void test_callbacks(void) {
  * Stepping: metric, epoch, readers
  * -------------------------------------------------------------------------------- */
 
+/* lrsched_describe(): the descriptors as JSON; lrsched_scheduler_flags(): how each steps. */
+static void test_describe_and_flags(void) {
+    const char *d = lrsched_describe();
+    CHECK(d != NULL && d == lrsched_describe()); /* static storage */
+    CHECK(strncmp(d, "{\"lrsched_version\":\"", 20) == 0);
+    CHECK(strstr(d, lrsched_version()) != NULL);
+    CHECK(strstr(d, "{\"name\":\"StepLR\",\"library\":\"torch\"") != NULL);
+    CHECK(strstr(d, "\"name\":\"step_size\",\"kind\":{\"kind\":\"int\"},\"required\":true") != NULL);
+
+    lrsched_optimizer *o = opt_json("{\"lr\": 1.0}");
+    struct { const char *spec; uint32_t flags; } cases[] = {
+        {"{\"type\": \"StepLR\", \"step_size\": 2}", 0},
+        {"{\"type\": \"ReduceLROnPlateau\"}", LRSCHED_FLAG_METRIC | LRSCHED_FLAG_NO_EPOCH},
+        {"{\"type\": \"CosineAnnealingWarmRestarts\", \"T_0\": 3}", LRSCHED_FLAG_FRACTIONAL_EPOCH},
+        {"{\"type\": \"SequentialLR\", \"schedulers\": [{\"type\": \"ExponentialLR\", \"gamma\": 0.5}], "
+         "\"milestones\": []}", LRSCHED_FLAG_COMPOSITE | LRSCHED_FLAG_NO_EPOCH},
+        {"{\"type\": \"ChainedScheduler\", \"schedulers\": [{\"type\": \"ExponentialLR\", \"gamma\": 0.5}]}",
+         LRSCHED_FLAG_COMPOSITE | LRSCHED_FLAG_NO_EPOCH},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lrsched_scheduler *s = NULL;
+        OK(lrsched_scheduler_create_from_json(o, cases[i].spec, strlen(cases[i].spec), &s));
+        uint32_t f = 99;
+        OK(lrsched_scheduler_flags(s, &f));
+        CHECK(f == cases[i].flags);
+        CHECK_RC(lrsched_scheduler_flags(s, NULL), LRSCHED_NULL_ARGUMENT);
+        lrsched_scheduler_free(s);
+    }
+    uint32_t f = 0;
+    CHECK_RC(lrsched_scheduler_flags(NULL, &f), LRSCHED_NULL_ARGUMENT);
+    lrsched_optimizer_free(o);
+}
+
 static void test_stepping(void) {
     lrsched_optimizer *o = opt_json("{\"lr\": 1.0}");
     lrsched_scheduler *p = NULL, *st = NULL;
@@ -1541,6 +1574,7 @@ int main(void) {
     test_typed_vs_json();
     test_constructor_errors();
     test_callbacks();
+    test_describe_and_flags();
     test_stepping();
     test_step_errors();
     test_state();

@@ -1,5 +1,9 @@
 import LRSchedConformance
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 import XCTest
 
 /// Checkpoint round trips in torch's order, for every scheduler kind and composite in

@@ -1,5 +1,9 @@
 import LRSchedConformance
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 import XCTest
 
 /// Every public vector through the Swift core, bit for bit (the same runner as

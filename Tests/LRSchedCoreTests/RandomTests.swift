@@ -1,5 +1,9 @@
 import XCTest
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 
 final class RandomTests: XCTestCase {
     func testKnownSequence() {

@@ -1,5 +1,9 @@
 import XCTest
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 
 final class SGDTests: XCTestCase {
     private func param(_ values: [Float], name: String = "p") -> Parameter {

@@ -1,5 +1,9 @@
 import LRSchedConformance
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 import XCTest
 
 func assertThrows(_ kind: LRSchedError.Kind, _ message: String? = nil, file: StaticString = #filePath, line: UInt = #line,

@@ -3,7 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 
 /// Directory containing this test source file (no Foundation needed).
 func testSourceDirectory(_ filePath: StaticString = #filePath) -> String {

@@ -1,5 +1,9 @@
 import XCTest
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 
 /// Asserts that `body` throws an `LRSchedError` of `kind`.
 func assertThrowsKind<T>(

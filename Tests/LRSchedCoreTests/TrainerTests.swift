@@ -1,5 +1,10 @@
 import LRSchedConformance
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
+import LRSchedReports
 import XCTest
 
 final class TrainerTests: XCTestCase {

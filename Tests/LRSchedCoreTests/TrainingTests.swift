@@ -1,5 +1,9 @@
 import XCTest
-import LRSchedCore
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+@testable import LRSchedTraining
 
 final class TrainingTests: XCTestCase {
     /// One 10-epoch run of the article's setup; returns the final full-dataset MSE.

@@ -1,6 +1,6 @@
 // lrsched-bench: speed of the Swift core, printed as a table (`make bench`).
 // Figures are the best of several repetitions on the machine it runs on.
-import LRSchedCore
+import LRSched
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,5 @@
 // The article's three schedules with the Swift core: lr 0.1, ten epochs each.
-import LRSchedCore
+import LRSched
 
 let schedules: [(String, (OptimizerState) throws -> LRScheduler)] = [
     ("ExponentialLR(gamma=0.9)", { try ExponentialLR($0, gamma: 0.9) }),

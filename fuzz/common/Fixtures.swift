@@ -3,6 +3,8 @@
 // three optimizer shapes (3 SGD groups with momentum, 2 Adam-style groups with betas,
 // 1 plain SGD group), each warmed up by a few steps.
 
+import LRSchedSupport
+import LRSchedJSON
 import LRSchedCore
 
 struct Fixture: Sendable {

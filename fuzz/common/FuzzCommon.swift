@@ -7,6 +7,8 @@
 // told apart from traps in the core. Set LRSCHED_FUZZ_NO_ORACLES=1 to hunt for traps
 // only (the oracles are skipped, the calls are still made).
 
+import LRSchedSupport
+import LRSchedJSON
 import LRSchedCore
 
 #if canImport(Glibc)

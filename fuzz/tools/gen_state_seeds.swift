@@ -5,6 +5,8 @@
 // changing also after 5 more steps; and the optimizer of one fixture per kind of group
 // content (plain SGD, betas, CyclicLR's and OneCycleLR's extra keys).
 
+import LRSchedSupport
+import LRSchedJSON
 import LRSchedCore
 
 let longerRuns: Set<String> = [

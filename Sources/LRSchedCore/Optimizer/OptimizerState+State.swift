@@ -1,9 +1,12 @@
+import LRSchedSupport
+import LRSchedJSON
+
 extension ParamGroup {
     /// The group as torch's `param_groups[i]` dict (without `params`): `lr`,
     /// `momentum`, `dampening`, `weight_decay`, `nesterov`, `maximize`, then whichever
     /// of `initial_lr`, `betas`, `max_lr`, `min_lr`, `max_momentum`, `base_momentum`
     /// the group holds.
-    func stateObject() -> JSONObject {
+    package func stateObject() -> JSONObject {
         var o = JSONObject()
         o["lr"] = .float(lr)
         o["momentum"] = .float(momentum)
@@ -22,7 +25,7 @@ extension ParamGroup {
 
     /// A group read from `stateObject()` output. Optional keys absent from the state
     /// are absent from the group (torch replaces the group dicts on load).
-    init(state: JSONValue) throws(LRSchedError) {
+    package init(state: JSONValue) throws(LRSchedError) {
         var r = try StateReader(state, owner: "param group")
         var g = ParamGroup()
         guard r.object["lr"] != nil else { throw .value("param group state has no 'lr'") }

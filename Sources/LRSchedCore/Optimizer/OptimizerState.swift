@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// The state schedulers act on: an ordered list of parameter groups, as torch's
 /// `optimizer.param_groups`.
 ///
@@ -20,7 +23,7 @@ public final class OptimizerState {
     }
 
     /// The groups, in order. Schedulers write `lr` (and cycled momenta) in place.
-    @exclusivity(unchecked) public internal(set) var groups: [ParamGroup]
+    @exclusivity(unchecked) public package(set) var groups: [ParamGroup]
     public let momentumKind: MomentumKind
     /// The defaults new groups start from (torch's `optimizer.defaults`).
     public let defaults: ParamGroup
@@ -56,7 +59,7 @@ public final class OptimizerState {
     }
 
     /// Internal copy (for previews): same groups and kind, independent storage.
-    init(copying other: OptimizerState) {
+    package init(copying other: OptimizerState) {
         self.groups = other.groups
         self.momentumKind = other.momentumKind
         self.defaults = other.defaults
@@ -112,25 +115,25 @@ public final class OptimizerState {
     /// Group `i`'s lr, read in place (schedulers call this on every step; `groups[i].lr`
     /// would copy the whole group out first).
     @inline(__always)
-    func lr(_ i: Int) -> Double {
+    package func lr(_ i: Int) -> Double {
         groups.withUnsafeBufferPointer { $0[i].lr }
     }
 
     /// The momentum a cycled scheduler reads/writes for group `i`.
     @inline(__always)
-    func cycledMomentum(_ i: Int) -> Double {
+    package func cycledMomentum(_ i: Int) -> Double {
         let betas = momentumKind == .betas
         return groups.withUnsafeBufferPointer { betas ? ($0[i].beta1 ?? 0) : $0[i].momentum }
     }
 
     /// Group `i`'s `key`, read in place.
     @inline(__always)
-    func value(_ i: Int, _ key: ParamGroupKey) -> Double? {
+    package func value(_ i: Int, _ key: ParamGroupKey) -> Double? {
         groups.withUnsafeBufferPointer { $0[i][key] }
     }
 
     @inline(__always)
-    func setCycledMomentum(_ i: Int, _ v: Double) {
+    package func setCycledMomentum(_ i: Int, _ v: Double) {
         if momentumKind == .betas { groups[i].beta1 = v } else { groups[i].momentum = v }
     }
 }

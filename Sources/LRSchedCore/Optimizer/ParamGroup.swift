@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// One parameter group's hyperparameters, as torch keeps them in
 /// `optimizer.param_groups[i]`.
 ///
@@ -98,7 +101,7 @@ extension ParamGroup {
     }
 
     /// Sets `key` without validation (the caller validates).
-    mutating func setUnchecked(_ key: ParamGroupKey, _ v: Double?) {
+    package mutating func setUnchecked(_ key: ParamGroupKey, _ v: Double?) {
         switch key {
         case .lr: lr = v ?? lr
         case .initial_lr: initialLR = v

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ChainedScheduler(schedulers, optimizer=None)`: steps every scheduler in
 /// order at each `step()`, so their effects compose on the shared optimizer.
 ///
@@ -8,7 +11,7 @@
 /// already stepped (as in torch); the failing child itself changes nothing.
 public final class ChainedScheduler: LRScheduler {
     public let schedulers: [LRScheduler]
-    override public var typeName: String { "ChainedScheduler" }
+    override public class var descriptor: SchedulerDescriptor { chainedScheduler }
 
     /// - Parameter optimizer: nil means the first scheduler's optimizer.
     public init(_ schedulers: [LRScheduler], optimizer: OptimizerState? = nil) throws(LRSchedError) {
@@ -17,7 +20,7 @@ public final class ChainedScheduler: LRScheduler {
         }
         let opt = optimizer ?? first.optimizer
         for (i, s) in schedulers.enumerated() {
-            if s is ReduceLROnPlateau {
+            if s.flags.contains(.metric) {
                 throw .value("ChainedScheduler does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(i) in the given schedulers sequence.")
             }
             if s.optimizer !== opt {
@@ -28,13 +31,9 @@ public final class ChainedScheduler: LRScheduler {
         super.init(withoutBaseState: opt, lastEpoch: 0)
     }
 
-    init(copying other: ChainedScheduler, optimizer: OptimizerState) {
-        schedulers = other.schedulers.map { $0.copy(with: optimizer) }
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
+        schedulers = ((other as? Self)?.schedulers ?? []).map { $0.copy(with: optimizer) }
         super.init(copying: other, optimizer: optimizer)
-    }
-
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        ChainedScheduler(copying: self, optimizer: optimizer)
     }
 
     override public func step() throws(LRSchedError) {
@@ -46,32 +45,25 @@ public final class ChainedScheduler: LRScheduler {
         throw .type("ChainedScheduler.step() takes 1 positional argument but 2 were given")
     }
 
-    override func undoConstructionStep() {
+    package override func undoConstructionStep() {
         for s in schedulers { s.undoConstructionStep() }
     }
 
-    override func redoConstructionStep() {
+    package override func redoConstructionStep() {
         for s in schedulers { s.redoConstructionStep() }
     }
 
     /// As a non-first child of SequentialLR: torch's base `get_lr()` raises.
-    override func updateLR(epoch: Int?) throws(LRSchedError) {
+    package override func updateLR(epoch: Int?) throws(LRSchedError) {
         throw .notImplemented("ChainedScheduler has no get_lr(); it cannot be restarted at a milestone of SequentialLR")
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["_schedulers"] = .array(schedulers.map { $0.stateDict() })
-        o["_last_lr"] = .floats(lastLRStorage)
-    }
-
-    /// Restores the children too; all or nothing.
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
-        let children = try loadChildStates(&r, schedulers)
-        try r.finish()
-        try applyChildStates(children, schedulers)
-        self.lastLRStorage = lastLR
-    }
 }
+
+private let chainedScheduler = SchedulerDescriptor(
+    "ChainedScheduler", summary: "steps every scheduler at each step, in order",
+    parameters: [.init("schedulers", .schedulers, doc: "the schedulers to chain")],
+    flags: [.composite, .noEpoch],
+    state: [.children(\ChainedScheduler.schedulers), StateField.lastLR],
+    build: { (a, c) throws(LRSchedError) in
+        try ChainedScheduler(SchedulerSpec.children(a, c), optimizer: c.optimizer)
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ConstantLR(optimizer, factor=1.0/3, total_iters=5, last_epoch=-1)`: the lr
 /// is multiplied by `factor` until epoch `total_iters`, then restored.
 ///
@@ -10,9 +13,9 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, factor 0.5, total_iters 4) | 0.05 | 0.05 | 0.05 | 0.05 | 0.1 | 0.1 |
 public final class ConstantLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var factor: Double
-    @exclusivity(unchecked) public internal(set) var totalIters: Int
-    override public var typeName: String { "ConstantLR" }
+    @exclusivity(unchecked) public package(set) var factor: Double = 0
+    @exclusivity(unchecked) public package(set) var totalIters: Int = 0
+    override public class var descriptor: SchedulerDescriptor { constantLR }
 
     /// - Throws: ValueError("Constant multiplicative factor expected to be between 0 and 1.")
     ///   unless `0 <= factor <= 1`.
@@ -27,17 +30,11 @@ public final class ConstantLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: ConstantLR, optimizer: OptimizerState) {
-        self.factor = other.factor
-        self.totalIters = other.totalIters
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        ConstantLR(copying: self, optimizer: optimizer)
-    }
-
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         if e == 0 {
@@ -50,27 +47,23 @@ public final class ConstantLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         // base_lr * (factor + (e >= total_iters) * (1 - factor))
         let m = (lastEpoch >= totalIters ? 1.0 : 0.0) * (1 - factor)
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (factor + m) }
         return true
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["factor"] = .float(factor)
-        o["total_iters"] = .int(totalIters)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let factor = try r.finite("factor", self.factor)
-        let totalIters = try r.int("total_iters", self.totalIters)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        (self.factor, self.totalIters) = (factor, totalIters)
-        base.apply(to: self)
-    }
 }
+
+private let constantLR = SchedulerDescriptor(
+    "ConstantLR", summary: "multiplies the lr by a constant factor until total_iters epochs",
+    parameters: [
+        .init("factor", .float, default: .float(1.0 / 3), doc: "the factor, in [0, 1]"),
+        .init("total_iters", .int, default: .int(5), doc: "epochs the factor applies"),
+        .lastEpoch,
+    ],
+    state: [.finite("factor", \ConstantLR.factor), .int("total_iters", \ConstantLR.totalIters)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try ConstantLR(c.optimizer, factor: a.double("factor"), totalIters: a.int("total_iters"),
+                       lastEpoch: a.int("last_epoch"))
+    })

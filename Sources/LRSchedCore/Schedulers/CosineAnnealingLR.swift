@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `CosineAnnealingLR(optimizer, T_max, eta_min=0.0, last_epoch=-1)`: anneals
 /// the lr along a cosine from its base value to `eta_min` over `T_max` epochs.
 ///
@@ -15,9 +18,9 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.1, T_max 10) | 0.1 | 0.09755282581475769 | 0.09045084971874738 | … | ≈0 |
 public final class CosineAnnealingLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var tMax: Int
-    @exclusivity(unchecked) public internal(set) var etaMin: Double
-    override public var typeName: String { "CosineAnnealingLR" }
+    @exclusivity(unchecked) public package(set) var tMax: Int = 0
+    @exclusivity(unchecked) public package(set) var etaMin: Double = 0
+    override public class var descriptor: SchedulerDescriptor { cosineAnnealingLR }
 
     public init(_ optimizer: OptimizerState, tMax: Int, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -28,17 +31,11 @@ public final class CosineAnnealingLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: CosineAnnealingLR, optimizer: OptimizerState) {
-        self.tMax = other.tMax
-        self.etaMin = other.etaMin
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        CosineAnnealingLR(copying: self, optimizer: optimizer)
-    }
-
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         let t = Double(tMax)
@@ -63,26 +60,22 @@ public final class CosineAnnealingLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let c = Py.cos(try Py.div(Double.pi * Double(lastEpoch), Double(tMax)))
         for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
         return true
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["T_max"] = .int(tMax)
-        o["eta_min"] = .float(etaMin)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let tMax = try r.int("T_max", self.tMax)
-        let etaMin = try r.finite("eta_min", self.etaMin)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        (self.tMax, self.etaMin) = (tMax, etaMin)
-        base.apply(to: self)
-    }
 }
+
+private let cosineAnnealingLR = SchedulerDescriptor(
+    "CosineAnnealingLR", summary: "anneals the lr from the base lr to eta_min along a cosine over T_max epochs",
+    parameters: [
+        .init("T_max", .int, doc: "epochs of a half cosine"),
+        .init("eta_min", .float, default: .float(0.0), doc: "the lowest lr"),
+        .lastEpoch,
+    ],
+    state: [.int("T_max", \CosineAnnealingLR.tMax), .finite("eta_min", \CosineAnnealingLR.etaMin)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try CosineAnnealingLR(c.optimizer, tMax: a.int("T_max"), etaMin: a.double("eta_min"),
+                              lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `CosineAnnealingWarmRestarts(optimizer, T_0, T_mult=1, eta_min=0.0,
 /// last_epoch=-1)`: cosine annealing restarted every `T_i` epochs, `T_i` growing by
 /// `T_mult` at each restart (SGDR).
@@ -12,21 +15,21 @@
 /// |---|---|---|---|---|---|
 /// | lr (0.05, T_0 3, T_mult 2, eta_min 0.001) | 0.05 | 0.037750000000000006 | 0.013250000000000005 | 0.05 | 0.046717622392718754 |
 public final class CosineAnnealingWarmRestarts: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var t0: Int
-    @exclusivity(unchecked) public internal(set) var tMult: Int
-    @exclusivity(unchecked) public internal(set) var etaMin: Double
+    @exclusivity(unchecked) public package(set) var t0: Int = 1
+    @exclusivity(unchecked) public package(set) var tMult: Int = 1
+    @exclusivity(unchecked) public package(set) var etaMin: Double = 0
     /// `T_i`: the current cycle length.
-    @exclusivity(unchecked) public internal(set) var tI: Int
+    @exclusivity(unchecked) public package(set) var tI: Int = 1
     /// `T_cur`: epochs since the last restart (fractional after `step(epoch:)`).
-    @exclusivity(unchecked) public internal(set) var tCur: Double
-    override public var typeName: String { "CosineAnnealingWarmRestarts" }
+    @exclusivity(unchecked) public package(set) var tCur: Double = 0
+    override public class var descriptor: SchedulerDescriptor { cosineAnnealingWarmRestarts }
 
     /// - Throws: ValueError("Expected positive integer T_0, but got …") and
     ///   ValueError("Expected integer T_mult >= 1, but got …"), as torch.
     public init(_ optimizer: OptimizerState, t0: Int, tMult: Int = 1, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
-        if t0 <= 0 { throw .value("Expected positive integer T_0, but got \(t0)") }
-        if tMult < 1 { throw .value("Expected integer T_mult >= 1, but got \(tMult)") }
+        _ = try Self.checkT0(.int(t0))
+        _ = try Self.checkTMult(.int(tMult))
         try requireFinite("eta_min", etaMin)
         self.t0 = t0
         self.tI = t0
@@ -37,20 +40,41 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: CosineAnnealingWarmRestarts, optimizer: OptimizerState) {
-        self.t0 = other.t0
-        self.tMult = other.tMult
-        self.etaMin = other.etaMin
-        self.tI = other.tI
-        self.tCur = other.tCur
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        CosineAnnealingWarmRestarts(copying: self, optimizer: optimizer)
+    /// torch's `T_0` check: a positive int (a float is a ValueError too).
+    static func checkT0(_ v: JSONValue) throws(LRSchedError) -> Int {
+        guard case .int(let t0) = v, t0 > 0 else {
+            throw .value("Expected positive integer T_0, but got \(SpecArguments.describe(v))")
+        }
+        return t0
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    /// torch's `T_mult` check: an int >= 1.
+    static func checkTMult(_ v: JSONValue) throws(LRSchedError) -> Int {
+        guard case .int(let m) = v, m >= 1 else {
+            throw .value("Expected integer T_mult >= 1, but got \(SpecArguments.describe(v))")
+        }
+        return m
+    }
+
+    /// torch's `eta_min` check: a float or an int.
+    static func checkEtaMin(_ v: JSONValue) throws(LRSchedError) -> Double {
+        guard let d = v.doubleValue else {
+            throw .value("Expected float or int eta_min, but got \(SpecArguments.describe(v)) of type <class '\(v.typeName)'>")
+        }
+        return d
+    }
+
+    package override func checkLoadedState() throws(LRSchedError) {
+        if t0 <= 0 { throw .value("CosineAnnealingWarmRestarts state: 'T_0' must be positive, got \(t0)") }
+        if tI <= 0 { throw .value("CosineAnnealingWarmRestarts state: 'T_i' must be positive, got \(tI)") }
+        if tMult < 1 { throw .value("CosineAnnealingWarmRestarts state: 'T_mult' must be >= 1, got \(tMult)") }
+    }
+
+    package override func computeLRs() throws(LRSchedError) {
         let c = Py.cos(try Py.div(Double.pi * tCur, Double(tI)))
         for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
     }
@@ -78,7 +102,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
 
     /// torch's `step(epoch)`: jumps to a (possibly fractional) epoch.
     /// - Throws: ValueError("Expected non-negative epoch, but got …").
-    public func step(epochValue epoch: Double) throws(LRSchedError) {
+    override public func step(epochValue epoch: Double) throws(LRSchedError) {
         guard epoch.isFinite else { throw .value("Expected a finite epoch, but got \(pyRepr(epoch))") }
         if epoch < 0 { throw .value("Expected non-negative epoch, but got \(pyRepr(epoch))") }
         let saved = (tCur, tI, lastEpoch)
@@ -123,30 +147,29 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         try computeLRs()
         try commit()
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["T_0"] = .int(t0)
-        o["T_i"] = .int(tI)
-        o["T_mult"] = .int(tMult)
-        o["eta_min"] = .float(etaMin)
-        o["T_cur"] = tCur.rounded() == tCur && abs(tCur) < 9e15 ? .int(Int(tCur)) : .float(tCur)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let t0 = try r.int("T_0", self.t0)
-        let tI = try r.int("T_i", self.tI)
-        let tMult = try r.int("T_mult", self.tMult)
-        let etaMin = try r.finite("eta_min", self.etaMin)
-        let tCur = try r.finite("T_cur", self.tCur)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        if t0 <= 0 { throw .value("CosineAnnealingWarmRestarts state: 'T_0' must be positive, got \(t0)") }
-        if tI <= 0 { throw .value("CosineAnnealingWarmRestarts state: 'T_i' must be positive, got \(tI)") }
-        if tMult < 1 { throw .value("CosineAnnealingWarmRestarts state: 'T_mult' must be >= 1, got \(tMult)") }
-        (self.t0, self.tI, self.tMult, self.etaMin, self.tCur) = (t0, tI, tMult, etaMin, tCur)
-        base.apply(to: self)
-    }
 }
+
+private let cosineAnnealingWarmRestarts = SchedulerDescriptor(
+    "CosineAnnealingWarmRestarts",
+    summary: "cosine annealing from the base lr to eta_min, restarted every T_i epochs (T_i = T_0 * T_mult ** k)",
+    parameters: [
+        .init("T_0", .number, doc: "epochs of the first cycle (a positive int)"),
+        .init("T_mult", .number, default: .int(1), doc: "the factor each cycle grows by (an int >= 1)"),
+        .init("eta_min", .number, default: .float(0.0), doc: "the lowest lr"),
+        .lastEpoch,
+    ],
+    flags: [.fractionalEpoch],
+    state: [
+        .int("T_0", \CosineAnnealingWarmRestarts.t0), .int("T_i", \CosineAnnealingWarmRestarts.tI),
+        .int("T_mult", \CosineAnnealingWarmRestarts.tMult), .finite("eta_min", \CosineAnnealingWarmRestarts.etaMin),
+        // An integral T_cur is saved as an int, as torch's (it only becomes a float after step(epoch)).
+        .stored("T_cur", \CosineAnnealingWarmRestarts.tCur,
+                encode: { $0.rounded() == $0 && abs($0) < 9e15 ? .int(Int($0)) : .float($0) },
+                decode: { (v, o) throws(LRSchedError) in try StateValue.finite(v, "T_cur", o) }),
+    ] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try CosineAnnealingWarmRestarts(
+            c.optimizer, t0: CosineAnnealingWarmRestarts.checkT0(a.value("T_0")),
+            tMult: CosineAnnealingWarmRestarts.checkTMult(a.value("T_mult")),
+            etaMin: CosineAnnealingWarmRestarts.checkEtaMin(a.value("eta_min")), lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `CyclicLR(optimizer, base_lr, max_lr, step_size_up=2000,
 /// step_size_down=None, mode='triangular', gamma=1.0, scale_fn=None, scale_mode='cycle',
 /// cycle_momentum=True, base_momentum=0.8, max_momentum=0.9, last_epoch=-1)`: the lr
@@ -23,20 +26,20 @@ public final class CyclicLR: LRScheduler {
     public enum Mode: String, Sendable { case triangular, triangular2, exp_range }
     public enum ScaleMode: String, Sendable { case cycle, iterations }
 
-    @exclusivity(unchecked) public internal(set) var maxLRs: [Double]
-    @exclusivity(unchecked) public internal(set) var totalSize: Double
-    @exclusivity(unchecked) public internal(set) var stepRatio: Double
+    @exclusivity(unchecked) public package(set) var maxLRs: [Double] = []
+    @exclusivity(unchecked) public package(set) var totalSize: Double = 1
+    @exclusivity(unchecked) public package(set) var stepRatio: Double = 0.5
     /// nil when a custom `scaleFn` is used.
-    @exclusivity(unchecked) public internal(set) var mode: Mode?
-    @exclusivity(unchecked) public internal(set) var gamma: Double
-    @exclusivity(unchecked) public internal(set) var scaleMode: ScaleMode
-    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
-    @exclusivity(unchecked) public internal(set) var baseMomentums: [Double]
-    @exclusivity(unchecked) public internal(set) var maxMomentums: [Double]
-    @exclusivity(unchecked) var customScaleFn: ((Double) -> Double)?
-    override public var typeName: String { "CyclicLR" }
+    @exclusivity(unchecked) public package(set) var mode: Mode? = .triangular
+    @exclusivity(unchecked) public package(set) var gamma: Double = 1
+    @exclusivity(unchecked) public package(set) var scaleMode: ScaleMode = .cycle
+    @exclusivity(unchecked) public package(set) var cycleMomentum: Bool = true
+    @exclusivity(unchecked) public package(set) var baseMomentums: [Double] = []
+    @exclusivity(unchecked) public package(set) var maxMomentums: [Double] = []
+    @exclusivity(unchecked) package var customScaleFn: ((Double) -> Double)?
+    override public class var descriptor: SchedulerDescriptor { cyclicLR }
 
-    /// Per-group lists take one value per group or a single value for all.
+    /// Per-group values: one for every group (`0.1`) or a list with one per group.
     ///
     /// - Parameters:
     ///   - stepSizeDown: nil means `stepSizeUp`.
@@ -45,34 +48,31 @@ public final class CyclicLR: LRScheduler {
     /// - Throws: ZeroDivisionError when both step sizes are 0 (or `up` is 0 at the
     ///   construction step), ValueError for list lengths, and ValueError("optimizer
     ///   must support momentum or beta1 with `cycle_momentum` option enabled").
-    public init(_ optimizer: OptimizerState, baseLR: [Double], maxLR: [Double], stepSizeUp: Double = 2000,
+    public init(_ optimizer: OptimizerState, baseLR: PerGroup, maxLR: PerGroup, stepSizeUp: Double = 2000,
                 stepSizeDown: Double? = nil, mode: Mode = .triangular, gamma: Double = 1.0,
                 scaleFn: ((Double) -> Double)? = nil, scaleMode: ScaleMode = .cycle,
-                cycleMomentum: Bool = true, baseMomentum: [Double] = [0.8], maxMomentum: [Double] = [0.9],
+                cycleMomentum: Bool = true, baseMomentum: PerGroup = 0.8, maxMomentum: PerGroup = 0.9,
                 lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
         let n = optimizer.count
-        try requireFinite("base_lr", baseLR)
-        try requireFinite("max_lr", maxLR)
+        try requireFinite("base_lr", baseLR.values)
+        try requireFinite("max_lr", maxLR.values)
         try requireFinite("step_size_up", stepSizeUp)
         if let d = stepSizeDown { try requireFinite("step_size_down", d) }
         try requireFinite("gamma", gamma)
-        try requireFinite("base_momentum", baseMomentum)
-        try requireFinite("max_momentum", maxMomentum)
-        let baseLRs = try PerGroup.format("base_lr", baseLR, groups: n)
-        let maxLRs = try PerGroup.format("max_lr", maxLR, groups: n)
-        let up = stepSizeUp
-        let down = stepSizeDown ?? up
-        let total = up + down
-        let ratio = try Py.div(up, total)
+        try requireFinite("base_momentum", baseMomentum.values)
+        try requireFinite("max_momentum", maxMomentum.values)
+        let baseLRs = try baseLR.resolved("base_lr", groups: n)
+        let maxLRs = try maxLR.resolved("max_lr", groups: n)
+        let (total, ratio) = try Self.stepSizes(up: stepSizeUp, down: stepSizeDown)
         var baseM: [Double] = []
         var maxM: [Double] = []
         if cycleMomentum {
             if optimizer.momentumKind == .none {
                 throw .value("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
             }
-            baseM = try PerGroup.format("base_momentum", baseMomentum, groups: n)
-            maxM = try PerGroup.format("max_momentum", maxMomentum, groups: n)
+            baseM = try baseMomentum.resolved("base_momentum", groups: n)
+            maxM = try maxMomentum.resolved("max_momentum", groups: n)
         }
         if lastEpoch == -1 {
             for i in 0..<n { optimizer.groups[i].lr = baseLRs[i] }
@@ -104,20 +104,43 @@ public final class CyclicLR: LRScheduler {
         self.baseLRs = baseLRs
     }
 
-    init(copying other: CyclicLR, optimizer: OptimizerState) {
-        maxLRs = other.maxLRs; totalSize = other.totalSize; stepRatio = other.stepRatio
-        mode = other.mode; gamma = other.gamma; scaleMode = other.scaleMode
-        cycleMomentum = other.cycleMomentum; baseMomentums = other.baseMomentums
-        maxMomentums = other.maxMomentums; customScaleFn = other.customScaleFn
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
+        customScaleFn = (other as? CyclicLR)?.customScaleFn
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        CyclicLR(copying: self, optimizer: optimizer)
+    /// torch's `total_size` and `step_ratio`: ZeroDivisionError when both are 0.
+    static func stepSizes(up: Double, down: Double?) throws(LRSchedError) -> (total: Double, ratio: Double) {
+        let total = up + (down ?? up)
+        return (total, try Py.div(up, total))
+    }
+
+    /// torch's `mode` check (without a custom `scale_fn`).
+    public static func parseMode(_ name: String) throws(LRSchedError) -> Mode {
+        guard let m = Mode(rawValue: name) else { throw .value("mode is invalid and scale_fn is None") }
+        return m
+    }
+
+    /// A loaded state: per-group lists match `base_lrs`; the mode decides the scale
+    /// mode (torch's `_init_scale_fn`), unless a custom scale function is in use.
+    package override func checkLoadedState() throws(LRSchedError) {
+        let n = baseLRs.count
+        var lists = [("max_lrs", maxLRs.count)]
+        if cycleMomentum { lists += [("base_momentums", baseMomentums.count), ("max_momentums", maxMomentums.count)] }
+        for (key, count) in lists where count != n {
+            throw .value("CyclicLR state: '\(key)' has \(count) values, base_lrs has \(n)")
+        }
+        if customScaleFn != nil {
+            mode = nil
+        } else if let mode {
+            scaleMode = mode == .exp_range ? .iterations : .cycle
+        } else {
+            throw .value("CyclicLR state: 'mode' is null but no scale_fn was given")
+        }
     }
 
     @inline(__always)
-    func scale(_ x: Double) -> Double {
+    package func scale(_ x: Double) -> Double {
         if let f = customScaleFn { return f(x) }
         switch mode {
         case .triangular, .none: return 1.0
@@ -126,7 +149,7 @@ public final class CyclicLR: LRScheduler {
         }
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = Double(lastEpoch)
         let q = try Py.div(e, totalSize)
         let cycle = (1 + q).rounded(.down)
@@ -145,65 +168,67 @@ public final class CyclicLR: LRScheduler {
             momentaComputed = true
         }
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["max_lrs"] = .floats(maxLRs)
-        o["total_size"] = .float(totalSize)
-        o["step_ratio"] = .float(stepRatio)
-        o["mode"] = mode.map { .string($0.rawValue) } ?? .null
-        o["gamma"] = .float(gamma)
-        o["scale_mode"] = .string(scaleMode.rawValue)
-        o["cycle_momentum"] = .bool(cycleMomentum)
-        o["use_beta1"] = .bool(optimizer.momentumKind == .betas)
-        o["base_momentums"] = .floats(baseMomentums)
-        o["max_momentums"] = .floats(maxMomentums)
-        saveBaseState(into: &o)
-        o["_scale_fn_custom"] = .null
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let maxLRs = try r.doubles("max_lrs", self.maxLRs)
-        let totalSize = try r.finite("total_size", self.totalSize)
-        let stepRatio = try r.finite("step_ratio", self.stepRatio)
-        var mode = self.mode
-        if let v = r.value("mode"), !v.isNull {
-            guard let name = v.stringValue, let m = Mode(rawValue: name) else {
-                throw .value("CyclicLR state: 'mode' must be 'triangular', 'triangular2' or 'exp_range'")
-            }
-            mode = m
-        }
-        let gamma = try r.finite("gamma", self.gamma)
-        let smName = try r.string("scale_mode", self.scaleMode.rawValue)
-        guard let scaleMode = ScaleMode(rawValue: smName) else {
-            throw .value("CyclicLR state: 'scale_mode' must be 'cycle' or 'iterations', got '\(smName)'")
-        }
-        let cycleMomentum = try r.bool("cycle_momentum", self.cycleMomentum)
-        let baseM = try r.doubles("base_momentums", baseMomentums)
-        let maxM = try r.doubles("max_momentums", maxMomentums)
-        r.ignore("use_beta1", "_scale_fn_custom")
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        let n = base.baseLRs.count
-        try r.requireCount("max_lrs", maxLRs, n)
-        if cycleMomentum {
-            try r.requireCount("base_momentums", baseM, n)
-            try r.requireCount("max_momentums", maxM, n)
-        }
-        if customScaleFn == nil && mode == nil {
-            throw .value("CyclicLR state: 'mode' is null but no scale_fn was given")
-        }
-        self.maxLRs = maxLRs
-        self.totalSize = totalSize
-        self.stepRatio = stepRatio
-        self.mode = customScaleFn == nil ? mode : nil
-        self.gamma = gamma
-        // torch's _init_scale_fn: built-in modes force their scale mode.
-        if customScaleFn == nil, let mode { self.scaleMode = mode == .exp_range ? .iterations : .cycle } else { self.scaleMode = scaleMode }
-        self.cycleMomentum = cycleMomentum
-        self.baseMomentums = baseM
-        self.maxMomentums = maxM
-        base.apply(to: self)
-    }
 }
+
+private let cyclicLR = SchedulerDescriptor(
+    "CyclicLR", summary: "cycles the lr between base_lr and max_lr (and the momentum inversely), one step per batch",
+    parameters: [
+        .init("base_lr", .perGroup(.float), doc: "the lower lr (one, or one per group)"),
+        .init("max_lr", .perGroup(.float), doc: "the upper lr (one, or one per group)"),
+        .init("step_size_up", .float, default: .int(2000), doc: "steps of the rising half"),
+        .init("step_size_down", .nullable(.float), default: .null, doc: "steps of the falling half (None: step_size_up)"),
+        .init("mode", .string(choices: ["triangular", "triangular2", "exp_range"]), default: .string("triangular"),
+              doc: "the amplitude policy"),
+        .init("gamma", .float, default: .float(1.0), doc: "exp_range's factor per step"),
+        .init("scale_fn", .scaleFunction, default: .null, doc: "a custom scale function (replaces mode)"),
+        .init("scale_mode", .string(choices: ["cycle", "iterations"]), default: .string("cycle"),
+              doc: "what a custom scale_fn is a function of"),
+        .init("cycle_momentum", .bool, default: .bool(true), doc: "cycle the momentum inversely"),
+        .init("base_momentum", .perGroup(.float), default: .float(0.8), doc: "the lower momentum"),
+        .init("max_momentum", .perGroup(.float), default: .float(0.9), doc: "the upper momentum"),
+        .lastEpoch,
+    ],
+    state: [
+        .doubles("max_lrs", \CyclicLR.maxLRs), .finite("total_size", \CyclicLR.totalSize),
+        .finite("step_ratio", \CyclicLR.stepRatio),
+        .stored("mode", \CyclicLR.mode, encode: { $0.map { .string($0.rawValue) } ?? .null },
+                decode: { (v, o) throws(LRSchedError) -> CyclicLR.Mode? in
+                    guard !v.isNull else { return nil }
+                    guard let m = v.stringValue.flatMap(CyclicLR.Mode.init(rawValue:)) else {
+                        throw .value("CyclicLR state: 'mode' must be 'triangular', 'triangular2' or 'exp_range'")
+                    }
+                    return m
+                }),
+        .finite("gamma", \CyclicLR.gamma),
+        .choice("scale_mode", \CyclicLR.scaleMode, parse: { (name) throws(LRSchedError) in
+            guard let m = CyclicLR.ScaleMode(rawValue: name) else {
+                throw .value("CyclicLR state: 'scale_mode' must be 'cycle' or 'iterations', got '\(name)'")
+            }
+            return m
+        }),
+        .bool("cycle_momentum", \CyclicLR.cycleMomentum),
+        .derived("use_beta1") { (s: CyclicLR) in .bool(s.optimizer.momentumKind == .betas) },
+        .doubles("base_momentums", \CyclicLR.baseMomentums), .doubles("max_momentums", \CyclicLR.maxMomentums),
+    ] + StateField.base + [.constant("_scale_fn_custom", .null)],
+    build: { (a, c) throws(LRSchedError) in
+        // torch's order: the per-group lrs, the step ratio, then the mode.
+        let n = c.optimizer.count
+        let baseLR = try a.perGroup("base_lr")
+        let maxLR = try a.perGroup("max_lr")
+        _ = try baseLR.resolved("base_lr", groups: n)
+        _ = try maxLR.resolved("max_lr", groups: n)
+        let up = try a.double("step_size_up")
+        let down = try a.optional("step_size_down").map { (v) throws(LRSchedError) in
+            try SpecArguments.double(v, key: "step_size_down", owner: "CyclicLR")
+        }
+        _ = try CyclicLR.stepSizes(up: up, down: down)
+        if try a.optional("scale_fn") != nil {
+            throw .type("CyclicLR: 'scale_fn' cannot be given in a JSON spec (use a mode)")
+        }
+        _ = try a.string("scale_mode")  // torch ignores it without a scale_fn
+        return try CyclicLR(
+            c.optimizer, baseLR: baseLR, maxLR: maxLR, stepSizeUp: up, stepSizeDown: down,
+            mode: CyclicLR.parseMode(a.string("mode")), gamma: a.double("gamma"),
+            cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
+            maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ExponentialLR(optimizer, gamma, last_epoch=-1)`: multiplies the lr by
 /// `gamma` every epoch.
 ///
@@ -9,8 +12,8 @@
 /// |---|---|---|---|---|
 /// | lr (0.1, γ 0.9) | 0.1 | 0.09000000000000001 | 0.08100000000000002 | 0.07290000000000002 |
 public final class ExponentialLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var gamma: Double
-    override public var typeName: String { "ExponentialLR" }
+    @exclusivity(unchecked) public package(set) var gamma: Double = 0
+    override public class var descriptor: SchedulerDescriptor { exponentialLR }
 
     public init(_ optimizer: OptimizerState, gamma: Double, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -20,16 +23,11 @@ public final class ExponentialLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: ExponentialLR, optimizer: OptimizerState) {
-        self.gamma = other.gamma
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        ExponentialLR(copying: self, optimizer: optimizer)
-    }
-
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
         if isInitial {
             for i in 0..<n { newLRs[i] = optimizer.lr(i) }
@@ -38,24 +36,17 @@ public final class ExponentialLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let factor = Py.pow(gamma, Double(lastEpoch))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["gamma"] = .float(gamma)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let gamma = try r.finite("gamma", self.gamma)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        self.gamma = gamma
-        base.apply(to: self)
-    }
 }
+
+private let exponentialLR = SchedulerDescriptor(
+    "ExponentialLR", summary: "multiplies the lr by gamma every epoch",
+    parameters: [.init("gamma", .float, doc: "the decay factor"), .lastEpoch],
+    state: [.finite("gamma", \ExponentialLR.gamma)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try ExponentialLR(c.optimizer, gamma: a.double("gamma"), lastEpoch: a.int("last_epoch"))
+    })

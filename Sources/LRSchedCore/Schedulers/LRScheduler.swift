@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// The base of every scheduler: it owns stepping, the epoch counter, the base learning
 /// rates and the last lrs, as torch's `LRScheduler` does.
 ///
@@ -21,26 +24,41 @@
 public class LRScheduler {
     /// The optimizer state this scheduler writes to (strongly held: a scheduler keeps
     /// its optimizer alive).
-    @exclusivity(unchecked) public internal(set) var optimizer: OptimizerState
+    @exclusivity(unchecked) public package(set) var optimizer: OptimizerState
     /// `base_lrs`: each group's `initial_lr` when the scheduler was built.
-    @exclusivity(unchecked) public internal(set) var baseLRs: [Double]
+    @exclusivity(unchecked) public package(set) var baseLRs: [Double]
     /// `last_epoch`: the number of steps taken (0 right after a fresh construction).
-    @exclusivity(unchecked) public internal(set) var lastEpoch: Int
+    @exclusivity(unchecked) public package(set) var lastEpoch: Int
     /// `_step_count`: 1 after construction, +1 per `step()`.
-    @exclusivity(unchecked) var stepCount: Int = 0
+    @exclusivity(unchecked) package var stepCount: Int = 0
     /// `_is_initial`: true only during the construction-time step.
-    @exclusivity(unchecked) var isInitial: Bool = false
+    @exclusivity(unchecked) package var isInitial: Bool = false
     /// `_last_lr`.
-    @exclusivity(unchecked) var lastLRStorage: [Double]
+    @exclusivity(unchecked) package var lastLRStorage: [Double]
     /// Scratch for the lrs being computed.
-    @exclusivity(unchecked) var newLRs: UnsafeMutableBufferPointer<Double>
+    @exclusivity(unchecked) package var newLRs: UnsafeMutableBufferPointer<Double>
     /// Scratch for momenta, used by schedulers that cycle momentum.
-    @exclusivity(unchecked) var newMomenta: UnsafeMutableBufferPointer<Double>
+    @exclusivity(unchecked) package var newMomenta: UnsafeMutableBufferPointer<Double>
     /// Set by `computeLRs()` when it produced momenta to commit with the lrs.
-    @exclusivity(unchecked) var momentaComputed = false
+    @exclusivity(unchecked) package var momentaComputed = false
+
+    /// The class's descriptor: name, parameters, flags, state fields, spec builder.
+    /// Every scheduler overrides it with its own `static let` descriptor.
+    public class var descriptor: SchedulerDescriptor { LRScheduler.baseDescriptor }
+
+    /// This scheduler's class's descriptor.
+    public var descriptor: SchedulerDescriptor { type(of: self).descriptor }
 
     /// torch's class name (`"StepLR"`, ...).
-    public var typeName: String { "LRScheduler" }
+    public var typeName: String { descriptor.name }
+
+    /// How this scheduler steps (a metric, fractional epochs, a composite).
+    public var flags: SchedulerFlags { descriptor.flags }
+
+    /// The base class's own descriptor (it is never built from a spec).
+    static let baseDescriptor = SchedulerDescriptor(
+        "LRScheduler", summary: "the base of every scheduler", parameters: [], state: StateField.base,
+        build: { (_, _) throws(LRSchedError) -> LRScheduler in throw .notImplemented("LRScheduler cannot be built") })
 
     /// torch's `LRScheduler.__init__` up to, not including, the initial step.
     ///
@@ -49,7 +67,7 @@ public class LRScheduler {
     ///
     /// - Parameter snapshot: for subclasses that changed the groups before calling
     ///   this (CyclicLR, OneCycleLR): the groups to put back when it throws.
-    init(optimizer: OptimizerState, lastEpoch: Int, restoringOnFailure snapshot: [ParamGroup]? = nil) throws(LRSchedError) {
+    package init(optimizer: OptimizerState, lastEpoch: Int, restoringOnFailure snapshot: [ParamGroup]? = nil) throws(LRSchedError) {
         guard lastEpoch >= -1 else {
             if let snapshot { optimizer.groups = snapshot }
             throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
@@ -74,7 +92,7 @@ public class LRScheduler {
 
     /// For the schedulers torch builds without `LRScheduler.__init__`
     /// (ReduceLROnPlateau, SequentialLR, ChainedScheduler): no `initial_lr`, no base lrs.
-    init(withoutBaseState optimizer: OptimizerState, lastEpoch: Int) {
+    package init(withoutBaseState optimizer: OptimizerState, lastEpoch: Int) {
         self.optimizer = optimizer
         self.baseLRs = []
         self.lastEpoch = lastEpoch
@@ -83,8 +101,10 @@ public class LRScheduler {
         self.newMomenta = .scratch(0)
     }
 
-    /// A copy of `other`'s state bound to `optimizer` (for previews).
-    init(copying other: LRScheduler, optimizer: OptimizerState) {
+    /// A copy of `other` bound to `optimizer` (for previews and atomic loads): the base
+    /// state here; a subclass copies what is not state (functions, children) in its
+    /// own `required init(copying:optimizer:)`, and `copy(with:)` copies the state fields.
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         self.optimizer = optimizer
         self.baseLRs = other.baseLRs
         self.lastEpoch = other.lastEpoch
@@ -95,7 +115,7 @@ public class LRScheduler {
         self.newMomenta = .scratch(other.newMomenta.count)
     }
 
-    static func missingInitialLRMessage(_ i: Int) -> String {
+    package static func missingInitialLRMessage(_ i: Int) -> String {
         "param 'initial_lr' is not specified in param_groups[\(i)] when resuming scheduler with last_epoch >= 0.\n"
             + "This typically happens when:\n"
             + "1. You're trying to resume training from a checkpoint but haven't properly loaded the optimizer state\n"
@@ -104,13 +124,19 @@ public class LRScheduler {
 
     /// A copy of this scheduler (children included) acting on `optimizer`.
     public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        fatalError("\(typeName) does not implement copy(with:)")
+        let c = type(of: self).init(copying: self, optimizer: optimizer)
+        c.assignState(from: self)
+        return c
     }
+
+    /// Checks a state just loaded into a copy (`loadStateDict`): consistency between
+    /// fields that the fields' own checks cannot see. Throwing leaves the original as it was.
+    package func checkLoadedState() throws(LRSchedError) {}
 
     // MARK: Stepping
 
     /// torch's `_initial_step()`: `_step_count = 0`, then one step with `_is_initial` set.
-    func initialStep() throws(LRSchedError) {
+    package func initialStep() throws(LRSchedError) {
         stepCount = 0
         isInitial = true
         defer { isInitial = false }
@@ -119,7 +145,7 @@ public class LRScheduler {
 
     /// The construction-time step of a subclass: on failure the optimizer's groups are
     /// put back as they were before construction began (`snapshot`).
-    func initialStep(restoring snapshot: [ParamGroup]) throws(LRSchedError) {
+    package func initialStep(restoring snapshot: [ParamGroup]) throws(LRSchedError) {
         do throws(LRSchedError) {
             try initialStep()
         } catch {
@@ -160,8 +186,20 @@ public class LRScheduler {
         }
     }
 
+    /// `step(epoch)` with the epoch as a double (C's `lrsched_scheduler_step_epoch`):
+    /// schedulers that take fractional epochs (`flags` has `.fractionalEpoch`) override
+    /// it; the others need an integral value (those that take no epoch at all throw
+    /// their TypeError whatever the value).
+    public func step(epochValue epoch: Double) throws(LRSchedError) {
+        guard let e = Int(exactly: epoch) else {
+            if flags.contains(.noEpoch) { try step(epoch: 0) }
+            throw .value("epoch must be an integer for \(typeName), got \(pyRepr(epoch))")
+        }
+        try step(epoch: e)
+    }
+
     /// torch's `_update_lr(epoch)`; SequentialLR calls it directly with `epoch: 0`.
-    func updateLR(epoch: Int?) throws(LRSchedError) {
+    package func updateLR(epoch: Int?) throws(LRSchedError) {
         let n = optimizer.groups.count
         guard n == baseLRs.count else {
             throw .value("\(typeName): the optimizer has \(n) param groups but the scheduler was built for \(baseLRs.count)")
@@ -186,7 +224,7 @@ public class LRScheduler {
 
     /// Writes `newLRs` (and `newMomenta` when computed) to the groups after checking
     /// that every value is finite, then records `_last_lr`.
-    func commit() throws(LRSchedError) {
+    package func commit() throws(LRSchedError) {
         let n = optimizer.groups.count
         for i in 0..<n where !newLRs[i].isFinite {
             throw .value("\(typeName) would set a non-finite lr (\(pyRepr(newLRs[i]))) in param group \(i) at epoch \(lastEpoch)")
@@ -210,7 +248,7 @@ public class LRScheduler {
     }
 
     /// Scratch buffers for `n` groups (their contents are not kept).
-    func resizeScratch(_ n: Int) {
+    package func resizeScratch(_ n: Int) {
         newLRs.deallocate()
         newMomenta.deallocate()
         newLRs = .scratch(n)
@@ -223,40 +261,26 @@ public class LRScheduler {
     }
 
     /// `_last_lr = [group["lr"] for group in param_groups]`.
-    func recordLastLR() {
+    package func recordLastLR() {
         let n = optimizer.groups.count
         if lastLRStorage.count != n { lastLRStorage = Array(repeating: 0, count: n) }
         for i in 0..<n { lastLRStorage[i] = optimizer.lr(i) }
     }
 
     /// torch's chainable `get_lr()`: fills `newLRs` (and `newMomenta`).
-    func computeLRs() throws(LRSchedError) {
+    package func computeLRs() throws(LRSchedError) {
         throw .notImplemented("\(typeName).get_lr() is not implemented")
     }
 
     /// torch's `_get_closed_form_lr()`: fills `newLRs` and returns true, or returns
     /// false when the class has no closed form.
-    func computeClosedFormLRs() throws(LRSchedError) -> Bool { false }
+    package func computeClosedFormLRs() throws(LRSchedError) -> Bool { false }
 
     /// torch's `recursive_undo` on a leaf: `last_epoch -= 1`.
-    func undoConstructionStep() { lastEpoch -= 1 }
+    package func undoConstructionStep() { lastEpoch -= 1 }
 
     /// Reverses `undoConstructionStep()` (a composite whose construction failed).
-    func redoConstructionStep() { lastEpoch += 1 }
-
-    // MARK: State (overridden per class)
-
-    /// Writes this scheduler's `state_dict()` entries.
-    func saveState(into o: inout JSONObject) {
-        saveBaseState(into: &o)
-    }
-
-    /// Reads and applies a state atomically (all keys checked before anything changes).
-    func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        base.apply(to: self)
-    }
+    package func redoConstructionStep() { lastEpoch += 1 }
 
     // MARK: Reading
 
@@ -277,7 +301,7 @@ public class LRScheduler {
 
 extension UnsafeMutableBufferPointer where Element == Double {
     /// A zeroed buffer of `n` doubles, owned by the caller (deallocate it).
-    static func scratch(_ n: Int) -> UnsafeMutableBufferPointer<Double> {
+    package static func scratch(_ n: Int) -> UnsafeMutableBufferPointer<Double> {
         let p = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(n, 0))
         p.initialize(repeating: 0)
         return p

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `LambdaLR(optimizer, lr_lambda, last_epoch=-1)`: each group's lr is its
 /// base lr times `lr_lambda(epoch)`.
 ///
@@ -8,8 +11,8 @@
 /// |---|---|---|---|---|
 /// | lr (base 0.1, λ = 0.95^e) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
 public final class LambdaLR: LRScheduler {
-    @exclusivity(unchecked) var lrLambdas: [LRLambda]
-    override public var typeName: String { "LambdaLR" }
+    @exclusivity(unchecked) package var lrLambdas: [LRLambda] = []
+    override public class var descriptor: SchedulerDescriptor { lambdaLR }
 
     /// - Throws: ValueError when a per-group list has the wrong length; whatever the
     ///   lambda throws at the construction step; KeyError on resume without `initial_lr`.
@@ -24,30 +27,28 @@ public final class LambdaLR: LRScheduler {
         try self.init(optimizer, lrLambda: .shared(lrLambda), lastEpoch: lastEpoch)
     }
 
-    init(copying other: LambdaLR, optimizer: OptimizerState) {
-        self.lrLambdas = other.lrLambdas
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
+        self.lrLambdas = (other as? LambdaLR)?.lrLambdas ?? []
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        LambdaLR(copying: self, optimizer: optimizer)
+    package override func checkLoadedState() throws(LRSchedError) {
+        try checkLambdaCount(lrLambdas.count)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         for i in 0..<baseLRs.count {
             let factor = try callLambda(lrLambdas[i], e)
             newLRs[i] = baseLRs[i] * factor
         }
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        saveLambdaState(into: &o, functions: lrLambdas.count)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        try loadLambdaState(&r, functions: lrLambdas.count)
-    }
 }
+
+private let lambdaLR = SchedulerDescriptor(
+    "LambdaLR", summary: "sets the lr to the base lr times lr_lambda(epoch)",
+    parameters: [.init("lr_lambda", .lrFunction, doc: "a function of the epoch (or one per group)"), .lastEpoch],
+    state: StateField.base + [.lambdas(\LambdaLR.lrLambdas)],
+    build: { (a, c) throws(LRSchedError) in
+        try LambdaLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `LinearLR(optimizer, start_factor=1.0/3, end_factor=1.0, total_iters=5,
 /// last_epoch=-1)`: the multiplicative factor moves linearly from `start_factor` to
 /// `end_factor` over `total_iters` epochs.
@@ -10,10 +13,10 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, start 0.5, total_iters 4) | 0.05 | 0.0625 | 0.075 | 0.0875 | 0.1 | 0.1 |
 public final class LinearLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var startFactor: Double
-    @exclusivity(unchecked) public internal(set) var endFactor: Double
-    @exclusivity(unchecked) public internal(set) var totalIters: Int
-    override public var typeName: String { "LinearLR" }
+    @exclusivity(unchecked) public package(set) var startFactor: Double = 0
+    @exclusivity(unchecked) public package(set) var endFactor: Double = 0
+    @exclusivity(unchecked) public package(set) var totalIters: Int = 0
+    override public class var descriptor: SchedulerDescriptor { linearLR }
 
     /// - Throws: ValueError unless `0 < start_factor <= 1` and `0 <= end_factor <= 1`
     ///   (torch's messages).
@@ -33,18 +36,11 @@ public final class LinearLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: LinearLR, optimizer: OptimizerState) {
-        self.startFactor = other.startFactor
-        self.endFactor = other.endFactor
-        self.totalIters = other.totalIters
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        LinearLR(copying: self, optimizer: optimizer)
-    }
-
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         if e == 0 {
@@ -62,30 +58,26 @@ public final class LinearLR: LRScheduler {
         for i in 0..<n { newLRs[i] = optimizer.lr(i) * factor }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         // base_lr * (start + (end - start) * min(total_iters, e) / total_iters)
         let d = endFactor - startFactor
         let frac = try Py.div(d * Double(min(totalIters, lastEpoch)), Double(totalIters))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (startFactor + frac) }
         return true
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["start_factor"] = .float(startFactor)
-        o["end_factor"] = .float(endFactor)
-        o["total_iters"] = .int(totalIters)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let start = try r.finite("start_factor", startFactor)
-        let end = try r.finite("end_factor", endFactor)
-        let total = try r.int("total_iters", totalIters)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        (startFactor, endFactor, totalIters) = (start, end, total)
-        base.apply(to: self)
-    }
 }
+
+private let linearLR = SchedulerDescriptor(
+    "LinearLR", summary: "moves the lr factor linearly from start_factor to end_factor over total_iters epochs",
+    parameters: [
+        .init("start_factor", .float, default: .float(1.0 / 3), doc: "the first factor, in (0, 1]"),
+        .init("end_factor", .float, default: .float(1.0), doc: "the last factor, in [0, 1]"),
+        .init("total_iters", .int, default: .int(5), doc: "epochs to reach end_factor"),
+        .lastEpoch,
+    ],
+    state: [.finite("start_factor", \LinearLR.startFactor), .finite("end_factor", \LinearLR.endFactor),
+            .int("total_iters", \LinearLR.totalIters)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try LinearLR(c.optimizer, startFactor: a.double("start_factor"), endFactor: a.double("end_factor"),
+                     totalIters: a.int("total_iters"), lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `MultiStepLR(optimizer, milestones, gamma=0.1, last_epoch=-1)`: multiplies
 /// the lr by `gamma` at each milestone.
 ///
@@ -10,9 +13,9 @@
 /// | lr (0.1, milestones [2, 5, 9], γ 0.1) | 0.1 | 0.1 | 0.01 | … | 0.001 | … | 0.0001 |
 public final class MultiStepLR: LRScheduler {
     /// The milestones, sorted (duplicates kept).
-    @exclusivity(unchecked) public internal(set) var milestones: [Int]
-    @exclusivity(unchecked) public internal(set) var gamma: Double
-    override public var typeName: String { "MultiStepLR" }
+    @exclusivity(unchecked) public package(set) var milestones: [Int] = []
+    @exclusivity(unchecked) public package(set) var gamma: Double = 0
+    override public class var descriptor: SchedulerDescriptor { multiStepLR }
 
     public init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -23,24 +26,18 @@ public final class MultiStepLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: MultiStepLR, optimizer: OptimizerState) {
-        self.milestones = other.milestones
-        self.gamma = other.gamma
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        MultiStepLR(copying: self, optimizer: optimizer)
-    }
-
     /// How many times `e` appears in the milestones (torch's `milestones[e]`).
-    func count(of e: Int) -> Int {
+    package func count(of e: Int) -> Int {
         var c = 0
         for m in milestones where m == e { c += 1 }
         return c
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let c = count(of: lastEpoch)
         let factor = c == 0 ? 1 : Py.pow(gamma, Double(c))
         for i in 0..<baseLRs.count {
@@ -49,29 +46,31 @@ public final class MultiStepLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         var k = 0
         for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted list
         let factor = Py.pow(gamma, Double(k))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
     }
+}
 
-    // MARK: State
+private let multiStepLR = SchedulerDescriptor(
+    "MultiStepLR", summary: "multiplies the lr by gamma at each milestone",
+    parameters: [
+        .init("milestones", .list(.int), doc: "epochs at which to decay (a repeated one decays that many times)"),
+        .init("gamma", .float, default: .float(0.1), doc: "the decay factor"),
+        .lastEpoch,
+    ],
+    state: [.milestones, .finite("gamma", \MultiStepLR.gamma)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try MultiStepLR(c.optimizer, milestones: a.ints("milestones"), gamma: a.double("gamma"),
+                        lastEpoch: a.int("last_epoch"))
+    })
 
-    /// `milestones` is saved as the sorted list with repeats (torch saves its Counter).
-    override func saveState(into o: inout JSONObject) {
-        o["milestones"] = .ints(milestones)
-        o["gamma"] = .float(gamma)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let milestones = try r.ints("milestones", self.milestones)
-        let gamma = try r.finite("gamma", self.gamma)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        (self.milestones, self.gamma) = (milestones.sorted(), gamma)
-        base.apply(to: self)
-    }
+extension StateField {
+    /// `milestones`, saved as the sorted list with repeats (torch saves its Counter).
+    fileprivate static let milestones = StateField.stored(
+        "milestones", \MultiStepLR.milestones, encode: { .ints($0) },
+        decode: { (v, o) throws(LRSchedError) in try StateValue.ints(v, "milestones", o).sorted() })
 }

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `MultiplicativeLR(optimizer, lr_lambda, last_epoch=-1)`: each step
 /// multiplies the current lr by `lr_lambda(epoch)`.
 ///
@@ -8,8 +11,8 @@
 /// |---|---|---|---|---|
 /// | lr (0.1, λ = 0.95) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
 public final class MultiplicativeLR: LRScheduler {
-    @exclusivity(unchecked) var lrLambdas: [LRLambda]
-    override public var typeName: String { "MultiplicativeLR" }
+    @exclusivity(unchecked) package var lrLambdas: [LRLambda] = []
+    override public class var descriptor: SchedulerDescriptor { multiplicativeLR }
 
     /// - Throws: ValueError when a per-group list has the wrong length.
     public init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
@@ -23,16 +26,16 @@ public final class MultiplicativeLR: LRScheduler {
         try self.init(optimizer, lrLambda: .shared(lrLambda), lastEpoch: lastEpoch)
     }
 
-    init(copying other: MultiplicativeLR, optimizer: OptimizerState) {
-        self.lrLambdas = other.lrLambdas
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
+        self.lrLambdas = (other as? MultiplicativeLR)?.lrLambdas ?? []
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        MultiplicativeLR(copying: self, optimizer: optimizer)
+    package override func checkLoadedState() throws(LRSchedError) {
+        try checkLambdaCount(lrLambdas.count)
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
         if isInitial {
             for i in 0..<n { newLRs[i] = optimizer.lr(i) }
@@ -44,14 +47,12 @@ public final class MultiplicativeLR: LRScheduler {
             newLRs[i] = optimizer.lr(i) * factor
         }
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        saveLambdaState(into: &o, functions: lrLambdas.count)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        try loadLambdaState(&r, functions: lrLambdas.count)
-    }
 }
+
+private let multiplicativeLR = SchedulerDescriptor(
+    "MultiplicativeLR", summary: "multiplies the lr by lr_lambda(epoch) every epoch",
+    parameters: [.init("lr_lambda", .lrFunction, doc: "a function of the epoch (or one per group)"), .lastEpoch],
+    state: StateField.base + [.lambdas(\MultiplicativeLR.lrLambdas)],
+    build: { (a, c) throws(LRSchedError) in
+        try MultiplicativeLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `OneCycleLR(optimizer, max_lr, total_steps=None, epochs=None,
 /// steps_per_epoch=None, pct_start=0.3, anneal_strategy='cos', cycle_momentum=True,
 /// base_momentum=0.85, max_momentum=0.95, div_factor=25.0, final_div_factor=1e4,
@@ -19,7 +22,7 @@ public final class OneCycleLR: LRScheduler {
     public enum AnnealStrategy: String, Sendable { case cos, linear }
 
     /// One phase: its end step and the group keys it anneals between.
-    struct Phase {
+    package struct Phase {
         var endStep: Double
         var startLR: ParamGroupKey
         var endLR: ParamGroupKey
@@ -27,12 +30,12 @@ public final class OneCycleLR: LRScheduler {
         var endMomentum: ParamGroupKey
     }
 
-    @exclusivity(unchecked) public internal(set) var totalSteps: Int
-    @exclusivity(unchecked) public internal(set) var annealStrategy: AnnealStrategy
-    @exclusivity(unchecked) public internal(set) var cycleMomentum: Bool
-    @exclusivity(unchecked) public internal(set) var threePhase: Bool
-    @exclusivity(unchecked) var phases: [Phase]
-    override public var typeName: String { "OneCycleLR" }
+    @exclusivity(unchecked) public package(set) var totalSteps: Int = 1
+    @exclusivity(unchecked) public package(set) var annealStrategy: AnnealStrategy = .cos
+    @exclusivity(unchecked) public package(set) var cycleMomentum: Bool = true
+    @exclusivity(unchecked) public package(set) var threePhase: Bool = false
+    @exclusivity(unchecked) package var phases: [Phase] = []
+    override public class var descriptor: SchedulerDescriptor { oneCycleLR }
 
     /// How the length of the cycle is given.
     public enum Length: Sendable {
@@ -43,22 +46,13 @@ public final class OneCycleLR: LRScheduler {
     /// - Throws: ValueError with torch's messages for a non-positive length, a
     ///   `pct_start` outside [0, 1], list lengths, and a momentum-less optimizer with
     ///   `cycleMomentum`; ZeroDivisionError for a zero `div_factor`/`final_div_factor`.
-    public init(_ optimizer: OptimizerState, maxLR: [Double], length: Length, pctStart: Double = 0.3,
+    public init(_ optimizer: OptimizerState, maxLR: PerGroup, length: Length, pctStart: Double = 0.3,
                 annealStrategy: AnnealStrategy = .cos, cycleMomentum: Bool = true,
-                baseMomentum: [Double] = [0.85], maxMomentum: [Double] = [0.95], divFactor: Double = 25.0,
+                baseMomentum: PerGroup = 0.85, maxMomentum: PerGroup = 0.95, divFactor: Double = 25.0,
                 finalDivFactor: Double = 1e4, threePhase: Bool = false, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
         let n = optimizer.count
-        let total: Int
-        switch length {
-        case .totalSteps(let t):
-            if t <= 0 { throw .value("Expected positive integer total_steps, but got \(t)") }
-            total = t
-        case .epochs(let e, let spe):
-            if e <= 0 { throw .value("Expected positive integer epochs, but got \(e)") }
-            if spe <= 0 { throw .value("Expected positive integer steps_per_epoch, but got \(spe)") }
-            total = try Py.mul(e, spe)
-        }
+        let total = try Self.totalSteps(length)
         let t = Double(total)
         if threePhase {
             phases = [
@@ -77,15 +71,13 @@ public final class OneCycleLR: LRScheduler {
                       startMomentum: .base_momentum, endMomentum: .max_momentum),
             ]
         }
-        if pctStart < 0 || pctStart > 1 || pctStart.isNaN {
-            throw .value("Expected float between 0 and 1 pct_start, but got \(pyRepr(pctStart))")
-        }
-        try requireFinite("max_lr", maxLR)
+        _ = try Self.checkPctStart(.float(pctStart))
+        try requireFinite("max_lr", maxLR.values)
         try requireFinite("div_factor", divFactor)
         try requireFinite("final_div_factor", finalDivFactor)
-        try requireFinite("base_momentum", baseMomentum)
-        try requireFinite("max_momentum", maxMomentum)
-        let maxLRs = try PerGroup.format("max_lr", maxLR, groups: n)
+        try requireFinite("base_momentum", baseMomentum.values)
+        try requireFinite("max_momentum", maxMomentum.values)
+        let maxLRs = try maxLR.resolved("max_lr", groups: n)
         var newGroups = optimizer.groups
         if lastEpoch == -1 {
             for i in 0..<n {
@@ -99,8 +91,8 @@ public final class OneCycleLR: LRScheduler {
             if optimizer.momentumKind == .none {
                 throw .value("optimizer must support momentum or beta1 with `cycle_momentum` option enabled")
             }
-            let baseM = try PerGroup.format("base_momentum", baseMomentum, groups: n)
-            let maxM = try PerGroup.format("max_momentum", maxMomentum, groups: n)
+            let maxM = try maxMomentum.resolved("max_momentum", groups: n)
+            let baseM = try baseMomentum.resolved("base_momentum", groups: n)
             if lastEpoch == -1 {
                 for i in 0..<n {
                     if optimizer.momentumKind == .betas { newGroups[i].beta1 = maxM[i] } else { newGroups[i].momentum = maxM[i] }
@@ -118,18 +110,60 @@ public final class OneCycleLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: OneCycleLR, optimizer: OptimizerState) {
-        totalSteps = other.totalSteps; annealStrategy = other.annealStrategy
-        cycleMomentum = other.cycleMomentum; threePhase = other.threePhase; phases = other.phases
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        OneCycleLR(copying: self, optimizer: optimizer)
+    /// torch's length checks: positive ints (`total_steps`, or `epochs` and
+    /// `steps_per_epoch`); JSON values keep Python's int/float kinds.
+    static func length(totalSteps: JSONValue?, epochs: JSONValue?, stepsPerEpoch: JSONValue?) throws(LRSchedError) -> Length {
+        func positive(_ v: JSONValue, _ name: String) throws(LRSchedError) -> Int {
+            guard case .int(let i) = v, i > 0 else {
+                throw .value("Expected positive integer \(name), but got \(SpecArguments.describe(v))")
+            }
+            return i
+        }
+        if let totalSteps { return .totalSteps(try positive(totalSteps, "total_steps")) }
+        if let epochs, let stepsPerEpoch {
+            return .epochs(try positive(epochs, "epochs"), stepsPerEpoch: try positive(stepsPerEpoch, "steps_per_epoch"))
+        }
+        throw .value("You must define either total_steps OR (epochs AND steps_per_epoch)")
+    }
+
+    /// The number of steps of a checked length.
+    static func totalSteps(_ length: Length) throws(LRSchedError) -> Int {
+        switch length {
+        case .totalSteps(let t):
+            return try Self.length(totalSteps: .int(t), epochs: nil, stepsPerEpoch: nil).steps
+        case .epochs(let e, let spe):
+            _ = try Self.length(totalSteps: nil, epochs: .int(e), stepsPerEpoch: .int(spe))
+            return try Py.mul(e, spe)
+        }
+    }
+
+    /// torch's `pct_start` check: a float in [0, 1].
+    static func checkPctStart(_ v: JSONValue) throws(LRSchedError) -> Double {
+        guard case .float(let p) = v, p >= 0, p <= 1 else {
+            throw .value("Expected float between 0 and 1 pct_start, but got \(SpecArguments.describe(v))")
+        }
+        return p
+    }
+
+    /// torch's `anneal_strategy` check.
+    public static func parseAnnealStrategy(_ name: String) throws(LRSchedError) -> AnnealStrategy {
+        guard let a = AnnealStrategy(rawValue: name) else {
+            throw .value("anneal_strategy must be one of 'cos' or 'linear', instead got \(name)")
+        }
+        return a
+    }
+
+    package override func checkLoadedState() throws(LRSchedError) {
+        if totalSteps <= 0 { throw .value("OneCycleLR state: 'total_steps' must be positive, got \(totalSteps)") }
+        threePhase = phases.count == 3
     }
 
     @inline(__always)
-    func anneal(_ start: Double, _ end: Double, _ pct: Double) -> Double {
+    package func anneal(_ start: Double, _ end: Double, _ pct: Double) -> Double {
         switch annealStrategy {
         case .cos:
             let cosOut = Py.cos(Double.pi * pct) + 1
@@ -140,12 +174,12 @@ public final class OneCycleLR: LRScheduler {
     }
 
     @inline(__always)
-    func groupValue(_ i: Int, _ key: ParamGroupKey) throws(LRSchedError) -> Double {
+    package func groupValue(_ i: Int, _ key: ParamGroupKey) throws(LRSchedError) -> Double {
         guard let v = optimizer.value(i, key) else { throw .key("'\(key.rawValue)'") }
         return v
     }
 
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let step = lastEpoch
         if step > totalSteps {
             throw .value("Tried to step \(step) times. The specified number of total steps is \(totalSteps)")
@@ -168,64 +202,93 @@ public final class OneCycleLR: LRScheduler {
         }
         momentaComputed = cycleMomentum
     }
+}
 
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["total_steps"] = .int(totalSteps)
-        o["_schedule_phases"] = .array(phases.map { p in
-            .object(JSONObject([
-                ("end_step", .float(p.endStep)),
-                ("start_lr", .string(p.startLR.rawValue)), ("end_lr", .string(p.endLR.rawValue)),
-                ("start_momentum", .string(p.startMomentum.rawValue)),
-                ("end_momentum", .string(p.endMomentum.rawValue)),
-            ]))
-        })
-        o["_anneal_func_type"] = .string(annealStrategy.rawValue)
-        o["cycle_momentum"] = .bool(cycleMomentum)
-        o["use_beta1"] = .bool(optimizer.momentumKind == .betas)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let total = try r.int("total_steps", totalSteps)
-        var phases = self.phases
-        if let v = r.value("_schedule_phases") {
-            guard let items = v.arrayValue, items.count == 2 || items.count == 3 else {
-                throw .value("OneCycleLR state: '_schedule_phases' must be a list of 2 or 3 phases")
-            }
-            phases = []
-            for item in items {
-                var pr = try StateReader(item, owner: "OneCycleLR phase")
-                let end = try pr.finite("end_step", .nan)
-                func key(_ k: String) throws(LRSchedError) -> ParamGroupKey {
-                    guard let name = pr.object[k]?.stringValue, let key = ParamGroupKey(rawValue: name),
-                          [.initial_lr, .max_lr, .min_lr, .max_momentum, .base_momentum].contains(key) else {
-                        throw .value("OneCycleLR state: phase '\(k)' must name a group key")
-                    }
-                    return key
-                }
-                let phase = Phase(endStep: end, startLR: try key("start_lr"), endLR: try key("end_lr"),
-                                  startMomentum: try key("start_momentum"), endMomentum: try key("end_momentum"))
-                pr.ignore("start_lr", "end_lr", "start_momentum", "end_momentum")
-                try pr.finish()
-                phases.append(phase)
-            }
-        }
-        let name = try r.string("_anneal_func_type", annealStrategy.rawValue)
-        guard let strategy = AnnealStrategy(rawValue: name) else {
-            throw .value("OneCycleLR state: '_anneal_func_type' must be 'cos' or 'linear', got '\(name)'")
-        }
-        let cycleMomentum = try r.bool("cycle_momentum", self.cycleMomentum)
-        r.ignore("use_beta1")
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        if total <= 0 { throw .value("OneCycleLR state: 'total_steps' must be positive, got \(total)") }
-        self.totalSteps = total
-        self.phases = phases
-        self.threePhase = phases.count == 3
-        self.annealStrategy = strategy
-        self.cycleMomentum = cycleMomentum
-        base.apply(to: self)
+extension OneCycleLR.Length {
+    /// `.totalSteps`' count (0 for `.epochs`, whose product is taken after the checks).
+    var steps: Int {
+        if case .totalSteps(let t) = self { return t }
+        return 0
     }
 }
+
+extension OneCycleLR.Phase {
+    /// The phase as torch saves it in `_schedule_phases`.
+    var json: JSONValue {
+        .object(JSONObject([
+            ("end_step", .float(endStep)),
+            ("start_lr", .string(startLR.rawValue)), ("end_lr", .string(endLR.rawValue)),
+            ("start_momentum", .string(startMomentum.rawValue)), ("end_momentum", .string(endMomentum.rawValue)),
+        ]))
+    }
+
+    /// A phase read from `_schedule_phases`.
+    init(state item: JSONValue) throws(LRSchedError) {
+        var pr = try StateReader(item, owner: "OneCycleLR phase")
+        let end = try pr.finite("end_step", .nan)
+        func key(_ k: String) throws(LRSchedError) -> ParamGroupKey {
+            guard let name = pr.object[k]?.stringValue, let key = ParamGroupKey(rawValue: name),
+                  [.initial_lr, .max_lr, .min_lr, .max_momentum, .base_momentum].contains(key) else {
+                throw .value("OneCycleLR state: phase '\(k)' must name a group key")
+            }
+            return key
+        }
+        self.init(endStep: end, startLR: try key("start_lr"), endLR: try key("end_lr"),
+                  startMomentum: try key("start_momentum"), endMomentum: try key("end_momentum"))
+        pr.ignore("start_lr", "end_lr", "start_momentum", "end_momentum")
+        try pr.finish()
+    }
+}
+
+private let oneCycleLR = SchedulerDescriptor(
+    "OneCycleLR", summary: "the 1cycle policy: warm up to max_lr, then anneal far below the initial lr",
+    parameters: [
+        .init("max_lr", .perGroup(.float), doc: "the peak lr (one, or one per group)"),
+        .init("total_steps", .nullable(.number), default: .null, doc: "steps in the cycle (an int)"),
+        .init("epochs", .nullable(.number), default: .null, doc: "with steps_per_epoch, instead of total_steps"),
+        .init("steps_per_epoch", .nullable(.number), default: .null, doc: "with epochs, instead of total_steps"),
+        .init("pct_start", .number, default: .float(0.3), doc: "the share of the cycle spent rising (a float)"),
+        .init("anneal_strategy", .string(choices: ["cos", "linear"]), default: .string("cos"), doc: "the annealing curve"),
+        .init("cycle_momentum", .bool, default: .bool(true), doc: "cycle the momentum inversely"),
+        .init("base_momentum", .perGroup(.float), default: .float(0.85), doc: "the lower momentum"),
+        .init("max_momentum", .perGroup(.float), default: .float(0.95), doc: "the upper momentum"),
+        .init("div_factor", .float, default: .float(25.0), doc: "initial_lr = max_lr / div_factor"),
+        .init("final_div_factor", .float, default: .float(1e4), doc: "min_lr = initial_lr / final_div_factor"),
+        .init("three_phase", .bool, default: .bool(false), doc: "a third phase back down to initial_lr first"),
+        .lastEpoch,
+    ],
+    state: [
+        .int("total_steps", \OneCycleLR.totalSteps),
+        .stored("_schedule_phases", \OneCycleLR.phases, encode: { .array($0.map(\.json)) },
+                decode: { (v, _) throws(LRSchedError) in
+                    guard let items = v.arrayValue, items.count == 2 || items.count == 3 else {
+                        throw .value("OneCycleLR state: '_schedule_phases' must be a list of 2 or 3 phases")
+                    }
+                    var phases: [OneCycleLR.Phase] = []
+                    for item in items { phases.append(try OneCycleLR.Phase(state: item)) }
+                    return phases
+                }),
+        .stored("_anneal_func_type", \OneCycleLR.annealStrategy, encode: { .string($0.rawValue) },
+                decode: { (v, o) throws(LRSchedError) in
+                    let name = try StateValue.string(v, "_anneal_func_type", o)
+                    guard let a = OneCycleLR.AnnealStrategy(rawValue: name) else {
+                        throw .value("OneCycleLR state: '_anneal_func_type' must be 'cos' or 'linear', got '\(name)'")
+                    }
+                    return a
+                }),
+        .bool("cycle_momentum", \OneCycleLR.cycleMomentum),
+        .derived("use_beta1") { (s: OneCycleLR) in .bool(s.optimizer.momentumKind == .betas) },
+    ] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        // torch's order: the length, pct_start, anneal_strategy; the rest in the constructor.
+        let length = try OneCycleLR.length(totalSteps: a.optional("total_steps"), epochs: a.optional("epochs"),
+                                           stepsPerEpoch: a.optional("steps_per_epoch"))
+        let pct = try OneCycleLR.checkPctStart(a.value("pct_start"))
+        let strategy = try OneCycleLR.parseAnnealStrategy(a.string("anneal_strategy"))
+        return try OneCycleLR(
+            c.optimizer, maxLR: a.perGroup("max_lr"), length: length, pctStart: pct, annealStrategy: strategy,
+            cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
+            maxMomentum: a.perGroup("max_momentum"), divFactor: a.double("div_factor"),
+            finalDivFactor: a.double("final_div_factor"), threePhase: a.bool("three_phase"),
+            lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `PolynomialLR(optimizer, total_iters=5, power=1.0, last_epoch=-1)`: decays
 /// the lr polynomially to zero at `total_iters`, then holds it.
 ///
@@ -10,9 +13,9 @@
 /// |---|---|---|---|---|---|---|
 /// | lr (0.1, total_iters 5, power 1) | 0.1 | 0.08 | 0.06 | 0.04 | 0.02 | 0.0 |
 public final class PolynomialLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var totalIters: Int
-    @exclusivity(unchecked) public internal(set) var power: Double
-    override public var typeName: String { "PolynomialLR" }
+    @exclusivity(unchecked) public package(set) var totalIters: Int = 0
+    @exclusivity(unchecked) public package(set) var power: Double = 0
+    override public class var descriptor: SchedulerDescriptor { polynomialLR }
 
     public init(_ optimizer: OptimizerState, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -23,17 +26,11 @@ public final class PolynomialLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: PolynomialLR, optimizer: OptimizerState) {
-        self.totalIters = other.totalIters
-        self.power = other.power
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        PolynomialLR(copying: self, optimizer: optimizer)
-    }
-
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         let n = baseLRs.count
         if isInitial || e > totalIters {
@@ -48,27 +45,23 @@ public final class PolynomialLR: LRScheduler {
         for i in 0..<n { newLRs[i] = optimizer.lr(i) * decay }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let frac = try Py.div(Double(min(totalIters, lastEpoch)), Double(totalIters))
         let factor = try Py.floatPow(1.0 - frac, power)
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["total_iters"] = .int(totalIters)
-        o["power"] = .float(power)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let total = try r.int("total_iters", totalIters)
-        let power = try r.finite("power", self.power)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        (totalIters, self.power) = (total, power)
-        base.apply(to: self)
-    }
 }
+
+private let polynomialLR = SchedulerDescriptor(
+    "PolynomialLR", summary: "decays the lr to 0 over total_iters epochs along (1 - t/T) ** power",
+    parameters: [
+        .init("total_iters", .int, default: .int(5), doc: "epochs to reach 0"),
+        .init("power", .float, default: .float(1.0), doc: "the polynomial's power"),
+        .lastEpoch,
+    ],
+    state: [.int("total_iters", \PolynomialLR.totalIters), .finite("power", \PolynomialLR.power)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try PolynomialLR(c.optimizer, totalIters: a.int("total_iters"), power: a.double("power"),
+                         lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// The next lrs (and momenta) that stepping schedulers would give, computed on copies:
 /// the schedulers and their optimizer are left untouched.
 ///
@@ -57,7 +60,7 @@ public struct Preview: Sendable {
         try run(copies, opt, steps: steps, metrics: metrics, lrs: lrs, momenta: momenta)
     }
 
-    static func copies(_ schedulers: [LRScheduler], steps: Int, metrics: [Double]?) throws(LRSchedError) -> ([LRScheduler], OptimizerState) {
+    package static func copies(_ schedulers: [LRScheduler], steps: Int, metrics: [Double]?) throws(LRSchedError) -> ([LRScheduler], OptimizerState) {
         guard let first = schedulers.first else { throw .value("preview needs at least one scheduler") }
         guard steps >= 0 else { throw .value("preview steps must be >= 0, got \(steps)") }
         for s in schedulers where s.optimizer !== first.optimizer {
@@ -73,7 +76,7 @@ public struct Preview: Sendable {
         return (schedulers.map { $0.copy(with: opt) }, opt)
     }
 
-    static func run(_ copies: [LRScheduler], _ opt: OptimizerState, steps: Int, metrics: [Double]?,
+    package static func run(_ copies: [LRScheduler], _ opt: OptimizerState, steps: Int, metrics: [Double]?,
                     lrs: UnsafeMutableBufferPointer<Double>, momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
         var row = 0
         let plateau = copies.map { $0 is ReduceLROnPlateau }

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `ReduceLROnPlateau(optimizer, mode='min', factor=0.1, patience=10,
 /// threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)`: reduces the
 /// lr by `factor` when a metric has not improved for more than `patience` steps.
@@ -15,49 +18,37 @@ public final class ReduceLROnPlateau: LRScheduler {
     public enum Mode: String, Sendable { case min, max }
     public enum ThresholdMode: String, Sendable { case rel, abs }
 
-    @exclusivity(unchecked) public internal(set) var factor: Double
-    @exclusivity(unchecked) public internal(set) var minLRs: [Double]
+    @exclusivity(unchecked) public package(set) var factor: Double = 0
+    @exclusivity(unchecked) public package(set) var minLRs: [Double] = []
     /// The scalar `min_lr` (nil when a per-group list was given).
-    @exclusivity(unchecked) public internal(set) var defaultMinLR: Double?
-    @exclusivity(unchecked) public internal(set) var patience: Int
-    @exclusivity(unchecked) public internal(set) var cooldown: Int
-    @exclusivity(unchecked) public internal(set) var eps: Double
-    @exclusivity(unchecked) public internal(set) var mode: Mode
-    @exclusivity(unchecked) public internal(set) var threshold: Double
-    @exclusivity(unchecked) public internal(set) var thresholdMode: ThresholdMode
-    @exclusivity(unchecked) public internal(set) var best: Double
-    @exclusivity(unchecked) public internal(set) var cooldownCounter = 0
-    @exclusivity(unchecked) public internal(set) var numBadEpochs = 0
-    var modeWorse: Double { mode == .min ? .infinity : -.infinity }
-    override public var typeName: String { "ReduceLROnPlateau" }
+    @exclusivity(unchecked) public package(set) var defaultMinLR: Double? = nil
+    @exclusivity(unchecked) public package(set) var patience: Int = 0
+    @exclusivity(unchecked) public package(set) var cooldown: Int = 0
+    @exclusivity(unchecked) public package(set) var eps: Double = 0
+    @exclusivity(unchecked) public package(set) var mode: Mode = .min
+    @exclusivity(unchecked) public package(set) var threshold: Double = 0
+    @exclusivity(unchecked) public package(set) var thresholdMode: ThresholdMode = .rel
+    @exclusivity(unchecked) public package(set) var best: Double = 0
+    @exclusivity(unchecked) public package(set) var cooldownCounter = 0
+    @exclusivity(unchecked) public package(set) var numBadEpochs = 0
+    package var modeWorse: Double { mode == .min ? .infinity : -.infinity }
+    override public class var descriptor: SchedulerDescriptor { reduceLROnPlateau }
 
     /// torch's `min_lr`: a scalar for every group (also used for groups added later),
     /// or a list with one value per group.
-    public enum MinLR: Sendable {
-        case all(Double)
-        case perGroup([Double])
-    }
+    public typealias MinLR = PerGroup
 
     /// - Throws: ValueError("Factor should be < 1.0."), ValueError("expected N min_lrs,
     ///   got M"), and ValueError for non-finite hyperparameters. (Unknown `mode` and
-    ///   `threshold_mode` strings are rejected by the spec reader with torch's messages.)
+    ///   `threshold_mode` strings: `parseMode`, `parseThresholdMode`.)
     public init(_ optimizer: OptimizerState, mode: Mode = .min, factor: Double = 0.1, patience: Int = 10,
                 threshold: Double = 1e-4, thresholdMode: ThresholdMode = .rel, cooldown: Int = 0,
                 minLR: MinLR = .all(0), eps: Double = 1e-8) throws(LRSchedError) {
-        if factor >= 1.0 { throw .value("Factor should be < 1.0.") }
+        try Self.checkFactor(factor)
         try requireFinite("factor", factor)
-        let n = optimizer.count
-        switch minLR {
-        case .all(let v):
-            try requireFinite("min_lr", v)
-            defaultMinLR = v
-            minLRs = Array(repeating: v, count: n)
-        case .perGroup(let vs):
-            guard vs.count == n else { throw .value("expected \(n) min_lrs, got \(vs.count)") }
-            try requireFinite("min_lr", vs)
-            defaultMinLR = nil
-            minLRs = vs
-        }
+        minLRs = try Self.minLRs(minLR, groups: optimizer.count)
+        try requireFinite("min_lr", minLRs)
+        if case .all(let v) = minLR { defaultMinLR = v }
         try requireFinite("threshold", threshold)
         try requireFinite("eps", eps)
         self.factor = factor
@@ -71,20 +62,39 @@ public final class ReduceLROnPlateau: LRScheduler {
         super.init(withoutBaseState: optimizer, lastEpoch: 0)
     }
 
-    init(copying other: ReduceLROnPlateau, optimizer: OptimizerState) {
-        factor = other.factor; minLRs = other.minLRs; defaultMinLR = other.defaultMinLR
-        patience = other.patience; cooldown = other.cooldown; eps = other.eps; mode = other.mode
-        threshold = other.threshold; thresholdMode = other.thresholdMode; best = other.best
-        cooldownCounter = other.cooldownCounter; numBadEpochs = other.numBadEpochs
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        ReduceLROnPlateau(copying: self, optimizer: optimizer)
+    /// torch's first check, before anything else.
+    static func checkFactor(_ factor: Double) throws(LRSchedError) {
+        if factor >= 1.0 { throw .value("Factor should be < 1.0.") }
+    }
+
+    /// torch's `min_lrs`: the scalar for every group, or the list (one per group).
+    static func minLRs(_ minLR: MinLR, groups n: Int) throws(LRSchedError) -> [Double] {
+        switch minLR {
+        case .all(let v): return Array(repeating: v, count: n)
+        case .perGroup(let vs):
+            guard vs.count == n else { throw .value("expected \(n) min_lrs, got \(vs.count)") }
+            return vs
+        }
+    }
+
+    /// torch's `mode` check.
+    public static func parseMode(_ name: String) throws(LRSchedError) -> Mode {
+        guard let m = Mode(rawValue: name) else { throw .value("mode \(name) is unknown!") }
+        return m
+    }
+
+    /// torch's `threshold_mode` check.
+    public static func parseThresholdMode(_ name: String) throws(LRSchedError) -> ThresholdMode {
+        guard let m = ThresholdMode(rawValue: name) else { throw .value("threshold mode \(name) is unknown!") }
+        return m
     }
 
     /// torch's `_is_better(a, best)`.
-    func isBetter(_ a: Double, _ best: Double) -> Bool {
+    package func isBetter(_ a: Double, _ best: Double) -> Bool {
         switch (mode, thresholdMode) {
         case (.min, .rel): return a < best * (1.0 - threshold)
         case (.min, .abs): return a < best - threshold
@@ -144,59 +154,42 @@ public final class ReduceLROnPlateau: LRScheduler {
             if old - new > eps { optimizer.groups[i].lr = new }
         }
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["factor"] = .float(factor)
-        o["default_min_lr"] = defaultMinLR.map { .float($0) } ?? .null
-        o["min_lrs"] = .floats(minLRs)
-        o["patience"] = .int(patience)
-        o["cooldown"] = .int(cooldown)
-        o["eps"] = .float(eps)
-        o["last_epoch"] = .int(lastEpoch)
-        o["_last_lr"] = .floats(lastLRStorage)
-        o["mode_worse"] = .float(modeWorse)
-        o["mode"] = .string(mode.rawValue)
-        o["threshold"] = .float(threshold)
-        o["threshold_mode"] = .string(thresholdMode.rawValue)
-        o["best"] = .float(best)
-        o["cooldown_counter"] = .int(cooldownCounter)
-        o["num_bad_epochs"] = .int(numBadEpochs)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let factor = try r.finite("factor", self.factor)
-        let defaultMinLR = try r.optionalFinite("default_min_lr", self.defaultMinLR)
-        let minLRs = try r.doubles("min_lrs", self.minLRs)
-        let patience = try r.int("patience", self.patience)
-        let cooldown = try r.int("cooldown", self.cooldown)
-        let eps = try r.finite("eps", self.eps)
-        let lastEpoch = try r.int("last_epoch", self.lastEpoch)
-        let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
-        let modeName = try r.string("mode", mode.rawValue)
-        let threshold = try r.finite("threshold", self.threshold)
-        let tmName = try r.string("threshold_mode", thresholdMode.rawValue)
-        let best = try r.double("best", self.best)
-        let cooldownCounter = try r.int("cooldown_counter", self.cooldownCounter)
-        let numBadEpochs = try r.int("num_bad_epochs", self.numBadEpochs)
-        r.ignore("mode_worse")
-        try r.finish()
-        guard let mode = Mode(rawValue: modeName) else { throw .value("mode \(modeName) is unknown!") }
-        guard let tm = ThresholdMode(rawValue: tmName) else { throw .value("threshold mode \(tmName) is unknown!") }
-        self.factor = factor
-        self.defaultMinLR = defaultMinLR
-        self.minLRs = minLRs
-        self.patience = patience
-        self.cooldown = cooldown
-        self.eps = eps
-        self.lastEpoch = lastEpoch
-        self.lastLRStorage = lastLR
-        self.mode = mode
-        self.threshold = threshold
-        self.thresholdMode = tm
-        self.best = best
-        self.cooldownCounter = cooldownCounter
-        self.numBadEpochs = numBadEpochs
-    }
 }
+
+private let reduceLROnPlateau = SchedulerDescriptor(
+    "ReduceLROnPlateau", summary: "reduces the lr by factor when a metric stops improving for patience epochs",
+    parameters: [
+        .init("mode", .string(choices: ["min", "max"]), default: .string("min"), doc: "whether lower or higher metrics are better"),
+        .init("factor", .float, default: .float(0.1), doc: "the reduction factor (< 1)"),
+        .init("patience", .int, default: .int(10), doc: "bad epochs tolerated before a reduction"),
+        .init("threshold", .float, default: .float(1e-4), doc: "the least change that counts as better"),
+        .init("threshold_mode", .string(choices: ["rel", "abs"]), default: .string("rel"), doc: "threshold relative or absolute"),
+        .init("cooldown", .int, default: .int(0), doc: "epochs after a reduction during which bad epochs are ignored"),
+        .init("min_lr", .perGroup(.float), default: .int(0), doc: "the lowest lr (one, or one per group)"),
+        .init("eps", .float, default: .float(1e-8), doc: "the least reduction applied"),
+    ],
+    flags: [.metric, .noEpoch],
+    state: [
+        .finite("factor", \ReduceLROnPlateau.factor), .optionalFinite("default_min_lr", \ReduceLROnPlateau.defaultMinLR),
+        .doubles("min_lrs", \ReduceLROnPlateau.minLRs), .int("patience", \ReduceLROnPlateau.patience),
+        .int("cooldown", \ReduceLROnPlateau.cooldown), .finite("eps", \ReduceLROnPlateau.eps),
+        StateField.lastEpoch, StateField.lastLR,
+        .derived("mode_worse") { (s: ReduceLROnPlateau) in .float(s.modeWorse) },
+        .choice("mode", \ReduceLROnPlateau.mode, parse: ReduceLROnPlateau.parseMode),
+        .finite("threshold", \ReduceLROnPlateau.threshold),
+        .choice("threshold_mode", \ReduceLROnPlateau.thresholdMode, parse: ReduceLROnPlateau.parseThresholdMode),
+        .double("best", \ReduceLROnPlateau.best), .int("cooldown_counter", \ReduceLROnPlateau.cooldownCounter),
+        .int("num_bad_epochs", \ReduceLROnPlateau.numBadEpochs),
+    ],
+    build: { (a, c) throws(LRSchedError) in
+        // torch's order: factor, then min_lr, then mode, then threshold_mode.
+        let factor = try a.double("factor")
+        try ReduceLROnPlateau.checkFactor(factor)
+        let minLR = try a.perGroup("min_lr")
+        _ = try ReduceLROnPlateau.minLRs(minLR, groups: c.optimizer.count)
+        return try ReduceLROnPlateau(
+            c.optimizer, mode: ReduceLROnPlateau.parseMode(a.string("mode")), factor: factor,
+            patience: a.int("patience"), threshold: a.double("threshold"),
+            thresholdMode: ReduceLROnPlateau.parseThresholdMode(a.string("threshold_mode")),
+            cooldown: a.int("cooldown"), minLR: minLR, eps: a.double("eps"))
+    })

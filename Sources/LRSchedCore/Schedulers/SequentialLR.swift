@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `SequentialLR(optimizer, schedulers, milestones, last_epoch=-1)`: runs the
 /// schedulers one after another, switching at each milestone.
 ///
@@ -15,8 +18,8 @@
 /// milestone. `last_epoch` does not fast-forward the children (torch #162591).
 public final class SequentialLR: LRScheduler {
     public let schedulers: [LRScheduler]
-    @exclusivity(unchecked) public internal(set) var milestones: [Int]
-    override public var typeName: String { "SequentialLR" }
+    @exclusivity(unchecked) public package(set) var milestones: [Int] = []
+    override public class var descriptor: SchedulerDescriptor { sequentialLR }
 
     public init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {
         if schedulers.isEmpty {
@@ -26,7 +29,7 @@ public final class SequentialLR: LRScheduler {
             throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
         }
         for (i, s) in schedulers.enumerated() {
-            if s is ReduceLROnPlateau {
+            if s.flags.contains(.metric) {
                 throw .value("SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(i) in the given schedulers sequence.")
             }
             if s.optimizer !== optimizer {
@@ -59,18 +62,19 @@ public final class SequentialLR: LRScheduler {
         lastLRStorage = schedulers[idx].lastLRs
     }
 
-    init(copying other: SequentialLR, optimizer: OptimizerState) {
-        schedulers = other.schedulers.map { $0.copy(with: optimizer) }
-        milestones = other.milestones
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
+        schedulers = ((other as? Self)?.schedulers ?? []).map { $0.copy(with: optimizer) }
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        SequentialLR(copying: self, optimizer: optimizer)
+    package override func checkLoadedState() throws(LRSchedError) {
+        if milestones.count != schedulers.count - 1 {
+            throw .value("SequentialLR state: '_milestones' must have \(schedulers.count - 1) entries, got \(milestones.count)")
+        }
     }
 
     /// `bisect_right(a, x)` on the list as given (torch does not sort it).
-    static func bisectRight(_ a: [Int], _ x: Int) -> Int {
+    package static func bisectRight(_ a: [Int], _ x: Int) -> Int {
         var lo = 0
         var hi = a.count
         while lo < hi {
@@ -80,17 +84,17 @@ public final class SequentialLR: LRScheduler {
         return lo
     }
 
-    override func undoConstructionStep() {
+    package override func undoConstructionStep() {
         for s in schedulers { s.undoConstructionStep() }
     }
 
-    override func redoConstructionStep() {
+    package override func redoConstructionStep() {
         for s in schedulers { s.redoConstructionStep() }
     }
 
     /// A nested SequentialLR restarted at a milestone: torch falls back to the base
     /// `get_lr()`, which raises NotImplementedError.
-    override func updateLR(epoch: Int?) throws(LRSchedError) {
+    package override func updateLR(epoch: Int?) throws(LRSchedError) {
         throw .notImplemented("SequentialLR has no get_lr(); it cannot be restarted at a milestone of an enclosing SequentialLR")
     }
 
@@ -111,34 +115,24 @@ public final class SequentialLR: LRScheduler {
         throw .type("SequentialLR.step() takes 1 positional argument but 2 were given")
     }
 
-    func recordLastLR(from s: LRScheduler) {
+    package func recordLastLR(from s: LRScheduler) {
         let src = s.lastLRStorage
         if lastLRStorage.count != src.count { lastLRStorage = src; return }
         for i in 0..<src.count { lastLRStorage[i] = src[i] }
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["_schedulers"] = .array(schedulers.map { $0.stateDict() })
-        o["_milestones"] = .ints(milestones)
-        o["last_epoch"] = .int(lastEpoch)
-        o["_last_lr"] = .floats(lastLRStorage)
-    }
-
-    /// Restores the children too; all or nothing.
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let milestones = try r.ints("_milestones", self.milestones)
-        let lastEpoch = try r.int("last_epoch", self.lastEpoch)
-        let lastLR = try r.doubles("_last_lr", lastLRStorage, finite: false)
-        let children = try loadChildStates(&r, schedulers)
-        try r.finish()
-        if milestones.count != schedulers.count - 1 {
-            throw .value("SequentialLR state: '_milestones' must have \(schedulers.count - 1) entries, got \(milestones.count)")
-        }
-        try applyChildStates(children, schedulers)
-        self.milestones = milestones
-        self.lastEpoch = lastEpoch
-        self.lastLRStorage = lastLR
-    }
 }
+
+private let sequentialLR = SchedulerDescriptor(
+    "SequentialLR", summary: "runs the schedulers one after another, switching at the milestones",
+    parameters: [
+        .init("schedulers", .schedulers, doc: "the schedulers, in order"),
+        .init("milestones", .list(.int), doc: "the epochs at which the next scheduler takes over"),
+        .lastEpoch,
+    ],
+    flags: [.composite, .noEpoch],
+    state: [.children(\SequentialLR.schedulers), .ints("_milestones", \SequentialLR.milestones),
+            StateField.lastEpoch, StateField.lastLR],
+    build: { (a, c) throws(LRSchedError) in
+        try SequentialLR(c.optimizer, schedulers: SchedulerSpec.children(a, c), milestones: a.ints("milestones"),
+                         lastEpoch: a.int("last_epoch"))
+    })

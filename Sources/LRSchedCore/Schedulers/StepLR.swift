@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// torch's `StepLR(optimizer, step_size, gamma=0.1, last_epoch=-1)`: multiplies the lr
 /// by `gamma` every `step_size` epochs.
 ///
@@ -10,9 +13,9 @@
 /// |---|---|---|---|---|---|---|---|
 /// | lr (0.1, step_size 4, γ 0.9) | 0.1 | 0.1 | 0.1 | 0.1 | 0.09 | … | 0.081 |
 public final class StepLR: LRScheduler {
-    @exclusivity(unchecked) public internal(set) var stepSize: Int
-    @exclusivity(unchecked) public internal(set) var gamma: Double
-    override public var typeName: String { "StepLR" }
+    @exclusivity(unchecked) public package(set) var stepSize: Int = 0
+    @exclusivity(unchecked) public package(set) var gamma: Double = 0.1
+    override public class var descriptor: SchedulerDescriptor { stepLR }
 
     public init(_ optimizer: OptimizerState, stepSize: Int, gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -23,17 +26,11 @@ public final class StepLR: LRScheduler {
         try initialStep(restoring: snapshot)
     }
 
-    init(copying other: StepLR, optimizer: OptimizerState) {
-        self.stepSize = other.stepSize
-        self.gamma = other.gamma
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
     }
 
-    override public func copy(with optimizer: OptimizerState) -> LRScheduler {
-        StepLR(copying: self, optimizer: optimizer)
-    }
-
-    override func computeLRs() throws(LRSchedError) {
+    package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
         var decay = false
         if e != 0 { decay = try Py.mod(e, stepSize) == 0 }
@@ -43,27 +40,22 @@ public final class StepLR: LRScheduler {
         }
     }
 
-    override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
+    package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let k = try Py.floorDiv(lastEpoch, stepSize)
         let factor = Py.pow(gamma, Double(k))
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
         return true
     }
-
-    // MARK: State
-
-    override func saveState(into o: inout JSONObject) {
-        o["step_size"] = .int(stepSize)
-        o["gamma"] = .float(gamma)
-        saveBaseState(into: &o)
-    }
-
-    override func loadState(_ r: inout StateReader) throws(LRSchedError) {
-        let stepSize = try r.int("step_size", self.stepSize)
-        let gamma = try r.finite("gamma", self.gamma)
-        let base = try BaseSchedulerState(self, &r)
-        try r.finish()
-        (self.stepSize, self.gamma) = (stepSize, gamma)
-        base.apply(to: self)
-    }
 }
+
+private let stepLR = SchedulerDescriptor(
+    "StepLR", summary: "multiplies the lr by gamma every step_size epochs",
+    parameters: [
+        .init("step_size", .int, doc: "epochs between decays"),
+        .init("gamma", .float, default: .float(0.1), doc: "the decay factor"),
+        .lastEpoch,
+    ],
+    state: [.int("step_size", \StepLR.stepSize), .finite("gamma", \StepLR.gamma)] + StateField.base,
+    build: { (a, c) throws(LRSchedError) in
+        try StepLR(c.optimizer, stepSize: a.int("step_size"), gamma: a.double("gamma"), lastEpoch: a.int("last_epoch"))
+    })

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// The lr functions a JSON spec can name in `lr_lambda` (the conformance vectors'
 /// complete set), computed exactly as the conformance README writes them.
 ///

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 extension OptimizerState {
     /// Builds an optimizer state from a conformance-format spec:
     /// `{"lr": 0.1, "momentum": 0.9, "groups": [{"lr": 0.05}, ...]}`.

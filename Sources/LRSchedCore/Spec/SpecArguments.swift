@@ -1,30 +1,104 @@
+import LRSchedSupport
+import LRSchedJSON
+
 /// The keyword arguments of one spec object, read with Python's type rules: a JSON
 /// literal with `.` or an exponent is a float, otherwise an int. Every key must be
 /// consumed; a leftover key is torch's TypeError ("got an unexpected keyword
 /// argument"), a missing required one torch's "missing 1 required positional argument".
-struct SpecArguments {
-    let owner: String
+///
+/// Built for a scheduler descriptor, it knows the parameters: `check()` applies Python's
+/// call rules (an unexpected keyword, then a missing required argument, then each
+/// value's kind, in declaration order) and the typed readers fall back to the declared
+/// defaults, so a scheduler's defaults are written once, in its descriptor.
+package struct SpecArguments {
+    package let owner: String
     private let object: JSONObject
-    private var used: Set<String> = ["type"]
+    /// The keys read so far (a reference: reading does not mutate the arguments).
+    private final class Keys { var used: Set<String> = ["type"] }
+    private let keys = Keys()
+    private let parameters: [ParameterDescriptor]
 
-    init(_ object: JSONObject, owner: String) {
+    package init(_ object: JSONObject, owner: String) {
         self.object = object
         self.owner = owner
+        self.parameters = []
+    }
+
+    package init(_ object: JSONObject, descriptor: SchedulerDescriptor) {
+        self.object = object
+        self.owner = descriptor.name
+        self.parameters = descriptor.parameters
+        for p in parameters { keys.used.insert(p.name) }
+    }
+
+    /// Python's call rules against the descriptor's parameters.
+    package func check() throws(LRSchedError) {
+        try finish()
+        for p in parameters where p.defaultValue == nil && object[p.name] == nil {
+            throw .type("\(owner).__init__() missing 1 required positional argument: '\(p.name)'")
+        }
+        for p in parameters {
+            if let v = object[p.name] { try p.kind.check(v, key: p.name, owner: owner) }
+        }
+    }
+
+    /// The value given for `key`, else its declared default (JSON null for None).
+    package func value(_ key: String) throws(LRSchedError) -> JSONValue {
+        keys.used.insert(key)
+        if let v = object[key] { return v }
+        guard let d = parameters.first(where: { $0.name == key })?.defaultValue else {
+            throw .type("\(owner).__init__() missing 1 required positional argument: '\(key)'")
+        }
+        return d
+    }
+
+    /// A declared int parameter.
+    package func int(_ key: String) throws(LRSchedError) -> Int {
+        try Self.int(try value(key), key: key, owner: owner)
+    }
+
+    /// A declared float parameter.
+    package func double(_ key: String) throws(LRSchedError) -> Double {
+        try Self.double(try value(key), key: key, owner: owner)
+    }
+
+    /// A declared per-group float parameter.
+    package func doubles(_ key: String) throws(LRSchedError) -> [Double] {
+        try Self.doubles(try value(key), key: key, owner: owner)
+    }
+
+    /// A declared list-of-ints parameter.
+    package func ints(_ key: String) throws(LRSchedError) -> [Int] {
+        try Self.ints(try value(key), key: key, owner: owner)
+    }
+
+    package func bool(_ key: String) throws(LRSchedError) -> Bool {
+        try Self.bool(try value(key), key: key, owner: owner)
+    }
+
+    package func string(_ key: String) throws(LRSchedError) -> String {
+        try Self.string(try value(key), key: key, owner: owner)
+    }
+
+    /// A declared nullable parameter: nil for None.
+    package func optional(_ key: String) throws(LRSchedError) -> JSONValue? {
+        let v = try value(key)
+        return v.isNull ? nil : v
     }
 
     /// The raw value (JSON null included); `nil` when absent.
-    mutating func raw(_ key: String) -> JSONValue? {
-        used.insert(key)
+    package mutating func raw(_ key: String) -> JSONValue? {
+        keys.used.insert(key)
         return object[key]
     }
 
     /// For the arguments torch lets be None: `nil` when absent or JSON null.
-    mutating func noneable(_ key: String) -> JSONValue? {
+    package mutating func noneable(_ key: String) -> JSONValue? {
         guard let v = raw(key), !v.isNull else { return nil }
         return v
     }
 
-    mutating func required(_ key: String) throws(LRSchedError) -> JSONValue {
+    package mutating func required(_ key: String) throws(LRSchedError) -> JSONValue {
         guard let v = raw(key) else {
             throw .type("\(owner).__init__() missing 1 required positional argument: '\(key)'")
         }
@@ -33,16 +107,13 @@ struct SpecArguments {
 
     /// An int argument. A float literal is a TypeError (torch would accept some floats
     /// here; lrsched keeps epoch counts integral — a documented deviation).
-    mutating func int(_ key: String, default d: Int) throws(LRSchedError) -> Int {
+    package mutating func int(_ key: String, default d: Int) throws(LRSchedError) -> Int {
         guard let v = raw(key) else { return d }
         return try Self.int(v, key: key, owner: owner)
     }
 
-    mutating func int(_ key: String) throws(LRSchedError) -> Int {
-        try Self.int(try required(key), key: key, owner: owner)
-    }
 
-    static func int(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Int {
+    package static func int(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Int {
         guard case .int(let i) = v else {
             throw .type("\(owner): '\(key)' must be an int, got \(v.typeName) \(describe(v))")
         }
@@ -50,16 +121,13 @@ struct SpecArguments {
     }
 
     /// A float argument (an int is accepted and converted, as Python arithmetic does).
-    mutating func double(_ key: String, default d: Double) throws(LRSchedError) -> Double {
+    package mutating func double(_ key: String, default d: Double) throws(LRSchedError) -> Double {
         guard let v = raw(key) else { return d }
         return try Self.double(v, key: key, owner: owner)
     }
 
-    mutating func double(_ key: String) throws(LRSchedError) -> Double {
-        try Self.double(try required(key), key: key, owner: owner)
-    }
 
-    static func double(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Double {
+    package static func double(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Double {
         switch v {
         case .int(let i): return Double(i)
         case .float(let d): return d
@@ -68,22 +136,19 @@ struct SpecArguments {
     }
 
     /// A float or a list of floats (one per group): torch's `_format_param` inputs.
-    mutating func doubles(_ key: String, default d: Double) throws(LRSchedError) -> [Double] {
+    package mutating func doubles(_ key: String, default d: Double) throws(LRSchedError) -> [Double] {
         guard let v = raw(key) else { return [d] }
         return try Self.doubles(v, key: key, owner: owner)
     }
 
-    mutating func doubles(_ key: String) throws(LRSchedError) -> [Double] {
-        try Self.doubles(try required(key), key: key, owner: owner)
-    }
 
     /// Whether the argument was given as a list (torch distinguishes `0.1` from `[0.1]`).
-    func isList(_ key: String) -> Bool {
+    package func isList(_ key: String) -> Bool {
         if case .array = object[key] { return true }
         return false
     }
 
-    static func doubles(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> [Double] {
+    package static func doubles(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> [Double] {
         if case .array(let items) = v {
             var out: [Double] = []
             out.reserveCapacity(items.count)
@@ -93,8 +158,7 @@ struct SpecArguments {
         return [try double(v, key: key, owner: owner)]
     }
 
-    mutating func ints(_ key: String) throws(LRSchedError) -> [Int] {
-        let v = try required(key)
+    package static func ints(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> [Int] {
         guard case .array(let items) = v else {
             throw .type("\(owner): '\(key)' must be a list of ints, got \(v.typeName)")
         }
@@ -103,16 +167,24 @@ struct SpecArguments {
         return out
     }
 
-    mutating func bool(_ key: String, default d: Bool) throws(LRSchedError) -> Bool {
+    package mutating func bool(_ key: String, default d: Bool) throws(LRSchedError) -> Bool {
         guard let v = raw(key) else { return d }
+        return try Self.bool(v, key: key, owner: owner)
+    }
+
+    package static func bool(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> Bool {
         guard case .bool(let b) = v else {
             throw .type("\(owner): '\(key)' must be a bool, got \(v.typeName) \(Self.describe(v))")
         }
         return b
     }
 
-    mutating func string(_ key: String, default d: String) throws(LRSchedError) -> String {
+    package mutating func string(_ key: String, default d: String) throws(LRSchedError) -> String {
         guard let v = raw(key) else { return d }
+        return try Self.string(v, key: key, owner: owner)
+    }
+
+    package static func string(_ v: JSONValue, key: String, owner: String) throws(LRSchedError) -> String {
         guard case .string(let s) = v else {
             throw .type("\(owner): '\(key)' must be a str, got \(v.typeName) \(Self.describe(v))")
         }
@@ -120,15 +192,15 @@ struct SpecArguments {
     }
 
     /// Throws torch's TypeError for the first key not consumed.
-    func finish() throws(LRSchedError) {
-        for k in object.keys where !used.contains(k) {
+    package func finish() throws(LRSchedError) {
+        for k in object.keys where !keys.used.contains(k) {
             if owner == "param group" { throw .type("param group: unknown key '\(k)'") }
             throw .type("\(owner).__init__() got an unexpected keyword argument '\(k)'")
         }
     }
 
     /// Python's `repr` of a JSON value, for messages.
-    static func describe(_ v: JSONValue) -> String {
+    package static func describe(_ v: JSONValue) -> String {
         switch v {
         case .null: return "None"
         case .bool(let b): return b ? "True" : "False"

@@ -1,3 +1,6 @@
+import LRSchedSupport
+import LRSchedJSON
+
 // Python's integer and float semantics where they differ from Swift's, used by the
 // schedulers so that every formula runs torch's operations in torch's order.
 
@@ -15,11 +18,11 @@ import Darwin
 @inline(__always) private func _libmLog(_ x: Double) -> Double { log(x) }
 @inline(__always) private func _libmFmod(_ x: Double, _ y: Double) -> Double { fmod(x, y) }
 
-enum Py {
+package enum Py {
     /// Python's `a % b` for ints: floored modulo, sign of the divisor.
     /// Throws ZeroDivisionError("integer modulo by zero") for `b == 0`.
     @inline(__always)
-    static func mod(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
+    package static func mod(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
         if b == 0 { throw .zeroDivision("integer modulo by zero") }
         if b == -1 { return 0 }  // avoids Int.min % -1 overflow
         let r = a % b
@@ -28,7 +31,7 @@ enum Py {
 
     /// Python's `a // b` for ints: floored division.
     @inline(__always)
-    static func floorDiv(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
+    package static func floorDiv(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
         if b == 0 { throw .zeroDivision("integer division or modulo by zero") }
         if b == -1 { return a == Int.min ? Int.min : -a }
         let q = a / b
@@ -37,13 +40,13 @@ enum Py {
 
     /// Python's `a / b` for floats: raises instead of producing inf/NaN.
     @inline(__always)
-    static func div(_ a: Double, _ b: Double) throws(LRSchedError) -> Double {
+    package static func div(_ a: Double, _ b: Double) throws(LRSchedError) -> Double {
         if b == 0 { throw .zeroDivision("float division by zero") }
         return a / b
     }
 
     /// Python's `a % b` for floats (floored modulo, sign of the divisor).
-    static func fmod(_ a: Double, _ b: Double) throws(LRSchedError) -> Double {
+    package static func fmod(_ a: Double, _ b: Double) throws(LRSchedError) -> Double {
         if b == 0 { throw .zeroDivision("float modulo") }
         var m = _libmFmod(a, b)
         if m != 0 {
@@ -56,16 +59,16 @@ enum Py {
 
     /// `x ** y` for floats: libm `pow`.
     @inline(__always)
-    static func pow(_ x: Double, _ y: Double) -> Double { _libmPow(x, y) }
+    package static func pow(_ x: Double, _ y: Double) -> Double { _libmPow(x, y) }
 
     @inline(__always)
-    static func cos(_ x: Double) -> Double { _libmCos(x) }
+    package static func cos(_ x: Double) -> Double { _libmCos(x) }
 
     @inline(__always)
-    static func log(_ x: Double) -> Double { _libmLog(x) }
+    package static func log(_ x: Double) -> Double { _libmLog(x) }
 
     /// `math.floor(x)` for a finite double, as an Int (nil when out of Int's range).
-    static func floorInt(_ x: Double) -> Int? {
+    package static func floorInt(_ x: Double) -> Int? {
         let f = x.rounded(.down)
         guard f.isFinite, f >= -9.2e18, f <= 9.2e18 else { return nil }
         return Int(f)
@@ -76,21 +79,21 @@ extension Py {
     /// `a + b` for Python ints that must fit in Int64 (Python's are unbounded; lrsched's
     /// counters are not). Overflow is a ValueError, never a trap.
     @inline(__always)
-    static func add(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
+    package static func add(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
         let (r, o) = a.addingReportingOverflow(b)
         if o { throw .value("integer overflow: \(a) + \(b) does not fit in 64 bits") }
         return r
     }
 
     @inline(__always)
-    static func sub(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
+    package static func sub(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
         let (r, o) = a.subtractingReportingOverflow(b)
         if o { throw .value("integer overflow: \(a) - \(b) does not fit in 64 bits") }
         return r
     }
 
     @inline(__always)
-    static func mul(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
+    package static func mul(_ a: Int, _ b: Int) throws(LRSchedError) -> Int {
         let (r, o) = a.multipliedReportingOverflow(by: b)
         if o { throw .value("integer overflow: \(a) * \(b) does not fit in 64 bits") }
         return r
@@ -99,7 +102,7 @@ extension Py {
     /// Python's `float ** float` (CPython's float_pow): libm `pow`, but `0.0 ** negative`
     /// is a ZeroDivisionError and a negative base with a non-integral exponent (a complex
     /// result in Python) is a ValueError.
-    static func floatPow(_ x: Double, _ y: Double) throws(LRSchedError) -> Double {
+    package static func floatPow(_ x: Double, _ y: Double) throws(LRSchedError) -> Double {
         if x == 0 && y < 0 { throw .zeroDivision("0.0 cannot be raised to a negative power") }
         if x < 0 && y.isFinite && y.rounded(.towardZero) != y {
             throw .value("negative number cannot be raised to a fractional power")

@@ -133,6 +133,7 @@ PROTOTYPES = {
     "lrsched_scheduler_free": (None, (c_void_p,)),
     "lrsched_scheduler_type": (c_char_p, (c_void_p,)),
     "lrsched_scheduler_flags": (c_int, (c_void_p, POINTER(c_uint32))),
+    "lrsched_describe": (c_char_p, ()),
     "lrsched_scheduler_step": (c_int, (c_void_p,)),
     "lrsched_scheduler_step_metric": (c_int, (c_void_p, c_double)),
     "lrsched_scheduler_step_epoch": (c_int, (c_void_p, c_double)),

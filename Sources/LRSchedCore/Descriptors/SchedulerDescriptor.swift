@@ -1,0 +1,118 @@
+import LRSchedSupport
+import LRSchedJSON
+
+/// One keyword argument of a scheduler: its name, kind, default (nil when required)
+/// and a line of documentation.
+public struct ParameterDescriptor: Sendable {
+    public let name: String
+    public let kind: ParameterKind
+    /// The default as JSON (`.null` for None); nil for a required argument.
+    public let defaultValue: JSONValue?
+    public let doc: String
+
+    public init(_ name: String, _ kind: ParameterKind, default defaultValue: JSONValue? = nil, doc: String = "") {
+        self.name = name
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.doc = doc
+    }
+
+    /// torch's `last_epoch=-1`: the index of the last epoch when resuming.
+    public static let lastEpoch = ParameterDescriptor(
+        "last_epoch", .int, default: .int(-1), doc: "the last epoch when resuming (-1: a fresh start)")
+
+    /// The parameter as JSON for `lrsched_describe()`.
+    public var json: JSONValue {
+        var o = JSONObject([("name", .string(name)), ("kind", kind.json), ("required", .bool(defaultValue == nil))])
+        if let defaultValue { o["default"] = defaultValue }
+        o["python_type"] = .string(kind.pythonType)
+        o["doc"] = .string(doc)
+        return .object(o)
+    }
+}
+
+/// How a scheduler steps: `lrsched_scheduler_flags()` in C.
+public struct SchedulerFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// Steps on a metric (`step(metric:)`, `lrsched_scheduler_step_metric`).
+    public static let metric = SchedulerFlags(rawValue: 1)
+    /// `step(epoch)` takes fractional epochs and is not deprecated (no torch warning).
+    public static let fractionalEpoch = SchedulerFlags(rawValue: 2)
+    /// Holds child schedulers (their states are nested in its state).
+    public static let composite = SchedulerFlags(rawValue: 4)
+    /// `step(epoch)` is a TypeError: it takes no epoch.
+    public static let noEpoch = SchedulerFlags(rawValue: 8)
+
+    /// The flags' names, for `lrsched_describe()`.
+    public var names: [String] {
+        [(Self.metric, "metric"), (.fractionalEpoch, "fractional_epoch"), (.composite, "composite"),
+         (.noEpoch, "no_epoch")].filter { contains($0.0) }.map(\.1)
+    }
+}
+
+/// What a spec's build function gets besides its arguments: the optimizer, the lr
+/// function resolver, and a way to build nested specs.
+public struct SpecContext {
+    public let optimizer: OptimizerState
+    public let lrFunctions: SchedulerSpec.Resolver
+
+    /// Builds a nested spec on the same optimizer.
+    public func build(_ spec: JSONValue) throws(LRSchedError) -> LRScheduler {
+        try SchedulerSpec.build(spec, optimizer: optimizer, lrFunctions: lrFunctions)
+    }
+}
+
+/// Everything lrsched knows about one scheduler class besides its arithmetic: its
+/// name, parameters, how it steps, the state it saves and the attributes front ends
+/// expose; and how to build it from a spec. Each scheduler declares its own, next to
+/// its arithmetic, as `static let descriptor`; `SchedulerRegistry` lists them.
+///
+/// Spec building, state save/load/copy, type lookup, `lrsched_describe()` and the
+/// generated Python signatures, stubs, JSON Schema and doc tables are driven by it.
+public struct SchedulerDescriptor: @unchecked Sendable {
+    /// The class name (`"StepLR"`).
+    public let name: String
+    /// The library whose schedule this is (`"torch"`).
+    public let library: String
+    /// One line: what the schedule does.
+    public let summary: String
+    /// The keyword arguments of a spec, in the constructor's order (no optimizer).
+    public let parameters: [ParameterDescriptor]
+    public let flags: SchedulerFlags
+    /// The `state_dict()` entries, in the order they are saved.
+    package let state: [StateField]
+    /// Builds the scheduler from checked arguments.
+    package let build: (SpecArguments, SpecContext) throws(LRSchedError) -> LRScheduler
+
+    package init(_ name: String, library: String = "torch", summary: String,
+                 parameters: [ParameterDescriptor], flags: SchedulerFlags = [], state: [StateField],
+                 build: @escaping (SpecArguments, SpecContext) throws(LRSchedError) -> LRScheduler) {
+        self.name = name
+        self.library = library
+        self.summary = summary
+        self.parameters = parameters
+        self.flags = flags
+        self.state = state
+        self.build = build
+    }
+
+    /// The keys of `state_dict()`, in order.
+    public var stateKeys: [String] { state.map(\.key) }
+
+    /// The state entries front ends expose as read-only attributes (torch's
+    /// `sched.gamma`, `sched.T_cur`): the class's own, public (no leading `_`) ones.
+    public var attributes: [String] { state.filter(\.isAttribute).map(\.key) }
+
+    /// The descriptor as JSON (`lrsched_describe()`).
+    public var json: JSONValue {
+        .object(JSONObject([
+            ("name", .string(name)), ("library", .string(library)), ("summary", .string(summary)),
+            ("flags", .array(flags.names.map { .string($0) })),
+            ("parameters", .array(parameters.map(\.json))),
+            ("state_keys", .array(stateKeys.map { .string($0) })),
+            ("attributes", .array(attributes.map { .string($0) })),
+        ]))
+    }
+}

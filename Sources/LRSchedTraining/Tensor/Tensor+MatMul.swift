@@ -1,0 +1,176 @@
+import LRSchedSupport
+import LRSchedJSON
+import LRSchedCore
+
+// Matrix products of rank-2 tensors, with the transposed forms backward passes need.
+
+extension Tensor {
+    /// The matrix product `self · other` of `self` `[m, k]` and `other` `[k, n]`: `[m, n]`.
+    ///
+    /// - Throws: ValueError unless both are rank 2 with matching inner dimensions.
+    /// - Complexity: O(m·k·n).
+    public func matmul(_ other: Tensor) throws(LRSchedError) -> Tensor {
+        try Tensor.matmul(self, other)
+    }
+
+    /// `op(a) · op(b)` where `op(x)` is `xᵀ` when the matching flag is set.
+    ///
+    /// `transposeA: true` computes `aᵀ·b` for `a` `[k, m]` (weight gradients);
+    /// `transposeB: true` computes `a·bᵀ` for `b` `[n, k]` (a linear layer's forward).
+    /// No transposed copy is made.
+    ///
+    /// - Throws: ValueError unless both are rank 2 and the inner dimensions of
+    ///   `op(a)` and `op(b)` agree.
+    /// - Complexity: O(m·k·n) time, one allocation (the result).
+    public static func matmul(
+        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false
+    ) throws(LRSchedError) -> Tensor {
+        var out = Tensor()
+        try matmul(a, b, transposeA: transposeA, transposeB: transposeB, into: &out)
+        return out
+    }
+
+    /// `out = op(a) · op(b)` (see ``matmul(_:_:transposeA:transposeB:)``), overwriting
+    /// `out`. `out` is reshaped to `[m, n]` if needed; it allocates nothing when it
+    /// already has that shape and unshared storage.
+    ///
+    /// The kernels use contiguous inner loops the compiler vectorizes: i-k-j order for
+    /// `a·b` and `aᵀ·b`, and dot products with 8 partial sums for `a·bᵀ`. Products and
+    /// sums are separate float32 roundings (no fused multiply-add), so results can
+    /// differ from a BLAS in the last bits.
+    ///
+    /// - Throws: ValueError as the allocating form; `out` is untouched then.
+    /// - Complexity: O(m·k·n).
+    public static func matmul(
+        _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false,
+        into out: inout Tensor
+    ) throws(LRSchedError) {
+        guard a.shape.count == 2, b.shape.count == 2 else {
+            throw .value("matmul: both arguments must be 2-D, got \(a.shape.count)-D and \(b.shape.count)-D")
+        }
+        let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let (k2, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        guard k == k2 else {
+            throw .value("mat1 and mat2 shapes cannot be multiplied (\(m)x\(k) and \(k2)x\(n))")
+        }
+        out.ensureShape(m, n)
+        if m == 0 || n == 0 { return }
+        out.storage.withUnsafeMutableBufferPointer { cBuf in
+            let c = cBuf.baseAddress!
+            if k == 0 {
+                c.update(repeating: 0, count: m * n)
+                return
+            }
+            a.storage.withUnsafeBufferPointer { aBuf in
+                b.storage.withUnsafeBufferPointer { bBuf in
+                    let pa = aBuf.baseAddress!, pb = bBuf.baseAddress!
+                    switch (transposeA, transposeB) {
+                    case (false, false): gemmNN(pa, pb, c, m, k, n)
+                    case (true, false): gemmTN(pa, pb, c, m, k, n)
+                    case (false, true): gemmNT(pa, pb, c, m, k, n)
+                    case (true, true): gemmTT(pa, pb, c, m, k, n)
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Kernels (all pointers valid, m, k, n > 0)
+
+    /// C[m,n] = A[m,k] · B[k,n], i-k-j order: row i of C accumulates scaled rows of B.
+    private static func gemmNN(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        _ m: Int, _ k: Int, _ n: Int
+    ) {
+        for i in 0..<m {
+            let ci = c + i * n
+            let ai = a + i * k
+            let a0 = ai[0]
+            for j in 0..<n { ci[j] = a0 * b[j] }
+            var p = 1
+            while p < k {
+                let s = ai[p]
+                let bp = b + p * n
+                for j in 0..<n { ci[j] += s * bp[j] }
+                p += 1
+            }
+        }
+    }
+
+    /// C[m,n] = Aᵀ · B with A stored [k,m], B [k,n]: rank-1 updates row p by row p.
+    private static func gemmTN(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        _ m: Int, _ k: Int, _ n: Int
+    ) {
+        // p = 0 initialises C, so no separate zeroing pass.
+        for i in 0..<m {
+            let s = a[i]
+            let ci = c + i * n
+            for j in 0..<n { ci[j] = s * b[j] }
+        }
+        var p = 1
+        while p < k {
+            let ap = a + p * m
+            let bp = b + p * n
+            for i in 0..<m {
+                let s = ap[i]
+                let ci = c + i * n
+                for j in 0..<n { ci[j] += s * bp[j] }
+            }
+            p += 1
+        }
+    }
+
+    /// C[m,n] = A · Bᵀ with A [m,k], B stored [n,k]: each element a contiguous dot.
+    private static func gemmNT(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        _ m: Int, _ k: Int, _ n: Int
+    ) {
+        for i in 0..<m {
+            let ai = a + i * k
+            let ci = c + i * n
+            for j in 0..<n {
+                ci[j] = dot(ai, b + j * k, k)
+            }
+        }
+    }
+
+    /// C[m,n] = Aᵀ · Bᵀ with A stored [k,m], B stored [n,k] (rarely needed; strided).
+    private static func gemmTT(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        _ m: Int, _ k: Int, _ n: Int
+    ) {
+        for i in 0..<m {
+            for j in 0..<n {
+                let bj = b + j * k
+                var s: Float = 0
+                for p in 0..<k { s += a[p * m + i] * bj[p] }
+                c[i * n + j] = s
+            }
+        }
+    }
+
+    /// Dot product of two contiguous length-`k` vectors with 8 independent partial sums
+    /// (vectorizable), then a sequential tail.
+    @inline(__always)
+    private static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ k: Int) -> Float {
+        var p = 0
+        var s: Float = 0
+        if k >= 8 {
+            var acc = SIMD8<Float>(repeating: 0)
+            let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+            let stride = MemoryLayout<Float>.stride
+            while p + 8 <= k {
+                acc += rx.loadUnaligned(fromByteOffset: p * stride, as: SIMD8<Float>.self)
+                    * ry.loadUnaligned(fromByteOffset: p * stride, as: SIMD8<Float>.self)
+                p += 8
+            }
+            s = acc.sum()
+        }
+        while p < k {
+            s += x[p] * y[p]
+            p += 1
+        }
+        return s
+    }
+}
