@@ -1298,6 +1298,23 @@ Scheduler_get_type_name(SchedulerObject *self, void *Py_UNUSED(closure))
     return PyUnicode_FromString(lrsched_scheduler_type(self->handle));
 }
 
+PyDoc_STRVAR(Scheduler_flags_doc,
+"flags()\n--\n\nThe scheduler's LRSCHED_FLAG_* bits (lrsched_scheduler_flags).");
+
+static PyObject *
+Scheduler_flags(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    uint32_t flags = 0;
+    int rc = lrsched_scheduler_flags(self->handle, &flags);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyLong_FromUnsignedLong((unsigned long)flags);
+}
+
 static PyObject *
 Scheduler_get_opt(SchedulerObject *self, void *Py_UNUSED(closure))
 {
@@ -1388,6 +1405,7 @@ static PyMethodDef Scheduler_methods[] = {
     {"_step_metric", (PyCFunction)Scheduler_step_metric, METH_O, Scheduler_step_metric_doc},
     {"_step_epoch", (PyCFunction)Scheduler_step_epoch, METH_O, Scheduler_step_epoch_doc},
     {"_check", (PyCFunction)Scheduler_check, METH_NOARGS, Scheduler_check_doc},
+    {"flags", (PyCFunction)Scheduler_flags, METH_NOARGS, Scheduler_flags_doc},
     {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      Scheduler_init_json_doc},
     {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,

@@ -31,22 +31,15 @@ B = _backend  # noqa: F821
 module_name = _module_name  # noqa: F821
 _Scheduler = B.Scheduler
 
-# Kind flags by torch class name: the fallback of _flags() while the library has no
-# lrsched_scheduler_flags.
-_FLAGS_BY_TYPE = {
-    "ReduceLROnPlateau": B.FLAG_METRIC | B.FLAG_NO_EPOCH,
-    "CosineAnnealingWarmRestarts": B.FLAG_FRACTIONAL_EPOCH,
-    "SequentialLR": B.FLAG_COMPOSITE | B.FLAG_NO_EPOCH,
-    "ChainedScheduler": B.FLAG_COMPOSITE | B.FLAG_NO_EPOCH,
-}
 
 
 _FLAG_METRIC = B.FLAG_METRIC
 
 
 def _flags(sched):
-    """A bound scheduler's LRSCHED_FLAG_* bits."""
-    return _FLAGS_BY_TYPE.get(sched._type_name, 0)
+    """A bound scheduler's LRSCHED_FLAG_* bits (how torch's step() arguments apply to it),
+    from the library: no type names compared."""
+    return sched.flags()
 
 # ------------------------------------------------------------------------------------
 # Schedulers

@@ -33,6 +33,7 @@ from ctypes import (
     c_int64,
     c_size_t,
     c_ssize_t,
+    c_uint32,
     c_void_p,
     py_object,
 )
@@ -89,8 +90,7 @@ if _lib.lrsched_abi_version() != ABI_VERSION:
         f"liblrsched ABI mismatch: lrsched_ctypes is written for ABI {ABI_VERSION}, "
         f"{library_path} has ABI {_lib.lrsched_abi_version()}"
     )
-# Every prototype; a library older than the header may lack the newest functions (see
-# flags() below), which then stay undeclared.
+# Every prototype (the names the library lacks, none for a library of this header).
 _MISSING_FUNCTIONS = frozenset(_decls.declare(_lib))
 
 # The same functions through a CDLL (which releases the GIL during the call), for fits,
@@ -663,6 +663,15 @@ class Scheduler(_Owned):
         self._check()
         out = c_int64()
         rc = _lib.lrsched_scheduler_last_epoch(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def flags(self):
+        """The scheduler's LRSCHED_FLAG_* bits (lrsched_scheduler_flags)."""
+        self._check()
+        out = c_uint32()
+        rc = _lib.lrsched_scheduler_flags(self._h, byref(out))
         if rc:
             _raise(rc)
         return out.value
