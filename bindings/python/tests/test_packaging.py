@@ -158,6 +158,11 @@ def test_stubs_and_markers():
     # One stub source: lrsched_ctypes' stub re-exports lrsched's.
     assert "from lrsched import *" in (ctypes_pkg / "__init__.pyi").read_text()
     stub = (PKG / "__init__.pyi").read_text()
+    import ast
+
+    listed = next(n.value for n in ast.parse(stub).body
+                  if isinstance(n, ast.Assign) and [t.id for t in n.targets] == ["__all__"])
+    assert sorted(ast.literal_eval(listed)) == sorted(lrsched.__all__)
     for name in lrsched.__all__:
         assert f"class {name}" in stub or f"def {name}" in stub, name
 

@@ -58,36 +58,8 @@ import os
 import sys
 import types
 
-__all__ = ["load", "PUBLIC_NAMES"]
+__all__ = ["load"]
 
-PUBLIC_NAMES = (
-    "SGD",
-    "LRScheduler",
-    "LambdaLR",
-    "MultiplicativeLR",
-    "StepLR",
-    "MultiStepLR",
-    "ConstantLR",
-    "LinearLR",
-    "ExponentialLR",
-    "SequentialLR",
-    "PolynomialLR",
-    "CosineAnnealingLR",
-    "ChainedScheduler",
-    "ReduceLROnPlateau",
-    "CyclicLR",
-    "CosineAnnealingWarmRestarts",
-    "OneCycleLR",
-    "from_spec",
-    "preview",
-    "Module",
-    "Parameter",
-    "Linear",
-    "ReLU",
-    "Sequential",
-    "Trainer",
-    "plot",
-)
 
 # The modules written over a backend, in dependency order (each imports only earlier ones).
 _BOUND_MODULES = ("_models", "_optim", "_schedulers", "_trainer", "_plot")
@@ -112,15 +84,18 @@ def _exec_bound(package: str, name: str, backend) -> types.ModuleType:
 
 def load(package: str, backend) -> dict:
     """The API of ``package`` over ``backend``: runs the backend-bound modules as
-    ``<package>._models``, ... and returns their exported names (each module's
-    ``__all__``: PUBLIC_NAMES and ParamGroup), with ``__module__`` set to ``package``, where
-    they are re-exported (``lrsched.StepLR.__module__ == "lrsched"``)."""
-    api = {}
+    ``<package>._models``, ... and returns the names they export (each module's
+    ``__all__``, and its ``_UNLISTED_EXPORTS``: ParamGroup), with ``__module__`` set to
+    ``package``, where they are re-exported (``lrsched.StepLR.__module__ == "lrsched"``),
+    and ``"__all__"``: the package's public names."""
+    api, public = {}, []
     for name in _BOUND_MODULES:
         module = _exec_bound(package, name, backend)
-        for export in module.__all__:
+        public += module.__all__
+        for export in (*module.__all__, *getattr(module, "_UNLISTED_EXPORTS", ())):
             obj = getattr(module, export)
             if isinstance(obj, (type, types.FunctionType)):
                 obj.__module__ = package
             api[export] = obj
+    api["__all__"] = public
     return api

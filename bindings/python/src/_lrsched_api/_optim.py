@@ -18,7 +18,8 @@ B = _backend  # noqa: F821
 module_name = _module_name  # noqa: F821
 _Optimizer = B.Optimizer
 
-__all__ = ["SGD", "ParamGroup"]
+__all__ = ["SGD"]
+_UNLISTED_EXPORTS = ["ParamGroup"]  # the packages export it, outside __all__
 
 # Library keys of a param group: name -> (code, is_bool).
 lib_keys = {

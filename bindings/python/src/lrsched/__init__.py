@@ -37,10 +37,10 @@ import _lrsched_api
 
 from . import _lrsched
 
-# The shared API, run as this package's own modules (lrsched._schedulers, ...) over _lrsched.
+# The shared API, run as this package's own modules (lrsched._schedulers, ...) over _lrsched;
+# __all__ included.
 globals().update(_lrsched_api.load(__name__, _lrsched))
 
 __version__ = _lrsched.version()
-__all__ = list(_lrsched_api.PUBLIC_NAMES)
 
 del _lrsched_api

@@ -13,10 +13,10 @@ import _lrsched_api
 
 from . import _capi
 
-# The shared API, run as this package's own modules (lrsched_ctypes._schedulers, ...) over _capi.
+# The shared API, run as this package's own modules (lrsched_ctypes._schedulers, ...) over _capi;
+# __all__ included.
 globals().update(_lrsched_api.load(__name__, _capi))
 
 __version__ = _capi.version()
-__all__ = list(_lrsched_api.PUBLIC_NAMES)
 
 del _lrsched_api
