@@ -79,25 +79,42 @@ def _find_library() -> str:
 library_path = _find_library()
 _lib = ctypes.PyDLL(library_path)
 
+
+
+def _declare(lib, names=None):
+    """Sets restype and argtypes of lib's functions from _decls.PROTOTYPES (every one, or
+    those named); returns the names lib does not export."""
+    missing = []
+    for name in _decls.PROTOTYPES if names is None else names:
+        try:
+            f = getattr(lib, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        f.restype, argtypes = _decls.PROTOTYPES[name]
+        f.argtypes = list(argtypes)
+    return missing
+
+
 LR_FN = _decls.lrsched_lr_fn
 # Python frames between the caller of step() and the shared _step_slow(): step() itself.
 STEP_WRAPPER_FRAMES = 1
 
 # The ABI first: a library of another ABI must not be called (nor even declared).
-_decls.declare(_lib, ["lrsched_abi_version"])
+_declare(_lib, ["lrsched_abi_version"])
 if _lib.lrsched_abi_version() != ABI_VERSION:
     raise ImportError(
         f"liblrsched ABI mismatch: lrsched_ctypes is written for ABI {ABI_VERSION}, "
         f"{library_path} has ABI {_lib.lrsched_abi_version()}"
     )
 # Every prototype (the names the library lacks, none for a library of this header).
-_MISSING_FUNCTIONS = frozenset(_decls.declare(_lib))
+_MISSING_FUNCTIONS = frozenset(_declare(_lib))
 
 # The same functions through a CDLL (which releases the GIL during the call), for fits,
 # forwards and losses that call no Python code: other threads run meanwhile, kept off the
 # model and optimizers by the busy marks.
 _nogil = ctypes.CDLL(library_path)
-_decls.declare(_nogil, ["lrsched_trainer_fit", "lrsched_trainer_loss", "lrsched_model_forward"])
+_declare(_nogil, ["lrsched_trainer_fit", "lrsched_trainer_loss", "lrsched_model_forward"])
 _fit_nogil = _nogil.lrsched_trainer_fit
 _loss_nogil = _nogil.lrsched_trainer_loss
 _forward_nogil = _nogil.lrsched_model_forward

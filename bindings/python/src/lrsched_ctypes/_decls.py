@@ -166,18 +166,3 @@ PROTOTYPES = {
     "lrsched_trainer_fit": (c_int, (c_void_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, c_int64, c_void_p, c_void_p, c_void_p, c_size_t, POINTER(c_size_t))),
     "lrsched_trainer_loss": (c_int, (c_void_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, POINTER(c_double))),
 }
-
-
-def declare(lib, names=None):
-    """Sets restype and argtypes of lib's functions (every prototype, or those named);
-    returns the names lib does not export."""
-    missing = []
-    for name in PROTOTYPES if names is None else names:
-        try:
-            f = getattr(lib, name)
-        except AttributeError:
-            missing.append(name)
-            continue
-        f.restype, argtypes = PROTOTYPES[name]
-        f.argtypes = list(argtypes)
-    return missing
