@@ -80,7 +80,6 @@ library_path = _find_library()
 _lib = ctypes.PyDLL(library_path)
 
 
-
 def _declare(lib, names=None):
     """Sets restype and argtypes of lib's functions from _decls.PROTOTYPES (every one, or
     those named); returns the names lib does not export."""
