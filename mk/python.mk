@@ -9,6 +9,9 @@
 #                           previews) and bench_train.py (Trainer beside torch's loop); torch
 #                           columns where torch is importable. `make bench` runs it too.
 #   make python-clean       remove the venv and setuptools' build products
+#   make regen-python       regenerate lrsched_ctypes/_decls.py (the ctypes declarations) from
+#                           include/lrsched.h with tools/gen_ctypes.py; a pytest fails while
+#                           the committed file is stale
 #
 # The venv (.build-venv, git-ignored) sees the system site-packages (pytest, numpy, and
 # torch when present); the package is installed into it with pip, pointed by
@@ -33,7 +36,7 @@ PY_VECTORS   ?= Tests/Vectors/pytorch-2.15/schedules.json Tests/Vectors/pytorch-
 PY_PIP_FLAGS ?= --disable-pip-version-check -q
 PYTEST_FLAGS ?= -q
 
-.PHONY: test-python python-install python-bench python-clean
+.PHONY: test-python python-install python-bench python-clean regen-python
 
 $(PY_VENV)/.created:
 	@echo "python: creating $(PY_VENV)"
@@ -70,3 +73,6 @@ bench: python-bench
 
 python-clean:
 	rm -rf $(PY_VENV) $(PY_DIR)/build $(PY_DIR)/src/*.egg-info
+
+regen-python:
+	$(PYTHON) tools/gen_ctypes.py --header include/lrsched.h --output $(PY_DIR)/src/lrsched_ctypes/_decls.py

@@ -11,7 +11,10 @@
  *   Optimizer   an lrsched_optimizer handle (parameter groups).
  *   Scheduler   an lrsched_scheduler handle; the base class of lrsched's scheduler
  *               classes. Its step() and get_last_lr() are C methods, so the hot
- *               `sched.step(); sched.get_last_lr()` pair never runs Python code.
+ *               `sched.step(); sched.get_last_lr()` pair never runs Python code;
+ *               step() with arguments (and any step off the fast path) goes to the
+ *               shared Python _step_slow(), which parses torch's arguments once for
+ *               both backends and calls the raw steps _step/_step_metric/_step_epoch.
  *   Model       an lrsched_model handle (Linear and ReLU layers, their parameters).
  *   Sgd         an lrsched_sgd handle (SGD over a model's parameters) and its groups.
  *   Trainer     an lrsched_trainer handle: fit on float32 buffers read in place.
@@ -53,7 +56,7 @@ typedef struct {
     PyTypeObject *model_type;
     PyTypeObject *sgd_type;
     PyTypeObject *trainer_type;
-    PyObject *str_foreign_step; /* "_foreign_step" */
+    PyObject *str_step_slow; /* "_step_slow" */
 } _lrsched_state;
 
 static inline _lrsched_state *
@@ -628,10 +631,7 @@ typedef struct SchedulerObject {
     PyObject *last_lr;     /* get_last_lr()'s list (valid unless last_lr_stale), or NULL */
     PyObject *callbacks;   /* tuple of Python lr_lambdas the library calls, or NULL */
     PyObject *children;    /* tuple of child Scheduler objects (composites), or NULL */
-    char plateau;          /* ReduceLROnPlateau: step(metrics) */
-    char warm_restarts;    /* CosineAnnealingWarmRestarts: step(epoch) does not warn */
-    char composite;        /* SequentialLR, ChainedScheduler: no step(epoch) (no warning) */
-    char foreign;          /* drives a foreign optimizer: step() goes through _foreign_step() */
+    char foreign;          /* drives a foreign optimizer: step() goes through _step_slow() */
     char has_callbacks;    /* Python code may run during steps (here or in a child) */
     char fast;             /* step() may take the fast path */
     char last_lr_stale;    /* last_lr no longer holds the library's last lrs */
@@ -640,8 +640,7 @@ typedef struct SchedulerObject {
 static void
 scheduler_update_fast(SchedulerObject *self)
 {
-    self->fast = self->handle != NULL && !self->plateau && !self->foreign && !self->has_callbacks &&
-                 self->children == NULL;
+    self->fast = self->handle != NULL && !self->foreign && !self->has_callbacks && self->children == NULL;
 }
 
 /* Drops the get_last_lr() caches of self and of its children (a composite's step or
@@ -724,10 +723,6 @@ scheduler_install(SchedulerObject *self, lrsched_scheduler *handle, OptimizerObj
     self->opt = (OptimizerObject *)Py_NewRef(opt);
     self->callbacks = Py_XNewRef(callbacks);
     self->children = Py_XNewRef(children);
-    const char *type = lrsched_scheduler_type(handle);
-    self->plateau = strcmp(type, "ReduceLROnPlateau") == 0;
-    self->warm_restarts = strcmp(type, "CosineAnnealingWarmRestarts") == 0;
-    self->composite = strcmp(type, "SequentialLR") == 0 || strcmp(type, "ChainedScheduler") == 0;
     self->has_callbacks = callbacks != NULL;
     if (children != NULL) {
         Py_ssize_t n = PyTuple_GET_SIZE(children);
@@ -1089,49 +1084,28 @@ Scheduler_init_chained(SchedulerObject *self, PyTypeObject *cls, PyObject *const
     Py_RETURN_NONE;
 }
 
-/* The step itself, once the arguments are known. metrics/epoch may be NULL (absent). */
+/* The raw steps: lrsched_scheduler_step / _step_metric / _step_epoch, with the busy mark
+ * while Python lr_lambdas may run, then the get_last_lr() caches dropped. */
+enum step_kind { STEP_PLAIN, STEP_METRIC, STEP_EPOCH };
+
 static PyObject *
-scheduler_do_step(SchedulerObject *self, PyObject *metrics, PyObject *epoch)
+scheduler_raw_step(SchedulerObject *self, enum step_kind kind, PyObject *arg)
 {
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    double v = 0.0;
+    if (kind != STEP_PLAIN) {
+        v = PyFloat_AsDouble(arg); /* float(arg), as torch */
+        if (v == -1.0 && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
     int rc;
-    if (self->plateau) {
-        if (epoch != NULL && epoch != Py_None) {
-            PyErr_SetString(PyExc_TypeError,
-                            "ReduceLROnPlateau.step(): the deprecated epoch argument is not supported by lrsched");
-            return NULL;
-        }
-        if (metrics == NULL) {
-            rc = lrsched_scheduler_step(self->handle); /* the library's TypeError */
-        }
-        else {
-            double m = PyFloat_AsDouble(metrics); /* float(metrics), as torch */
-            if (m == -1.0 && PyErr_Occurred()) {
-                return NULL;
-            }
-            rc = lrsched_scheduler_step_metric(self->handle, m);
-        }
-    }
-    else if (epoch != NULL && epoch != Py_None) {
-        double e = PyFloat_AsDouble(epoch);
-        if (e == -1.0 && PyErr_Occurred()) {
-            return NULL;
-        }
-        if (!self->warm_restarts && !self->composite) {
-            if (PyErr_WarnEx(PyExc_UserWarning,
-                             "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
-                             "where possible. Please use `scheduler.step()` to step the scheduler. During the "
-                             "deprecation, if epoch is different from None, the closed form is used instead of the "
-                             "new chainable form, where available. Please open an issue if you are unable to "
-                             "replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.",
-                             1) < 0) {
-                return NULL;
-            }
-        }
-        CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc, lrsched_scheduler_step_epoch(self->handle, e));
-    }
-    else {
-        CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc, lrsched_scheduler_step(self->handle));
-    }
+    CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc,
+                        kind == STEP_PLAIN    ? lrsched_scheduler_step(self->handle)
+                        : kind == STEP_METRIC ? lrsched_scheduler_step_metric(self->handle, v)
+                                              : lrsched_scheduler_step_epoch(self->handle, v));
     scheduler_invalidate(self);
     if (rc != LRSCHED_OK || has_stored_exception()) {
         return raise_from_status(rc);
@@ -1139,91 +1113,42 @@ scheduler_do_step(SchedulerObject *self, PyObject *metrics, PyObject *epoch)
     Py_RETURN_NONE;
 }
 
-/* Parses step(metrics) / step(epoch=None) arguments: the first positional argument is
- * metrics for ReduceLROnPlateau, epoch otherwise. */
-static int
-step_args(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-          PyObject **metrics, PyObject **epoch)
-{
-    *metrics = NULL;
-    *epoch = NULL;
-    Py_ssize_t max_pos = self->plateau ? 2 : 1;
-    if (nargs > max_pos) {
-        PyErr_Format(PyExc_TypeError, "step() takes at most %zd positional argument%s (%zd given)", max_pos,
-                     max_pos == 1 ? "" : "s", nargs);
-        return -1;
-    }
-    if (self->plateau) {
-        if (nargs >= 1) {
-            *metrics = args[0];
-        }
-        if (nargs >= 2) {
-            *epoch = args[1];
-        }
-    }
-    else if (nargs >= 1) {
-        *epoch = args[0];
-    }
-    if (kwnames != NULL) {
-        Py_ssize_t nkw = PyTuple_GET_SIZE(kwnames);
-        for (Py_ssize_t i = 0; i < nkw; i++) {
-            PyObject *name = PyTuple_GET_ITEM(kwnames, i);
-            PyObject *value = args[nargs + i];
-            PyObject **slot = NULL;
-            if (PyUnicode_CompareWithASCIIString(name, "epoch") == 0) {
-                slot = epoch;
-            }
-            else if (self->plateau && PyUnicode_CompareWithASCIIString(name, "metrics") == 0) {
-                slot = metrics;
-            }
-            if (slot == NULL) {
-                PyErr_Format(PyExc_TypeError, "step() got an unexpected keyword argument '%U'", name);
-                return -1;
-            }
-            if (*slot != NULL) {
-                PyErr_Format(PyExc_TypeError, "step() got multiple values for argument '%U'", name);
-                return -1;
-            }
-            *slot = value;
-        }
-    }
-    return 0;
-}
+PyDoc_STRVAR(Scheduler_step_plain_doc, "_step()\n--\n\nlrsched_scheduler_step.");
 
 static PyObject *
-scheduler_step_impl(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
-                    int raw)
+Scheduler_step_plain(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    return scheduler_raw_step(self, STEP_PLAIN, NULL);
+}
+
+PyDoc_STRVAR(Scheduler_step_metric_doc, "_step_metric(metric, /)\n--\n\nlrsched_scheduler_step_metric(float(metric)).");
+
+static PyObject *
+Scheduler_step_metric(SchedulerObject *self, PyObject *metric)
+{
+    return scheduler_raw_step(self, STEP_METRIC, metric);
+}
+
+PyDoc_STRVAR(Scheduler_step_epoch_doc, "_step_epoch(epoch, /)\n--\n\nlrsched_scheduler_step_epoch(float(epoch)).");
+
+static PyObject *
+Scheduler_step_epoch(SchedulerObject *self, PyObject *epoch)
+{
+    return scheduler_raw_step(self, STEP_EPOCH, epoch);
+}
+
+PyDoc_STRVAR(Scheduler_check_doc,
+"_check()\n--\n\n"
+"RuntimeError when the scheduler is not initialized or its optimizer is in use by\n"
+"another thread.");
+
+static PyObject *
+Scheduler_check(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
 {
     if (scheduler_check(self) < 0) {
         return NULL;
     }
-    if (self->foreign && !raw) {
-        /* Sync with the foreign optimizer around the step, in Python (_lrsched_api). */
-        _lrsched_state *st = state_of_type(Py_TYPE(self));
-        if (st == NULL) {
-            return NULL;
-        }
-        Py_ssize_t total = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
-        PyObject *small[8];
-        PyObject **vec = total + 1 <= 8 ? small : PyMem_New(PyObject *, total + 1);
-        if (vec == NULL) {
-            return PyErr_NoMemory();
-        }
-        vec[0] = (PyObject *)self;
-        for (Py_ssize_t i = 0; i < total; i++) {
-            vec[i + 1] = args[i];
-        }
-        PyObject *r = PyObject_VectorcallMethod(st->str_foreign_step, vec, (size_t)(nargs + 1), kwnames);
-        if (vec != small) {
-            PyMem_Free(vec);
-        }
-        return r;
-    }
-    PyObject *metrics, *epoch;
-    if (step_args(self, args, nargs, kwnames, &metrics, &epoch) < 0) {
-        return NULL;
-    }
-    return scheduler_do_step(self, metrics, epoch);
+    Py_RETURN_NONE;
 }
 
 PyDoc_STRVAR(Scheduler_step_doc,
@@ -1234,11 +1159,13 @@ PyDoc_STRVAR(Scheduler_step_doc,
 "A failing step (ZeroDivisionError, OneCycleLR past its end, an exception in an lr_lambda)\n"
 "changes nothing.");
 
+/* step(): the hot path (a plain scheduler, no arguments) in C; anything else (arguments,
+ * composites, lr_lambdas, foreign optimizers, another thread's busy mark) goes to the
+ * shared Python _step_slow(), which parses torch's arguments and calls the raw steps. */
 static PyObject *
 Scheduler_step(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
     if (self->fast && nargs == 0 && kwnames == NULL && !self->opt->busy) {
-        /* The hot path: a plain scheduler, no arguments. */
         int rc = lrsched_scheduler_step(self->handle);
         self->last_lr_stale = 1;
         if (rc != LRSCHED_OK) {
@@ -1246,16 +1173,25 @@ Scheduler_step(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, P
         }
         Py_RETURN_NONE;
     }
-    return scheduler_step_impl(self, args, nargs, kwnames, 0);
-}
-
-PyDoc_STRVAR(Scheduler_raw_step_doc,
-"_raw_step(epoch=None)\n--\n\nstep() without the foreign-optimizer synchronisation.");
-
-static PyObject *
-Scheduler_raw_step(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
-{
-    return scheduler_step_impl(self, args, nargs, kwnames, 1);
+    _lrsched_state *st = state_of_type(Py_TYPE(self));
+    if (st == NULL) {
+        return NULL;
+    }
+    Py_ssize_t total = nargs + (kwnames != NULL ? PyTuple_GET_SIZE(kwnames) : 0);
+    PyObject *small[8];
+    PyObject **vec = total + 1 <= 8 ? small : PyMem_New(PyObject *, total + 1);
+    if (vec == NULL) {
+        return PyErr_NoMemory();
+    }
+    vec[0] = (PyObject *)self;
+    for (Py_ssize_t i = 0; i < total; i++) {
+        vec[i + 1] = args[i];
+    }
+    PyObject *r = PyObject_VectorcallMethod(st->str_step_slow, vec, (size_t)(nargs + 1), kwnames);
+    if (vec != small) {
+        PyMem_Free(vec);
+    }
+    return r;
 }
 
 static int
@@ -1362,6 +1298,23 @@ Scheduler_get_type_name(SchedulerObject *self, void *Py_UNUSED(closure))
     return PyUnicode_FromString(lrsched_scheduler_type(self->handle));
 }
 
+PyDoc_STRVAR(Scheduler_flags_doc,
+"flags()\n--\n\nThe scheduler's LRSCHED_FLAG_* bits (lrsched_scheduler_flags).");
+
+static PyObject *
+Scheduler_flags(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    uint32_t flags = 0;
+    int rc = lrsched_scheduler_flags(self->handle, &flags);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyLong_FromUnsignedLong((unsigned long)flags);
+}
+
 static PyObject *
 Scheduler_get_opt(SchedulerObject *self, void *Py_UNUSED(closure))
 {
@@ -1448,8 +1401,11 @@ Scheduler_state_load(SchedulerObject *self, PyObject *arg)
 static PyMethodDef Scheduler_methods[] = {
     {"step", (PyCFunction)(void (*)(void))Scheduler_step, METH_FASTCALL | METH_KEYWORDS, Scheduler_step_doc},
     {"get_last_lr", (PyCFunction)Scheduler_get_last_lr, METH_NOARGS, Scheduler_get_last_lr_doc},
-    {"_raw_step", (PyCFunction)(void (*)(void))Scheduler_raw_step, METH_FASTCALL | METH_KEYWORDS,
-     Scheduler_raw_step_doc},
+    {"_step", (PyCFunction)Scheduler_step_plain, METH_NOARGS, Scheduler_step_plain_doc},
+    {"_step_metric", (PyCFunction)Scheduler_step_metric, METH_O, Scheduler_step_metric_doc},
+    {"_step_epoch", (PyCFunction)Scheduler_step_epoch, METH_O, Scheduler_step_epoch_doc},
+    {"_check", (PyCFunction)Scheduler_check, METH_NOARGS, Scheduler_check_doc},
+    {"flags", (PyCFunction)Scheduler_flags, METH_NOARGS, Scheduler_flags_doc},
     {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      Scheduler_init_json_doc},
     {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,
@@ -1470,7 +1426,7 @@ static PyGetSetDef Scheduler_getset[] = {
     {"_type_name", (getter)Scheduler_get_type_name, NULL, "torch's class name of the library scheduler.", NULL},
     {"_opt", (getter)Scheduler_get_opt, NULL, "The library optimizer the scheduler is attached to.", NULL},
     {"_foreign", (getter)Scheduler_get_foreign, (setter)Scheduler_set_foreign,
-     "Whether step() synchronises with a foreign optimizer through _foreign_step().", NULL},
+     "Whether step() synchronises with a foreign optimizer (through _step_slow()).", NULL},
     {"_has_callbacks", (getter)Scheduler_get_has_callbacks, NULL, "Whether Python lr_lambdas are involved.", NULL},
     {"_children", (getter)Scheduler_get_children, NULL, "The child schedulers of a composite (a tuple) or None.",
      NULL},
@@ -2466,42 +2422,67 @@ static PyType_Spec Trainer_spec = {
  * ------------------------------------------------------------------------------- */
 
 PyDoc_STRVAR(preview_doc,
-"preview(schedulers, steps, metrics, momentum, /)\n--\n\n"
-"The next `steps` lrs (and momenta) stepping the schedulers would give, computed on\n"
-"copies (lrsched_preview). Returns (lrs, momenta, n_groups): lrs a bytearray of\n"
-"steps x n_groups float64 values, row-major; momenta likewise or None.");
+"preview(schedulers, steps, metrics, lrs, momenta, /)\n--\n\n"
+"lrsched_preview into caller buffers: lrs (and momenta, or None) are writable buffers\n"
+"of float64 values (bytearrays), the capacity their size. Returns the group count.");
+
+/* Reads a float64 metrics sequence (None: NULL). -1 with an exception on failure. */
+static int
+metrics_arg(PyObject *arg, double **out, Py_ssize_t *n_out)
+{
+    *out = NULL;
+    *n_out = 0;
+    if (arg == Py_None) {
+        return 0;
+    }
+    PyObject *t = PySequence_Tuple(arg);
+    if (t == NULL) {
+        return -1;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(t);
+    double *v = PyMem_New(double, n > 0 ? n : 1);
+    if (v == NULL) {
+        Py_DECREF(t);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        v[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(t, i));
+        if (v[i] == -1.0 && PyErr_Occurred()) {
+            PyMem_Free(v);
+            Py_DECREF(t);
+            return -1;
+        }
+    }
+    Py_DECREF(t);
+    *out = v;
+    *n_out = n;
+    return 0;
+}
 
 static PyObject *
 _lrsched_preview(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     _lrsched_state *st = get_state(module);
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "preview(schedulers, steps, metrics, momentum) takes 4 arguments");
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "preview(schedulers, steps, metrics, lrs, momenta) takes 5 arguments");
         return NULL;
     }
     long long steps = PyLong_AsLongLong(args[1]);
     if (steps == -1 && PyErr_Occurred()) {
         return NULL;
     }
-    int want_momenta = PyObject_IsTrue(args[3]);
-    if (want_momenta < 0) {
-        return NULL;
-    }
-    PyObject *result = NULL, *lrs = NULL, *momenta = NULL, *scheds = NULL;
+    PyObject *result = NULL;
     lrsched_scheduler **handles = NULL;
     double *metrics = NULL;
     Py_ssize_t n_metrics = 0;
-
-    scheds = PySequence_Tuple(args[0]);
+    Py_buffer lrs = {0}, mom = {0};
+    PyObject *scheds = PySequence_Tuple(args[0]);
     if (scheds == NULL) {
         return NULL;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(scheds);
-    if (n == 0) {
-        PyErr_SetString(PyExc_ValueError, "preview needs at least one scheduler");
-        goto done;
-    }
-    handles = PyMem_New(lrsched_scheduler *, n);
+    handles = PyMem_New(lrsched_scheduler *, n > 0 ? n : 1);
     if (handles == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -2520,85 +2501,52 @@ _lrsched_preview(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         handles[i] = ((SchedulerObject *)s)->handle;
         has_cb |= ((SchedulerObject *)s)->has_callbacks;
     }
-    OptimizerObject *opt = ((SchedulerObject *)PyTuple_GET_ITEM(scheds, 0))->opt;
-    if (args[2] != Py_None) {
-        PyObject *t = PySequence_Tuple(args[2]);
-        if (t == NULL) {
-            goto done;
-        }
-        n_metrics = PyTuple_GET_SIZE(t);
-        metrics = PyMem_New(double, n_metrics > 0 ? n_metrics : 1);
-        if (metrics == NULL) {
-            Py_DECREF(t);
-            PyErr_NoMemory();
-            goto done;
-        }
-        for (Py_ssize_t i = 0; i < n_metrics; i++) {
-            metrics[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(t, i));
-            if (metrics[i] == -1.0 && PyErr_Occurred()) {
-                Py_DECREF(t);
-                goto done;
-            }
-        }
-        Py_DECREF(t);
-    }
-    size_t groups = 0;
-    int rc = lrsched_optimizer_group_count(opt->handle, &groups);
-    if (rc != LRSCHED_OK) {
-        raise_from_status(rc);
+    if (metrics_arg(args[2], &metrics, &n_metrics) < 0 ||
+        PyObject_GetBuffer(args[3], &lrs, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0 ||
+        (args[4] != Py_None && PyObject_GetBuffer(args[4], &mom, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) < 0)) {
         goto done;
     }
-    size_t total = 0;
-    if (steps > 0) {
-        if ((unsigned long long)steps > (size_t)PY_SSIZE_T_MAX / 8 / (groups > 0 ? groups : 1)) {
-            PyErr_SetString(PyExc_MemoryError, "preview too large");
-            goto done;
-        }
-        total = (size_t)steps * groups;
-    }
-    lrs = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(total * sizeof(double)));
-    if (lrs == NULL) {
-        goto done;
-    }
-    if (want_momenta) {
-        momenta = PyByteArray_FromStringAndSize(NULL, (Py_ssize_t)(total * sizeof(double)));
-        if (momenta == NULL) {
-            goto done;
-        }
-    }
-    double *lrs_buf = (double *)PyByteArray_AS_STRING(lrs);
-    double *mom_buf = momenta != NULL ? (double *)PyByteArray_AS_STRING(momenta) : NULL;
+    size_t lrs_cap = (size_t)lrs.len / sizeof(double);
+    size_t mom_cap = mom.obj != NULL ? (size_t)mom.len / sizeof(double) : 0;
+    OptimizerObject *opt = n > 0 ? ((SchedulerObject *)PyTuple_GET_ITEM(scheds, 0))->opt : NULL;
     size_t n_groups = 0;
-    if (has_cb) {
+    int rc;
+#define PREVIEW_CALL                                                                                   \
+    lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics,                   \
+                    lrs_cap ? (double *)lrs.buf : NULL, lrs_cap, mom_cap ? (double *)mom.buf : NULL,   \
+                    mom_cap, &n_groups)
+    if (opt != NULL && has_cb) {
         BusyToken tok = mark_busy(opt);
-        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
-                             mom_buf, total, &n_groups);
+        rc = PREVIEW_CALL;
         unmark_busy(opt, tok);
     }
-    else if (total >= PREVIEW_NOGIL_VALUES) {
+    else if (opt != NULL && lrs_cap >= PREVIEW_NOGIL_VALUES) {
         /* A long preview that calls no Python: other threads may run meanwhile, kept off
          * this optimizer by the busy mark. */
         BusyToken tok = mark_busy(opt);
         Py_BEGIN_ALLOW_THREADS
-        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
-                             mom_buf, total, &n_groups);
+        rc = PREVIEW_CALL;
         Py_END_ALLOW_THREADS
         unmark_busy(opt, tok);
     }
     else {
-        rc = lrsched_preview(handles, (size_t)n, (int64_t)steps, metrics, (size_t)n_metrics, lrs_buf, total,
-                             mom_buf, total, &n_groups);
+        rc = PREVIEW_CALL;
     }
+#undef PREVIEW_CALL
     if (rc != LRSCHED_OK || has_stored_exception()) {
         raise_from_status(rc);
         goto done;
     }
-    result = Py_BuildValue("(OOn)", lrs, momenta != NULL ? momenta : Py_None, (Py_ssize_t)n_groups);
+    result = PyLong_FromSize_t(n_groups);
 
 done:
-    Py_XDECREF(lrs);
-    Py_XDECREF(momenta);
-    Py_XDECREF(scheds);
+    if (lrs.obj != NULL) {
+        PyBuffer_Release(&lrs);
+    }
+    if (mom.obj != NULL) {
+        PyBuffer_Release(&mom);
+    }
+    Py_DECREF(scheds);
     PyMem_Free(handles);
     PyMem_Free(metrics);
     return result;
@@ -2701,8 +2649,8 @@ _lrsched_exec(PyObject *module)
     if (st->trainer_type == NULL || PyModule_AddType(module, st->trainer_type) < 0) {
         return -1;
     }
-    st->str_foreign_step = PyUnicode_InternFromString("_foreign_step");
-    if (st->str_foreign_step == NULL) {
+    st->str_step_slow = PyUnicode_InternFromString("_step_slow");
+    if (st->str_step_slow == NULL) {
         return -1;
     }
 
@@ -2741,6 +2689,12 @@ _lrsched_exec(PyObject *module)
         {"KEY_BASE_MOMENTUM", LRSCHED_KEY_BASE_MOMENTUM},
         {"STEP_EPOCH", LRSCHED_STEP_EPOCH},
         {"STEP_BATCH", LRSCHED_STEP_BATCH},
+        {"FLAG_METRIC", LRSCHED_FLAG_METRIC},
+        {"FLAG_FRACTIONAL_EPOCH", LRSCHED_FLAG_FRACTIONAL_EPOCH},
+        {"FLAG_COMPOSITE", LRSCHED_FLAG_COMPOSITE},
+        {"FLAG_NO_EPOCH", LRSCHED_FLAG_NO_EPOCH},
+        /* Python frames between the caller of step() and _step_slow(): none (step() is C). */
+        {"STEP_WRAPPER_FRAMES", 0},
     };
     for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
         if (PyModule_AddIntConstant(module, constants[i].name, constants[i].value) < 0) {
@@ -2774,7 +2728,7 @@ _lrsched_clear(PyObject *module)
     Py_CLEAR(st->model_type);
     Py_CLEAR(st->sgd_type);
     Py_CLEAR(st->trainer_type);
-    Py_CLEAR(st->str_foreign_step);
+    Py_CLEAR(st->str_step_slow);
     return 0;
 }
 

@@ -33,12 +33,14 @@ lrsched.conformance`` (the conformance runner). ``lrsched_ctypes`` offers the sa
 over ctypes.
 """
 
-from . import _lrsched
 import _lrsched_api
 
-globals().update(_lrsched_api.build(_lrsched, __name__))
+from . import _lrsched
+
+# The shared API, run as this package's own modules (lrsched._schedulers, ...) over _lrsched;
+# __all__ included.
+globals().update(_lrsched_api.load(__name__, _lrsched))
 
 __version__ = _lrsched.version()
-__all__ = list(_lrsched_api.PUBLIC_NAMES)
 
 del _lrsched_api

@@ -1,9 +1,36 @@
-# Type stubs of lrsched and lrsched_ctypes: one API, two backends (the two .pyi files are identical).
+# Type stubs of lrsched, the one stub source of both packages (lrsched_ctypes/__init__.pyi re-exports it).
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from typing import Any, Literal, TypedDict, overload
 
 __version__: str
-__all__: list[str]
+__all__ = [
+    "SGD",
+    "LRScheduler",
+    "LambdaLR",
+    "MultiplicativeLR",
+    "StepLR",
+    "MultiStepLR",
+    "ConstantLR",
+    "LinearLR",
+    "ExponentialLR",
+    "SequentialLR",
+    "PolynomialLR",
+    "CosineAnnealingLR",
+    "ChainedScheduler",
+    "ReduceLROnPlateau",
+    "CyclicLR",
+    "CosineAnnealingWarmRestarts",
+    "OneCycleLR",
+    "from_spec",
+    "preview",
+    "Module",
+    "Parameter",
+    "Linear",
+    "ReLU",
+    "Sequential",
+    "Trainer",
+    "plot",
+]
 
 _Number = float | int
 _PerGroup = float | int | Sequence[float | int]

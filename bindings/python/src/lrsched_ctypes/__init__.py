@@ -9,12 +9,14 @@ Slower per call than ``lrsched`` (about a microsecond per step), same doubles; a
 the same (the loop runs in the library).
 """
 
-from . import _capi
 import _lrsched_api
 
-globals().update(_lrsched_api.build(_capi, __name__))
+from . import _capi
+
+# The shared API, run as this package's own modules (lrsched_ctypes._schedulers, ...) over _capi;
+# __all__ included.
+globals().update(_lrsched_api.load(__name__, _capi))
 
 __version__ = _capi.version()
-__all__ = list(_lrsched_api.PUBLIC_NAMES)
 
 del _lrsched_api

@@ -6,7 +6,9 @@ It offers exactly what the extension module ``lrsched._lrsched`` offers (an
 the torch-style API in ``_lrsched_api`` runs unchanged on either. It never imports the
 ``lrsched`` package (nor its extension): the library is loaded by path.
 
-Every function of include/lrsched.h gets its ``argtypes`` and ``restype`` declared.
+Every function of include/lrsched.h gets its ``argtypes`` and ``restype`` declared from
+``_decls.py``, generated from the header by tools/gen_ctypes.py (``make regen-python``);
+this module holds only the wrappers.
 The library is opened with ``ctypes.PyDLL``: calls keep the GIL, which serialises them
 as the extension's calls are serialised (library objects are not thread-safe). Python
 lr_lambdas are called through one ``CFUNCTYPE`` trampoline; when one raises, the
@@ -21,7 +23,6 @@ import os
 import sys
 import threading
 from ctypes import (
-    CFUNCTYPE,
     POINTER,
     byref,
     c_char,
@@ -29,11 +30,10 @@ from ctypes import (
     c_double,
     c_float,
     c_int,
-    c_int32,
     c_int64,
     c_size_t,
     c_ssize_t,
-    c_uint64,
+    c_uint32,
     c_void_p,
     py_object,
 )
@@ -41,43 +41,12 @@ from ctypes import (
 __all__ = ["Optimizer", "Scheduler", "Model", "Sgd", "Trainer", "preview", "version", "status_string",
            "library_path"]
 
-# --- Constants of include/lrsched.h ---------------------------------------------------
+# --- Constants and prototypes of include/lrsched.h (generated: _decls.py) ---------------
 
-ABI_VERSION = 0
-HEADER_VERSION_NUMBER = 100
+from . import _decls
+from ._decls import *  # noqa: F403 - the header's constants (OK, KEY_LR, STEP_EPOCH, ...)
 
-OK = 0
-VALUE_ERROR = 1
-TYPE_ERROR = 2
-KEY_ERROR = 3
-RUNTIME_ERROR = 4
-ZERO_DIVISION_ERROR = 5
-NOT_IMPLEMENTED_ERROR = 6
-CALLBACK_FAILED = 7
-NULL_ARGUMENT = 8
-BUFFER_TOO_SMALL = 9
-OUT_OF_MEMORY = 10
-
-MOMENTUM_SGD = 0
-MOMENTUM_BETAS = 1
-MOMENTUM_NONE = 2
-
-KEY_LR = 0
-KEY_INITIAL_LR = 1
-KEY_MOMENTUM = 2
-KEY_DAMPENING = 3
-KEY_WEIGHT_DECAY = 4
-KEY_NESTEROV = 5
-KEY_MAXIMIZE = 6
-KEY_BETA1 = 7
-KEY_BETA2 = 8
-KEY_MAX_LR = 9
-KEY_MIN_LR = 10
-KEY_MAX_MOMENTUM = 11
-KEY_BASE_MOMENTUM = 12
-
-STEP_EPOCH = 0
-STEP_BATCH = 1
+HEADER_VERSION_NUMBER = _decls.VERSION_NUMBER
 
 _SMALL_GROUPS = 16
 
@@ -110,157 +79,51 @@ def _find_library() -> str:
 library_path = _find_library()
 _lib = ctypes.PyDLL(library_path)
 
-_opt_p = c_void_p
-_sched_p = c_void_p
-_model_p = c_void_p
-_sgd_p = c_void_p
-_trainer_p = c_void_p
-LR_FN = CFUNCTYPE(c_int, c_int64, c_void_p, POINTER(c_double))
-EPOCH_FN = CFUNCTYPE(c_int, c_int64, c_double, c_double, c_double, c_void_p)
+
+def _declare(lib, names=None):
+    """Sets restype and argtypes of lib's functions from _decls.PROTOTYPES (every one, or
+    those named); returns the names lib does not export."""
+    missing = []
+    for name in _decls.PROTOTYPES if names is None else names:
+        try:
+            f = getattr(lib, name)
+        except AttributeError:
+            missing.append(name)
+            continue
+        f.restype, argtypes = _decls.PROTOTYPES[name]
+        f.argtypes = list(argtypes)
+    return missing
 
 
-def _declare(name, restype, *argtypes):
-    f = getattr(_lib, name)
-    f.restype = restype
-    f.argtypes = list(argtypes)
-    return f
-
+LR_FN = _decls.lrsched_lr_fn
+# Python frames between the caller of step() and the shared _step_slow(): step() itself.
+STEP_WRAPPER_FRAMES = 1
 
 # The ABI first: a library of another ABI must not be called (nor even declared).
-_declare("lrsched_abi_version", c_int32)
+_declare(_lib, ["lrsched_abi_version"])
 if _lib.lrsched_abi_version() != ABI_VERSION:
     raise ImportError(
         f"liblrsched ABI mismatch: lrsched_ctypes is written for ABI {ABI_VERSION}, "
         f"{library_path} has ABI {_lib.lrsched_abi_version()}"
     )
+# Every prototype (the names the library lacks, none for a library of this header).
+_MISSING_FUNCTIONS = frozenset(_declare(_lib))
 
-_declare("lrsched_version", c_char_p)
-_declare("lrsched_version_number", c_int32)
-_declare("lrsched_status_string", c_char_p, c_int)
-_declare("lrsched_last_error", c_char_p)
-
-_declare("lrsched_optimizer_create", c_int, c_size_t, c_double, c_double, c_int, POINTER(_opt_p))
-_declare("lrsched_optimizer_create_from_json", c_int, c_char_p, c_size_t, POINTER(_opt_p))
-_declare("lrsched_optimizer_free", None, _opt_p)
-_declare("lrsched_optimizer_add_group", c_int, _opt_p, c_double, c_double)
-_declare("lrsched_optimizer_group_count", c_int, _opt_p, POINTER(c_size_t))
-_declare("lrsched_optimizer_momentum_kind", c_int, _opt_p, POINTER(c_int))
-_declare("lrsched_optimizer_get", c_int, _opt_p, c_size_t, c_int, POINTER(c_double))
-_declare("lrsched_optimizer_set", c_int, _opt_p, c_size_t, c_int, c_double)
-_declare("lrsched_optimizer_has", c_int, _opt_p, c_size_t, c_int, POINTER(c_int))
-_declare("lrsched_optimizer_unset", c_int, _opt_p, c_size_t, c_int)
-_declare("lrsched_optimizer_lrs", c_int, _opt_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
-_declare("lrsched_optimizer_state_save", c_int, _opt_p, POINTER(c_char), c_size_t, POINTER(c_size_t))
-_declare("lrsched_optimizer_state_load", c_int, _opt_p, c_char_p, c_size_t)
-
-_declare("lrsched_lambda_lr_create", c_int,
-         _opt_p, POINTER(LR_FN), POINTER(c_void_p), c_size_t, c_int64, POINTER(_sched_p))
-_declare("lrsched_multiplicative_lr_create", c_int,
-         _opt_p, POINTER(LR_FN), POINTER(c_void_p), c_size_t, c_int64, POINTER(_sched_p))
-_declare("lrsched_step_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_multistep_lr_create", c_int,
-         _opt_p, POINTER(c_int64), c_size_t, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_constant_lr_create", c_int, _opt_p, c_double, c_int64, c_int64, POINTER(_sched_p))
-_declare("lrsched_linear_lr_create", c_int, _opt_p, c_double, c_double, c_int64, c_int64, POINTER(_sched_p))
-_declare("lrsched_exponential_lr_create", c_int, _opt_p, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_polynomial_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_cosine_annealing_lr_create", c_int, _opt_p, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_cosine_annealing_warm_restarts_create", c_int,
-         _opt_p, c_int64, c_int64, c_double, c_int64, POINTER(_sched_p))
-_declare("lrsched_sequential_lr_create", c_int,
-         _opt_p, POINTER(_sched_p), c_size_t, POINTER(c_int64), c_size_t, c_int64, POINTER(_sched_p))
-_declare("lrsched_chained_scheduler_create", c_int, POINTER(_sched_p), c_size_t, _opt_p, POINTER(_sched_p))
-_declare("lrsched_reduce_lr_on_plateau_create", c_int,
-         _opt_p, c_int, c_double, c_int64, c_double, c_int, c_int64, c_double, POINTER(c_double), c_size_t,
-         c_double, POINTER(_sched_p))
-_declare("lrsched_cyclic_lr_create", c_int,
-         _opt_p, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, POINTER(c_double), c_int,
-         c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_int64,
-         POINTER(_sched_p))
-_declare("lrsched_one_cycle_lr_create", c_int,
-         _opt_p, POINTER(c_double), c_size_t, c_int64, c_int64, c_int64, c_double, c_int, c_int,
-         POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, c_double, c_int, c_int64,
-         POINTER(_sched_p))
-_declare("lrsched_scheduler_create_from_json", c_int, _opt_p, c_char_p, c_size_t, POINTER(_sched_p))
-_declare("lrsched_scheduler_free", None, _sched_p)
-_declare("lrsched_scheduler_type", c_char_p, _sched_p)
-_declare("lrsched_scheduler_flags", c_int, _sched_p, POINTER(ctypes.c_uint32))
-_declare("lrsched_describe", c_char_p)
-_declare("lrsched_spec_create", c_int, c_char_p, POINTER(c_void_p))
-_declare("lrsched_spec_free", None, c_void_p)
-_declare("lrsched_spec_set_int", c_int, c_void_p, c_char_p, c_int64)
-_declare("lrsched_spec_set_double", c_int, c_void_p, c_char_p, c_double)
-_declare("lrsched_spec_set_bool", c_int, c_void_p, c_char_p, c_int)
-_declare("lrsched_spec_set_string", c_int, c_void_p, c_char_p, c_char_p)
-_declare("lrsched_spec_set_null", c_int, c_void_p, c_char_p)
-_declare("lrsched_spec_set_ints", c_int, c_void_p, c_char_p, POINTER(c_int64), c_size_t)
-_declare("lrsched_spec_set_doubles", c_int, c_void_p, c_char_p, POINTER(c_double), c_size_t)
-_declare("lrsched_spec_add_child", c_int, c_void_p, c_char_p, c_void_p)
-_declare("lrsched_spec_set_lr_fns", c_int, c_void_p, c_char_p, POINTER(LR_FN), POINTER(c_void_p), c_size_t)
-_declare("lrsched_scheduler_create", c_int, _opt_p, c_void_p, POINTER(_sched_p))
-_declare("lrsched_scheduler_step", c_int, _sched_p)
-_declare("lrsched_scheduler_step_metric", c_int, _sched_p, c_double)
-_declare("lrsched_scheduler_step_epoch", c_int, _sched_p, c_double)
-_declare("lrsched_scheduler_last_lr", c_int, _sched_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
-_declare("lrsched_scheduler_base_lrs", c_int, _sched_p, POINTER(c_double), c_size_t, POINTER(c_size_t))
-_declare("lrsched_scheduler_last_epoch", c_int, _sched_p, POINTER(c_int64))
-_declare("lrsched_scheduler_state_save", c_int, _sched_p, POINTER(c_char), c_size_t, POINTER(c_size_t))
-_declare("lrsched_scheduler_state_load", c_int, _sched_p, c_char_p, c_size_t)
-_declare("lrsched_preview", c_int,
-         POINTER(_sched_p), c_size_t, c_int64, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t,
-         POINTER(c_double), c_size_t, POINTER(c_size_t))
-
-# Training: models, SGD over their parameters, trainers.
-_declare("lrsched_model_create", c_int, POINTER(_model_p))
-_declare("lrsched_model_create_from_json", c_int, c_char_p, c_size_t, c_uint64, POINTER(_model_p))
-_declare("lrsched_model_free", None, _model_p)
-_declare("lrsched_model_add_linear", c_int, _model_p, c_int64, c_int64, c_uint64)
-_declare("lrsched_model_add_relu", c_int, _model_p)
-_declare("lrsched_model_layer_count", c_int, _model_p, POINTER(c_size_t))
-_declare("lrsched_model_parameter_count", c_int, _model_p, POINTER(c_size_t))
-_declare("lrsched_model_parameter_name", c_int, _model_p, c_size_t, POINTER(c_char_p))
-_declare("lrsched_model_parameter_find", c_int, _model_p, c_char_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_shape", c_int, _model_p, c_size_t, POINTER(c_size_t), c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_numel", c_int, _model_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_get", c_int, _model_p, c_size_t, POINTER(c_float), c_size_t, POINTER(c_size_t))
-_declare("lrsched_model_parameter_set", c_int, _model_p, c_size_t, c_void_p, c_size_t)
-_declare("lrsched_model_forward", c_int,
-         _model_p, c_void_p, c_size_t, c_size_t, c_void_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_sgd_create", c_int,
-         _model_p, POINTER(c_size_t), c_size_t, c_double, c_double, c_double, c_double, c_int, c_int,
-         POINTER(_sgd_p))
-_declare("lrsched_sgd_create_from_json", c_int, _model_p, c_char_p, c_size_t, POINTER(_sgd_p))
-_declare("lrsched_sgd_free", None, _sgd_p)
-_declare("lrsched_sgd_optimizer", c_int, _sgd_p, POINTER(_opt_p))
-_declare("lrsched_trainer_create", c_int,
-         _model_p, _sgd_p, POINTER(_sched_p), c_size_t, c_size_t, c_int, c_int, c_int, c_uint64,
-         POINTER(_trainer_p))
-_declare("lrsched_trainer_free", None, _trainer_p)
-# The callback is passed as a plain address (NULL or the trampoline's).
-_FIT_ARGTYPES = (_trainer_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, c_int64, c_void_p, c_void_p,
-                 c_void_p, c_size_t, POINTER(c_size_t))
-_declare("lrsched_trainer_fit", c_int, *_FIT_ARGTYPES)
-_declare("lrsched_trainer_loss", c_int,
-         _trainer_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, POINTER(c_double))
 # The same functions through a CDLL (which releases the GIL during the call), for fits,
 # forwards and losses that call no Python code: other threads run meanwhile, kept off the
 # model and optimizers by the busy marks.
 _nogil = ctypes.CDLL(library_path)
+_declare(_nogil, ["lrsched_trainer_fit", "lrsched_trainer_loss", "lrsched_model_forward"])
 _fit_nogil = _nogil.lrsched_trainer_fit
-_fit_nogil.restype = c_int
-_fit_nogil.argtypes = list(_FIT_ARGTYPES)
 _loss_nogil = _nogil.lrsched_trainer_loss
-_loss_nogil.restype = c_int
-_loss_nogil.argtypes = list(_lib.lrsched_trainer_loss.argtypes)
 _forward_nogil = _nogil.lrsched_model_forward
-_forward_nogil.restype = c_int
-_forward_nogil.argtypes = list(_lib.lrsched_model_forward.argtypes)
 
 LIBRARY_VERSION_NUMBER = _lib.lrsched_version_number()
 
 # Hot-path functions as module globals (no attribute lookups per call).
 _scheduler_step = _lib.lrsched_scheduler_step
 _scheduler_step_metric = _lib.lrsched_scheduler_step_metric
+_scheduler_step_epoch = _lib.lrsched_scheduler_step_epoch
 _scheduler_last_lr = _lib.lrsched_scheduler_last_lr
 # The same C function as a second ctypes object whose pointer parameters are declared
 # void *: get_last_lr() passes precomputed addresses (ints), which skips ctypes' per-call
@@ -578,14 +441,7 @@ class Optimizer(_Owned):
 
 # --- Scheduler --------------------------------------------------------------------------
 
-_STEP_EPOCH_WARNING = (
-    "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. "
-    "Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from "
-    "None, the closed form is used instead of the new chainable form, where available. Please open an issue if "
-    "you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose."
-)
-
-_MISSING = object()
+_NO_ARG = object()
 
 
 def _float_arg(x):
@@ -604,8 +460,8 @@ class Scheduler(_Owned):
 
     # Instance attributes (subclasses also get a __dict__ for their own).
     __slots__ = (
-        "_h", "_optobj", "_last_lr", "_callbacks", "_children_t", "_plateau", "_warm_restarts", "_composite",
-        "_foreign_flag", "_has_cb", "_fast", "_buf", "_count", "_buf_addr", "_count_addr", "__weakref__",
+        "_h", "_optobj", "_last_lr", "_callbacks", "_children_t", "_foreign_flag", "_has_cb", "_fast", "_buf",
+        "_count", "_buf_addr", "_count_addr", "__weakref__",
     )
 
     def __new__(cls, *args, **kwargs):
@@ -615,9 +471,6 @@ class Scheduler(_Owned):
         self._last_lr = None
         self._callbacks = None
         self._children_t = None
-        self._plateau = False
-        self._warm_restarts = False
-        self._composite = False
         self._foreign_flag = False
         self._has_cb = False
         self._fast = False
@@ -641,10 +494,6 @@ class Scheduler(_Owned):
         self._optobj = opt
         self._callbacks = callbacks
         self._children_t = children
-        t = _lib.lrsched_scheduler_type(h)
-        self._plateau = t == b"ReduceLROnPlateau"
-        self._warm_restarts = t == b"CosineAnnealingWarmRestarts"
-        self._composite = t in (b"SequentialLR", b"ChainedScheduler")
         has_cb = callbacks is not None
         if children is not None:
             for c in children:
@@ -655,7 +504,7 @@ class Scheduler(_Owned):
         self._update_fast()
 
     def _update_fast(self):
-        self._fast = (self._h is not None and not self._plateau and not self._foreign_flag and not self._has_cb
+        self._fast = (self._h is not None and not self._foreign_flag and not self._has_cb
                       and self._children_t is None)
 
     def _invalidate(self):
@@ -763,90 +612,41 @@ class Scheduler(_Owned):
     # -- stepping -----------------------------------------------------------------------
 
     def step(self, *args, **kwargs):
-        """Advances the schedule by one step (ReduceLROnPlateau: step(metrics)); see lrsched."""
-        if not kwargs:
-            if self._fast and not args:
-                if self._optobj._busy:
-                    _check_busy(self._optobj)
-                rc = _scheduler_step(self._h)
-                self._last_lr = None
-                if rc:
-                    _raise(rc)
-                return None
-            if self._plateau and len(args) == 1 and not self._foreign_flag and self._h is not None:
-                m = args[0]
-                if type(m) is not float:
-                    m = _float_arg(m)
-                if self._optobj._busy:
-                    _check_busy(self._optobj)
-                rc = _scheduler_step_metric(self._h, m)
-                self._last_lr = None
-                if rc:
-                    _raise(rc)
-                return None
-        return self._step_impl(args, kwargs, False)
+        """Advances the schedule by one step (ReduceLROnPlateau: step(metrics)); see lrsched.
+        The hot path (a plain scheduler, no arguments) is here; anything else goes to the
+        shared API's _step_slow(), which parses torch's arguments and calls the raw steps."""
+        if self._fast and not args and not kwargs:
+            if self._optobj._busy:
+                _check_busy(self._optobj)
+            rc = _scheduler_step(self._h)
+            self._last_lr = None
+            if rc:
+                _raise(rc)
+            return None
+        return self._step_slow(*args, **kwargs)
 
-    def _raw_step(self, *args, **kwargs):
-        """step() without the foreign-optimizer synchronisation."""
-        return self._step_impl(args, kwargs, True)
+    def _step(self):
+        """lrsched_scheduler_step."""
+        return self._raw_call(_scheduler_step, _NO_ARG)
 
-    def _step_impl(self, args, kwargs, raw):
+    def _step_metric(self, metric):
+        """lrsched_scheduler_step_metric(float(metric))."""
+        return self._raw_call(_scheduler_step_metric, metric)
+
+    def _step_epoch(self, epoch):
+        """lrsched_scheduler_step_epoch(float(epoch))."""
+        return self._raw_call(_scheduler_step_epoch, epoch)
+
+    def _raw_call(self, fn, arg):
         self._check()
-        if self._foreign_flag and not raw:
-            return self._foreign_step(*args, **kwargs)
-        metrics = epoch = _MISSING
-        max_pos = 2 if self._plateau else 1
-        if len(args) > max_pos:
-            raise TypeError(
-                f"step() takes at most {max_pos} positional argument{'' if max_pos == 1 else 's'} "
-                f"({len(args)} given)"
-            )
-        if self._plateau:
-            if len(args) >= 1:
-                metrics = args[0]
-            if len(args) >= 2:
-                epoch = args[1]
-        elif args:
-            epoch = args[0]
-        for name, value in kwargs.items():
-            if name == "epoch":
-                if epoch is not _MISSING:
-                    raise TypeError(f"step() got multiple values for argument '{name}'")
-                epoch = value
-            elif self._plateau and name == "metrics":
-                if metrics is not _MISSING:
-                    raise TypeError(f"step() got multiple values for argument '{name}'")
-                metrics = value
-            else:
-                raise TypeError(f"step() got an unexpected keyword argument '{name}'")
-        h = self._h
-        if self._plateau:
-            if epoch is not _MISSING and epoch is not None:
-                raise TypeError(
-                    "ReduceLROnPlateau.step(): the deprecated epoch argument is not supported by lrsched"
-                )
-            if metrics is _MISSING:
-                rc = _scheduler_step(h)
-            else:
-                rc = _lib.lrsched_scheduler_step_metric(h, _float_arg(metrics))
-        elif epoch is not _MISSING and epoch is not None:
-            e = _float_arg(epoch)
-            if not self._warm_restarts and not self._composite:
-                import warnings
-
-                warnings.warn(_STEP_EPOCH_WARNING, UserWarning, stacklevel=3)
-            rc = self._call_stepping(_lib.lrsched_scheduler_step_epoch, h, e)
-        else:
-            rc = self._call_stepping(_scheduler_step, h)
-        self._invalidate()
-        _check_after_callbacks(rc)
-        return None
-
-    def _call_stepping(self, fn, *args):
+        args = (self._h,) if arg is _NO_ARG else (self._h, arg if type(arg) is float else _float_arg(arg))
         if self._has_cb:
             with _Busy(self._optobj):
-                return fn(*args)
-        return fn(*args)
+                rc = fn(*args)
+        else:
+            rc = fn(*args)
+        self._invalidate()
+        _check_after_callbacks(rc)
 
     def get_last_lr(self):
         """The lrs this scheduler computed at its last step (a list of floats, one per
@@ -879,6 +679,15 @@ class Scheduler(_Owned):
         self._check()
         out = c_int64()
         rc = _lib.lrsched_scheduler_last_epoch(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def flags(self):
+        """The scheduler's LRSCHED_FLAG_* bits (lrsched_scheduler_flags)."""
+        self._check()
+        out = c_uint32()
+        rc = _lib.lrsched_scheduler_flags(self._h, byref(out))
         if rc:
             _raise(rc)
         return out.value
@@ -1004,7 +813,7 @@ def _uint64(x):
     return v
 
 
-@EPOCH_FN
+@_decls.lrsched_epoch_fn
 def _epoch_fn_trampoline(epoch, lr_start, loss, lr_after, user):
     # The library calls this after every epoch of a fit, on the fitting thread.
     if getattr(_tls, "exc", None) is not None:
@@ -1317,44 +1126,35 @@ class Trainer(_Owned):
 # --- Module functions -------------------------------------------------------------------
 
 
-def preview(schedulers, steps, metrics, momentum):
-    """The next `steps` lrs (and momenta) stepping the schedulers would give, computed on
-    copies (lrsched_preview). Returns (lrs, momenta, n_groups): lrs a bytearray of
-    steps x n_groups float64 values, row-major; momenta likewise or None."""
+def preview(schedulers, steps, metrics, lrs, momenta):
+    """lrsched_preview into caller buffers: lrs (and momenta, or None) are bytearrays of
+    float64 values, the capacity their size. Returns the group count."""
     steps = _int64(steps)
     scheds = tuple(schedulers)
-    if not scheds:
-        raise ValueError("preview needs at least one scheduler")
     for i, s in enumerate(scheds):
         if not isinstance(s, Scheduler):
             raise TypeError(f"preview: item {i} is not an lrsched scheduler ({type(s).__name__})")
         s._check()
-    opt = scheds[0]._optobj
-    handles = (c_void_p * len(scheds))(*[s._h for s in scheds])
-    has_cb = any(s._has_cb for s in scheds)
+    handles = (c_void_p * max(len(scheds), 1))(*[s._h for s in scheds])
     if metrics is not None:
         ms = [_float_arg(m) for m in metrics]
-        m_arr = (c_double * max(len(ms), 1))(*ms)
-        n_metrics = len(ms)
+        m_arr, n_metrics = (c_double * max(len(ms), 1))(*ms), len(ms)
     else:
-        m_arr = None
-        n_metrics = 0
-    groups = opt.group_count()
-    total = steps * groups if steps > 0 else 0
-    lrs = bytearray(total * 8)
-    lrs_buf = (c_double * total).from_buffer(lrs) if total else None
-    mom = bytearray(total * 8) if momentum else None
-    mom_buf = (c_double * total).from_buffer(mom) if (momentum and total) else None
+        m_arr, n_metrics = None, 0
+    lrs_cap = len(lrs) // 8
+    mom_cap = len(momenta) // 8 if momenta is not None else 0
+    lrs_buf = (c_double * lrs_cap).from_buffer(lrs) if lrs_cap else None
+    mom_buf = (c_double * mom_cap).from_buffer(momenta) if mom_cap else None
     n_groups = c_size_t(0)
-    args = (handles, len(scheds), steps, m_arr, n_metrics, lrs_buf, total, mom_buf, total, byref(n_groups))
-    if has_cb:
-        with _Busy(opt):
+    args = (handles, len(scheds), steps, m_arr, n_metrics, lrs_buf, lrs_cap, mom_buf, mom_cap, byref(n_groups))
+    if scheds and any(s._has_cb for s in scheds):
+        with _Busy(scheds[0]._optobj):
             rc = _lib.lrsched_preview(*args)
     else:
         rc = _lib.lrsched_preview(*args)
-    _check_after_callbacks(rc)
     del lrs_buf, mom_buf, args  # release the exported buffers
-    return lrs, mom, n_groups.value
+    _check_after_callbacks(rc)
+    return n_groups.value
 
 
 def version():
