@@ -102,8 +102,11 @@ def kind_type_text(kind, schema):
         return "int" if schema.get("type") == "integer" else "number"
     if name == "list":
         return "list of " + {"int": "ints"}.get(kind["of"]["kind"], kind_type_text(kind["of"], {}))
-    return {"int": "int", "bool": "bool", "string": "str", "per_group": "number or list",
-            "lr_function": "str, or list of str", "schedulers": "list of scheduler specs"}[name]
+    words = {"int": "int", "bool": "bool", "string": "str", "per_group": "number or list",
+             "lr_function": "str, or list of str", "schedulers": "list of scheduler specs"}
+    if name not in words:
+        raise SystemExit(f"regen: no docs/spec.md type for kind '{name}': give the parameter a docType")
+    return words[name]
 
 
 def doc_type(p):
@@ -149,7 +152,10 @@ def kind_schema(kind):
         return {"type": "array", "items": kind_schema(kind["of"])}
     if name == "per_group":
         return {"allOf": [{"$ref": REF + "number_or_list"}]}
-    return {"type": {"int": "integer", "float": "number", "number": "number", "bool": "boolean"}[name]}
+    types = {"int": "integer", "float": "number", "number": "number", "bool": "boolean"}
+    if name not in types:
+        raise SystemExit(f"regen: no JSON Schema for kind '{name}': add it to kind_schema in tools/regen.py")
+    return {"type": types[name]}
 
 
 def parameter_schema(p):
