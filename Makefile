@@ -18,6 +18,8 @@ help:
 	@echo "make build    release build of the library and lrsched-cli"
 	@echo "make verify   lrsched-cli verify \$$VECTORS (default: every shipped vector file)"
 	@echo "make bench    speed figures of the Swift core"
+	@echo "make regen    regenerate the files derived from the descriptors and lrsched.h (tools/regen.py)"
+	@echo "make regen-check  fail with a diff when a generated file is out of date (make test runs it)"
 
 deps:
 	@bash tools/install-deps.sh
@@ -44,9 +46,11 @@ bench:
 	$(SWIFT) build -c release --product lrsched-bench
 	.build/release/lrsched-bench
 
+# regen-check: the generated files are up to date (mk/regen.mk).
 # fuzz-crashes: the fuzz targets still build and every saved reproducer stays fixed.
-test: deps test-swift verify test-cli test-c test-python fuzz-crashes
+test: deps regen-check test-swift verify test-cli test-c test-python fuzz-crashes
 
 include mk/c.mk
 include mk/python.mk
 include mk/fuzz.mk
+include mk/regen.mk

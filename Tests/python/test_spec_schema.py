@@ -54,9 +54,10 @@ def test_schema_is_a_valid_draft_2020_12_schema():
     assert SCHEMA["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_schema_covers_the_fifteen_types():
+def test_schema_covers_every_type():
     types = SCHEMA["$defs"]["scheduler"]["properties"]["type"]["enum"]
-    assert len(types) == len(set(types)) == 15
+    assert types and len(types) == len(set(types))
+    assert [b["then"]["$ref"] for b in SCHEMA["$defs"]["scheduler"]["allOf"]] == [f"#/$defs/{t}" for t in types]
     for t in types:
         d = SCHEMA["$defs"][t]
         assert d["additionalProperties"] is False

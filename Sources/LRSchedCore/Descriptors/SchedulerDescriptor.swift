@@ -2,24 +2,40 @@ import LRSchedSupport
 import LRSchedJSON
 
 /// One keyword argument of a scheduler: its name, kind, default (nil when required)
-/// and a line of documentation.
+/// and its documentation.
+///
+/// `tools/regen.py` generates docs/spec.md's parameter tables and the JSON Schema's
+/// scheduler subschemas from these (through `lrsched-cli describe --json`).
 public struct ParameterDescriptor: Sendable {
     public let name: String
     public let kind: ParameterKind
     /// The default as JSON (`.null` for None); nil for a required argument.
     public let defaultValue: JSONValue?
+    /// What the value may be and what happens otherwise, with the library's messages
+    /// (Markdown: the "constraints" column of docs/spec.md).
     public let doc: String
+    /// Extra JSON Schema keywords for the JSON Schema's subschema of this argument,
+    /// over the ones its kind gives (`["minimum": 1]`; `"type": "integer"` for a
+    /// `.number` that must be an int).
+    public let schema: JSONObject?
+    /// The type as docs/spec.md writes it, where the kind's wording is not it.
+    public let docType: String?
+    /// The default as the docs write it, where the JSON value is not it (`1.0/3`).
+    public let docDefault: String?
 
-    public init(_ name: String, _ kind: ParameterKind, default defaultValue: JSONValue? = nil, doc: String = "") {
+    public init(_ name: String, _ kind: ParameterKind, default defaultValue: JSONValue? = nil,
+                docType: String? = nil, docDefault: String? = nil, schema: JSONObject? = nil, doc: String = "") {
         self.name = name
         self.kind = kind
         self.defaultValue = defaultValue
         self.doc = doc
+        self.schema = schema
+        self.docType = docType
+        self.docDefault = docDefault
     }
 
-    /// torch's `last_epoch=-1`: the index of the last epoch when resuming.
-    public static let lastEpoch = ParameterDescriptor(
-        "last_epoch", .int, default: .int(-1), doc: "the last epoch when resuming (-1: a fresh start)")
+    /// torch's `last_epoch=-1`: the index of the last epoch when resuming (-1: a fresh start).
+    public static let lastEpoch = ParameterDescriptor("last_epoch", .int, default: .int(-1), doc: "≥ −1")
 
     /// The parameter as JSON for `lrsched_describe()`.
     public var json: JSONValue {
@@ -27,6 +43,9 @@ public struct ParameterDescriptor: Sendable {
         if let defaultValue { o["default"] = defaultValue }
         o["python_type"] = .string(kind.pythonType)
         o["doc"] = .string(doc)
+        if let schema { o["schema"] = .object(schema) }
+        if let docType { o["doc_type"] = .string(docType) }
+        if let docDefault { o["doc_default"] = .string(docDefault) }
         return .object(o)
     }
 }

@@ -61,7 +61,7 @@ public final class ChainedScheduler: LRScheduler {
 
 private let chainedScheduler = SchedulerDescriptor(
     "ChainedScheduler", summary: "steps every scheduler at each step, in order",
-    parameters: [.init("schedulers", .schedulers, doc: "the schedulers to chain")],
+    parameters: [.init("schedulers", .schedulers, doc: #"built first, in order, on the same optimizer; empty: `ValueError: ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.`; a ReduceLROnPlateau child: ValueError as SequentialLR's, with "ChainedScheduler""#)],
     flags: [.composite, .noEpoch],
     state: [.children(\ChainedScheduler.schedulers), StateField.lastLR],
     build: { (a, c) throws(LRSchedError) in

@@ -58,8 +58,10 @@ public final class ConstantLR: LRScheduler {
 private let constantLR = SchedulerDescriptor(
     "ConstantLR", summary: "multiplies the lr by a constant factor until total_iters epochs",
     parameters: [
-        .init("factor", .float, default: .float(1.0 / 3), doc: "the factor, in [0, 1]"),
-        .init("total_iters", .int, default: .int(5), doc: "epochs the factor applies"),
+        .init("factor", .float, default: .float(1.0 / 3), docDefault: "1.0/3",
+              schema: JSONObject([("minimum", .int(0)), ("maximum", .int(1))]),
+              doc: "0 ≤ factor ≤ 1: else `ValueError: Constant multiplicative factor expected to be between 0 and 1.` `0` is accepted and fails with `ZeroDivisionError: float division by zero` at the step reaching `total_iters`"),
+        .init("total_iters", .int, default: .int(5), doc: "`0` applies the factor at construction and never undoes it (torch)"),
         .lastEpoch,
     ],
     state: [.finite("factor", \ConstantLR.factor), .int("total_iters", \ConstantLR.totalIters)] + StateField.base,

@@ -70,8 +70,8 @@ public final class CosineAnnealingLR: LRScheduler {
 private let cosineAnnealingLR = SchedulerDescriptor(
     "CosineAnnealingLR", summary: "anneals the lr from the base lr to eta_min along a cosine over T_max epochs",
     parameters: [
-        .init("T_max", .int, doc: "epochs of a half cosine"),
-        .init("eta_min", .float, default: .float(0.0), doc: "the lowest lr"),
+        .init("T_max", .int, doc: "not validated: `0` fails at the first step with `ZeroDivisionError: integer modulo by zero` (torch)"),
+        .init("eta_min", .float, default: .float(0.0)),
         .lastEpoch,
     ],
     state: [.int("T_max", \CosineAnnealingLR.tMax), .finite("eta_min", \CosineAnnealingLR.etaMin)] + StateField.base,

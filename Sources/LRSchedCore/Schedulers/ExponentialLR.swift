@@ -45,7 +45,7 @@ public final class ExponentialLR: LRScheduler {
 
 private let exponentialLR = SchedulerDescriptor(
     "ExponentialLR", summary: "multiplies the lr by gamma every epoch",
-    parameters: [.init("gamma", .float, doc: "the decay factor"), .lastEpoch],
+    parameters: [.init("gamma", .float), .lastEpoch],
     state: [.finite("gamma", \ExponentialLR.gamma)] + StateField.base,
     build: { (a, c) throws(LRSchedError) in
         try ExponentialLR(c.optimizer, gamma: a.double("gamma"), lastEpoch: a.int("last_epoch"))

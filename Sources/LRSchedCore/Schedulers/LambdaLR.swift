@@ -47,7 +47,7 @@ public final class LambdaLR: LRScheduler {
 
 private let lambdaLR = SchedulerDescriptor(
     "LambdaLR", summary: "sets the lr to the base lr times lr_lambda(epoch)",
-    parameters: [.init("lr_lambda", .lrFunction, doc: "a function of the epoch (or one per group)"), .lastEpoch],
+    parameters: [.init("lr_lambda", .lrFunction, doc: "a [named lr function](#named-lr-functions), or a list with one name per group (length = number of groups: else `ValueError: Expected 3 lr_lambdas, but got 2`)"), .lastEpoch],
     state: StateField.base + [.lambdas(\LambdaLR.lrLambdas)],
     build: { (a, c) throws(LRSchedError) in
         try LambdaLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))

@@ -70,9 +70,12 @@ public final class LinearLR: LRScheduler {
 private let linearLR = SchedulerDescriptor(
     "LinearLR", summary: "moves the lr factor linearly from start_factor to end_factor over total_iters epochs",
     parameters: [
-        .init("start_factor", .float, default: .float(1.0 / 3), doc: "the first factor, in (0, 1]"),
-        .init("end_factor", .float, default: .float(1.0), doc: "the last factor, in [0, 1]"),
-        .init("total_iters", .int, default: .int(5), doc: "epochs to reach end_factor"),
+        .init("start_factor", .float, default: .float(1.0 / 3), docDefault: "1.0/3",
+              schema: JSONObject([("exclusiveMinimum", .int(0)), ("maximum", .int(1))]),
+              doc: "0 < start_factor ≤ 1: else `ValueError: Starting multiplicative factor expected to be greater than 0 and less or equal to 1.`"),
+        .init("end_factor", .float, default: .float(1.0), schema: JSONObject([("minimum", .int(0)), ("maximum", .int(1))]),
+              doc: "0 ≤ end_factor ≤ 1: else `ValueError: Ending multiplicative factor expected to be between 0 and 1.`"),
+        .init("total_iters", .int, default: .int(5), doc: "`0` keeps `start_factor` forever (torch)"),
         .lastEpoch,
     ],
     state: [.finite("start_factor", \LinearLR.startFactor), .finite("end_factor", \LinearLR.endFactor),

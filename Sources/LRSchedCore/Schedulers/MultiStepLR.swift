@@ -58,8 +58,8 @@ public final class MultiStepLR: LRScheduler {
 private let multiStepLR = SchedulerDescriptor(
     "MultiStepLR", summary: "multiplies the lr by gamma at each milestone",
     parameters: [
-        .init("milestones", .list(.int), doc: "epochs at which to decay (a repeated one decays that many times)"),
-        .init("gamma", .float, default: .float(0.1), doc: "the decay factor"),
+        .init("milestones", .list(.int), doc: "a multiset: order does not matter, a milestone listed `c` times multiplies by `gamma ** c`; `0` applies at construction; `[]` is allowed"),
+        .init("gamma", .float, default: .float(0.1)),
         .lastEpoch,
     ],
     state: [.milestones, .finite("gamma", \MultiStepLR.gamma)] + StateField.base,

@@ -51,7 +51,7 @@ public final class MultiplicativeLR: LRScheduler {
 
 private let multiplicativeLR = SchedulerDescriptor(
     "MultiplicativeLR", summary: "multiplies the lr by lr_lambda(epoch) every epoch",
-    parameters: [.init("lr_lambda", .lrFunction, doc: "a function of the epoch (or one per group)"), .lastEpoch],
+    parameters: [.init("lr_lambda", .lrFunction, doc: "as LambdaLR"), .lastEpoch],
     state: StateField.base + [.lambdas(\MultiplicativeLR.lrLambdas)],
     build: { (a, c) throws(LRSchedError) in
         try MultiplicativeLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))

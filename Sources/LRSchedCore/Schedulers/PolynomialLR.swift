@@ -56,8 +56,8 @@ public final class PolynomialLR: LRScheduler {
 private let polynomialLR = SchedulerDescriptor(
     "PolynomialLR", summary: "decays the lr to 0 over total_iters epochs along (1 - t/T) ** power",
     parameters: [
-        .init("total_iters", .int, default: .int(5), doc: "epochs to reach 0"),
-        .init("power", .float, default: .float(1.0), doc: "the polynomial's power"),
+        .init("total_iters", .int, default: .int(5), doc: "not validated (`0`: the lr never changes)"),
+        .init("power", .float, default: .float(1.0)),
         .lastEpoch,
     ],
     state: [.int("total_iters", \PolynomialLR.totalIters), .finite("power", \PolynomialLR.power)] + StateField.base,

@@ -159,14 +159,15 @@ public final class ReduceLROnPlateau: LRScheduler {
 private let reduceLROnPlateau = SchedulerDescriptor(
     "ReduceLROnPlateau", summary: "reduces the lr by factor when a metric stops improving for patience epochs",
     parameters: [
-        .init("mode", .string(choices: ["min", "max"]), default: .string("min"), doc: "whether lower or higher metrics are better"),
-        .init("factor", .float, default: .float(0.1), doc: "the reduction factor (< 1)"),
-        .init("patience", .int, default: .int(10), doc: "bad epochs tolerated before a reduction"),
-        .init("threshold", .float, default: .float(1e-4), doc: "the least change that counts as better"),
-        .init("threshold_mode", .string(choices: ["rel", "abs"]), default: .string("rel"), doc: "threshold relative or absolute"),
-        .init("cooldown", .int, default: .int(0), doc: "epochs after a reduction during which bad epochs are ignored"),
-        .init("min_lr", .perGroup(.float), default: .int(0), doc: "the lowest lr (one, or one per group)"),
-        .init("eps", .float, default: .float(1e-8), doc: "the least reduction applied"),
+        .init("mode", .string(choices: ["min", "max"]), default: .string("min"), doc: #"`"min"` or `"max"`: else `ValueError: mode median is unknown!`"#),
+        .init("factor", .float, default: .float(0.1), schema: JSONObject([("exclusiveMaximum", .int(1))]),
+              doc: "< 1.0: else `ValueError: Factor should be < 1.0.`"),
+        .init("patience", .int, default: .int(10)),
+        .init("threshold", .float, default: .float(1e-4)),
+        .init("threshold_mode", .string(choices: ["rel", "abs"]), default: .string("rel"), doc: #"`"rel"` or `"abs"`: else `ValueError: threshold mode pct is unknown!`"#),
+        .init("cooldown", .int, default: .int(0)),
+        .init("min_lr", .perGroup(.float), default: .int(0), doc: "a list needs one entry per group, even with one group: else `ValueError: expected 3 min_lrs, got 2`"),
+        .init("eps", .float, default: .float(1e-8)),
     ],
     flags: [.metric, .noEpoch],
     state: [

@@ -125,9 +125,9 @@ public final class SequentialLR: LRScheduler {
 private let sequentialLR = SchedulerDescriptor(
     "SequentialLR", summary: "runs the schedulers one after another, switching at the milestones",
     parameters: [
-        .init("schedulers", .schedulers, doc: "the schedulers, in order"),
-        .init("milestones", .list(.int), doc: "the epochs at which the next scheduler takes over"),
-        .lastEpoch,
+        .init("schedulers", .schedulers, doc: "built first, in order, on the same optimizer (see [Composition](#composition)); not a list: `TypeError: SequentialLR: 'schedulers' must be a list of scheduler specs, got dict`; empty: `ValueError: SequentialLR expects at least one scheduler, but got no scheduler.`; a ReduceLROnPlateau child: `` ValueError: SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index 0 in the given schedulers sequence. ``"),
+        .init("milestones", .list(.int), doc: "exactly `len(schedulers) - 1` entries **(not in the schema)**: else `ValueError: Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers 2 and the number of milestones to be equal to 2`. Not checked for order (as torch)"),
+        .init("last_epoch", .int, default: .int(-1), doc: "does not fast-forward the children (torch #162591)"),
     ],
     flags: [.composite, .noEpoch],
     state: [.children(\SequentialLR.schedulers), .ints("_milestones", \SequentialLR.milestones),

@@ -51,8 +51,8 @@ public final class StepLR: LRScheduler {
 private let stepLR = SchedulerDescriptor(
     "StepLR", summary: "multiplies the lr by gamma every step_size epochs",
     parameters: [
-        .init("step_size", .int, doc: "epochs between decays"),
-        .init("gamma", .float, default: .float(0.1), doc: "the decay factor"),
+        .init("step_size", .int, doc: "not validated (as torch): `0` fails at the first step with `ZeroDivisionError: integer modulo by zero`; negative values follow Python's floored modulo"),
+        .init("gamma", .float, default: .float(0.1)),
         .lastEpoch,
     ],
     state: [.int("step_size", \StepLR.stepSize), .finite("gamma", \StepLR.gamma)] + StateField.base,
