@@ -12,7 +12,14 @@ Outputs (the table OUTPUTS below, one function each):
   is hand-written and kept as it is;
 - docs/spec.md: each scheduler's parameter table, between `<!-- regen:params NAME ... -->`
   and `<!-- /regen -->`; the prose around them is hand-written;
-- Sources/LRSchedSupport/LRSchedVersion.swift: the version numbers of include/lrsched.h.
+- Sources/LRSchedSupport/LRSchedVersion.swift: the version numbers of include/lrsched.h;
+- bindings/python/src/_lrsched_api/_schedulers_gen.py: the Python class of every
+  scheduler whose arguments are plain values (signature, docstring, the kinds its
+  arguments are passed as) and every scheduler's attributes (ATTRIBUTES);
+- bindings/python/src/lrsched/__init__.pyi: those classes' stubs, between
+  `# regen:schedulers` and `# /regen` (the one stub source of both Python packages);
+- bindings/python/src/lrsched_ctypes/_decls.py: the ctypes declarations of the header
+  (tools/gen_ctypes.py).
 
 Write mode rewrites the files that changed. --check changes nothing: it prints a unified
 diff of what would change and exits 1 when anything would. Python 3.9+, stdlib only.
@@ -26,6 +33,7 @@ import json
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -300,6 +308,127 @@ def regen_version_swift(inputs, _text):
         abi=header_macro(h, "LRSCHED_ABI_VERSION"))
 
 
+# -- Python: bindings/python/src/_lrsched_api/_schedulers_gen.py and the stub ------------
+
+# How a Python argument is passed into the spec, by kind (see _lrsched_api._values.spec_value).
+PY_KIND_CODES = {"int": "int", "float": "float", "number": "number", "bool": "bool", "string": "str",
+                 "per_group": "per_group", "scale_function": "scale_fn"}
+# Kinds that only hand-written classes take (Python callables, scheduler objects).
+PY_HAND_WRITTEN_KINDS = {"lr_function", "schedulers"}
+
+
+def py_kind_code(kind):
+    name = kind["kind"]
+    if name == "nullable":
+        return "nullable_" + py_kind_code(kind["of"])
+    if name == "list" and kind["of"]["kind"] == "int":
+        return "ints"
+    if name not in PY_KIND_CODES:
+        raise SystemExit(f"regen: no Python argument kind for '{name}': add it to PY_KIND_CODES")
+    return PY_KIND_CODES[name]
+
+
+def py_generated(s):
+    """Whether the scheduler's Python class is generated: a Python name, plain arguments."""
+    return s["name"].isidentifier() and not any(p["kind"]["kind"] in PY_HAND_WRITTEN_KINDS for p in s["parameters"])
+
+
+def py_parameters(s):
+    return ["optimizer"] + [p["name"] if p["required"] else f"{p['name']}={value_text(p['default'], python=True)}"
+                            for p in s["parameters"]]
+
+
+def py_doc(text):
+    """Markdown as reStructuredText-ish docstring text: ``code``, plain links."""
+    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", plain(text))
+
+
+def py_class(s):
+    wrap = textwrap.TextWrapper(width=92, initial_indent="    ", subsequent_indent="    ")
+    sig = f"{s['name']}({', '.join(py_parameters(s))})"
+    lines = [f"class {s['name']}(LRScheduler):", *wrap.wrap(f'"""``{sig}``: {s["summary"]}.')]
+    docs = [p for p in s["parameters"] if p["doc"]]
+    if docs:
+        lines.append("")
+        for p in docs:
+            item = textwrap.TextWrapper(width=92, initial_indent="    - ", subsequent_indent="      ")
+            lines += item.wrap(f"``{p['name']}``: {py_doc(p['doc'])}")
+    lines += ['    """', "", f"    def __init__(self, {', '.join(py_parameters(s))}):"]
+    args = [f'("{p["name"]}", {p["name"]}, "{py_kind_code(p["kind"])}")' for p in s["parameters"]]
+    lines.append(f'        self._bind_spec(optimizer, "{s["name"]}", (')
+    lines += [f"            {a}," for a in args]
+    lines.append("        ))")
+    return "\n".join(lines)
+
+
+def regen_python_schedulers(inputs, _text):
+    generated = [s for s in inputs.schedulers if py_generated(s)]
+    attributes = ["ATTRIBUTES = {"] + [f'    "{s["name"]}": {tuple(s["attributes"])!r},'
+                                       for s in inputs.schedulers if s["name"].isidentifier()] + ["}"]
+    names = ", ".join(f'"{s["name"]}"' for s in generated)
+    return "\n".join([
+        f'"""The schedulers whose arguments are plain values: {GENERATED} from the library\'s',
+        "scheduler descriptors (`lrsched-cli describe --json`); do not edit. Each class builds",
+        "its library scheduler from a spec of its arguments (LRScheduler._bind_spec); every",
+        "check is the library's. ATTRIBUTES: each scheduler's torch attributes, read from its",
+        'state (_specs). Runs once per package (see _lrsched_api.load), after _schedulers."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from ._schedulers import LRScheduler",
+        *["\n\n" + py_class(s) for s in generated],
+        "",
+        "",
+        "# Each scheduler's attributes (torch's names), read-only properties over its state.",
+        *attributes,
+        "",
+        f"__all__ = [{names}]",
+        "",
+    ])
+
+
+def stub_type(kind, schema=None):
+    name = kind["kind"]
+    if name == "nullable":
+        return stub_type(kind["of"], schema) + " | None"
+    if name == "string":
+        return "Literal[" + ", ".join(json.dumps(c) for c in kind["choices"]) + "]" if kind["choices"] else "str"
+    if name == "list":
+        return f"Iterable[{stub_type(kind['of'])}]"
+    if name in ("number", "float"):
+        return "int" if (schema or {}).get("type") == "integer" else "_Number"
+    return {"int": "int", "bool": "bool", "per_group": "_PerGroup", "scale_function": "None"}[name]
+
+
+def stub_class(s):
+    lines = [f"class {s['name']}(LRScheduler):"]
+    lines += [f"    {k}: {t}" for k, t in s["attribute_types"].items()]
+    params = ["self", "optimizer: _Optimizer"] + [
+        f"{p['name']}: {stub_type(p['kind'], p.get('schema'))}"
+        + ("" if p["required"] else f" = {value_text(p['default'], python=True)}")
+        for p in s["parameters"]]
+    lines.append("    def __init__(")
+    lines += [f"        {x}," for x in params]
+    lines.append("    ) -> None: ...")
+    if "metric" in s["flags"]:
+        lines.append("    def step(self, metrics: Any = ..., epoch: None = None) -> None: ...  # type: ignore[override]")
+    return "\n".join(lines)
+
+
+def regen_stub(inputs, text):
+    begin, end = "# regen:schedulers", "# /regen"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    body = "\n\n".join(stub_class(s) for s in inputs.schedulers if py_generated(s))
+    return f"{head}{begin} ({GENERATED} from the scheduler descriptors; do not edit)\n\n{body}\n\n{end}{tail}"
+
+
+def regen_ctypes(_inputs, _text):
+    sys.path.insert(0, str(ROOT / "tools"))
+    import gen_ctypes
+    return gen_ctypes.generate((ROOT / HEADER).read_text(encoding="utf-8"))
+
+
 # -- Driver -----------------------------------------------------------------------------
 
 # (file, function): each function takes the inputs and the file's current text.
@@ -307,6 +436,9 @@ OUTPUTS = [
     ("docs/lrsched-spec.schema.json", regen_schema),
     ("docs/spec.md", regen_spec_md),
     ("Sources/LRSchedSupport/LRSchedVersion.swift", regen_version_swift),
+    ("bindings/python/src/_lrsched_api/_schedulers_gen.py", regen_python_schedulers),
+    ("bindings/python/src/lrsched/__init__.pyi", regen_stub),
+    ("bindings/python/src/lrsched_ctypes/_decls.py", regen_ctypes),
 ]
 
 
@@ -321,7 +453,7 @@ def main(argv=None):
     stale = []
     for rel, generate in OUTPUTS:
         path = ROOT / rel
-        old = path.read_text(encoding="utf-8")
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
         new = generate(inputs, old)
         if new == old:
             continue

@@ -132,6 +132,7 @@ public struct SchedulerDescriptor: @unchecked Sendable {
             ("parameters", .array(parameters.map(\.json))),
             ("state_keys", .array(stateKeys.map { .string($0) })),
             ("attributes", .array(attributes.map { .string($0) })),
+            ("attribute_types", .object(JSONObject(state.filter(\.isAttribute).map { ($0.key, .string($0.pythonType)) }))),
         ]))
     }
 }

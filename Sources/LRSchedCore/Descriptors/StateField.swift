@@ -12,17 +12,21 @@ package struct StateField: @unchecked Sendable {
     package let key: String
     /// Whether front ends expose it as an attribute (`sched.gamma`).
     package let isAttribute: Bool
+    /// The attribute's Python type, for generated stubs (`"float"`, `"list[int]"`).
+    package let pythonType: String
     package let save: (LRScheduler) -> JSONValue
     /// Checks the saved value and writes it to the scheduler; nil: accepted, ignored.
     package let load: ((JSONValue, LRScheduler) throws(LRSchedError) -> Void)?
     /// Copies the value from the first scheduler to the second.
     package let assign: (LRScheduler, LRScheduler) -> Void
 
-    package init(_ key: String, attribute: Bool? = nil, save: @escaping (LRScheduler) -> JSONValue,
+    package init(_ key: String, attribute: Bool? = nil, type pythonType: String = "Any",
+                 save: @escaping (LRScheduler) -> JSONValue,
                  load: ((JSONValue, LRScheduler) throws(LRSchedError) -> Void)?,
                  assign: @escaping (LRScheduler, LRScheduler) -> Void) {
         self.key = key
         self.isAttribute = attribute ?? !key.hasPrefix("_")
+        self.pythonType = pythonType
         self.save = save
         self.load = load
         self.assign = assign
@@ -31,12 +35,12 @@ package struct StateField: @unchecked Sendable {
     /// A stored property, converted by `encode` and `decode` (which checks and throws
     /// with the state reader's message).
     package static func stored<S: LRScheduler, V>(
-        _ key: String, _ kp: ReferenceWritableKeyPath<S, V>, attribute: Bool? = nil,
+        _ key: String, _ kp: ReferenceWritableKeyPath<S, V>, attribute: Bool? = nil, type: String = "Any",
         encode: @escaping (V) -> JSONValue,
         decode: @escaping (JSONValue, _ owner: String) throws(LRSchedError) -> V
     ) -> StateField {
         StateField(
-            key, attribute: attribute,
+            key, attribute: attribute, type: type,
             save: { s in (s as? S).map { encode($0[keyPath: kp]) } ?? .null },
             load: { (v, s) throws(LRSchedError) in
                 guard let s = s as? S else { throw .notImplemented("\(key): state field of another class") }
@@ -48,36 +52,36 @@ package struct StateField: @unchecked Sendable {
     }
 
     package static func int<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, Int>) -> StateField {
-        stored(key, kp, encode: { .int($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.int(v, key, o) })
+        stored(key, kp, type: "int", encode: { .int($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.int(v, key, o) })
     }
 
     /// A finite double (hyperparameters).
     package static func finite<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, Double>) -> StateField {
-        stored(key, kp, encode: { .float($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.finite(v, key, o) })
+        stored(key, kp, type: "float", encode: { .float($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.finite(v, key, o) })
     }
 
     /// Any double, infinities and NaN included (ReduceLROnPlateau's `best`).
     package static func double<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, Double>) -> StateField {
-        stored(key, kp, encode: { .float($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.double(v, key, o) })
+        stored(key, kp, type: "float", encode: { .float($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.double(v, key, o) })
     }
 
     package static func optionalFinite<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, Double?>) -> StateField {
-        stored(key, kp, encode: { $0.map { .float($0) } ?? .null },
+        stored(key, kp, type: "float | None", encode: { $0.map { .float($0) } ?? .null },
                decode: { (v, o) throws(LRSchedError) in try StateValue.optionalFinite(v, key, o) })
     }
 
     package static func doubles<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, [Double]>,
                                                 finite: Bool = true) -> StateField {
-        stored(key, kp, encode: { .floats($0) },
+        stored(key, kp, type: "list[float]", encode: { .floats($0) },
                decode: { (v, o) throws(LRSchedError) in try StateValue.doubles(v, key, o, finite: finite) })
     }
 
     package static func ints<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, [Int]>) -> StateField {
-        stored(key, kp, encode: { .ints($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.ints(v, key, o) })
+        stored(key, kp, type: "list[int]", encode: { .ints($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.ints(v, key, o) })
     }
 
     package static func bool<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, Bool>) -> StateField {
-        stored(key, kp, encode: { .bool($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.bool(v, key, o) })
+        stored(key, kp, type: "bool", encode: { .bool($0) }, decode: { (v, o) throws(LRSchedError) in try StateValue.bool(v, key, o) })
     }
 
     /// A string enum, read by the scheduler's own `parse` (which throws its message).
@@ -85,15 +89,15 @@ package struct StateField: @unchecked Sendable {
         _ key: String, _ kp: ReferenceWritableKeyPath<S, E>,
         parse: @escaping (String) throws(LRSchedError) -> E
     ) -> StateField where E.RawValue == String {
-        stored(key, kp, encode: { .string($0.rawValue) }, decode: { (v, o) throws(LRSchedError) in
+        stored(key, kp, type: "str", encode: { .string($0.rawValue) }, decode: { (v, o) throws(LRSchedError) in
             try parse(try StateValue.string(v, key, o))
         })
     }
 
     /// Saved (computed from the scheduler), accepted and ignored on load.
-    package static func derived<S: LRScheduler>(_ key: String, attribute: Bool? = nil,
+    package static func derived<S: LRScheduler>(_ key: String, attribute: Bool? = nil, type: String = "Any",
                                                 _ value: @escaping (S) -> JSONValue) -> StateField {
-        StateField(key, attribute: attribute, save: { s in (s as? S).map(value) ?? .null }, load: nil,
+        StateField(key, attribute: attribute, type: type, save: { s in (s as? S).map(value) ?? .null }, load: nil,
                    assign: { _, _ in })
     }
 

@@ -46,24 +46,24 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
 
     /// torch's `T_0` check: a positive int (a float is a ValueError too).
     static func checkT0(_ v: JSONValue) throws(LRSchedError) -> Int {
-        guard case .int(let t0) = v, t0 > 0 else {
-            throw .value("Expected positive integer T_0, but got \(SpecArguments.describe(v))")
+        guard let t0 = SpecArguments.pythonInt(v), t0 > 0 else {
+            throw .value("Expected positive integer T_0, but got \(SpecArguments.pyStr(v))")
         }
         return t0
     }
 
     /// torch's `T_mult` check: an int >= 1.
     static func checkTMult(_ v: JSONValue) throws(LRSchedError) -> Int {
-        guard case .int(let m) = v, m >= 1 else {
-            throw .value("Expected integer T_mult >= 1, but got \(SpecArguments.describe(v))")
+        guard let m = SpecArguments.pythonInt(v), m >= 1 else {
+            throw .value("Expected integer T_mult >= 1, but got \(SpecArguments.pyStr(v))")
         }
         return m
     }
 
     /// torch's `eta_min` check: a float or an int.
     static func checkEtaMin(_ v: JSONValue) throws(LRSchedError) -> Double {
-        guard let d = v.doubleValue else {
-            throw .value("Expected float or int eta_min, but got \(SpecArguments.describe(v)) of type <class '\(v.typeName)'>")
+        guard let d = v.doubleValue ?? SpecArguments.pythonInt(v).map(Double.init) else {
+            throw .value("Expected float or int eta_min, but got \(SpecArguments.pyStr(v)) of type <class '\(v.typeName)'>")
         }
         return d
     }
@@ -165,7 +165,7 @@ private let cosineAnnealingWarmRestarts = SchedulerDescriptor(
         .int("T_0", \CosineAnnealingWarmRestarts.t0), .int("T_i", \CosineAnnealingWarmRestarts.tI),
         .int("T_mult", \CosineAnnealingWarmRestarts.tMult), .finite("eta_min", \CosineAnnealingWarmRestarts.etaMin),
         // An integral T_cur is saved as an int, as torch's (it only becomes a float after step(epoch)).
-        .stored("T_cur", \CosineAnnealingWarmRestarts.tCur,
+        .stored("T_cur", \CosineAnnealingWarmRestarts.tCur, type: "float",
                 encode: { $0.rounded() == $0 && abs($0) < 9e15 ? .int(Int($0)) : .float($0) },
                 decode: { (v, o) throws(LRSchedError) in try StateValue.finite(v, "T_cur", o) }),
     ] + StateField.base,

@@ -191,7 +191,7 @@ private let cyclicLR = SchedulerDescriptor(
     state: [
         .doubles("max_lrs", \CyclicLR.maxLRs), .finite("total_size", \CyclicLR.totalSize),
         .finite("step_ratio", \CyclicLR.stepRatio),
-        .stored("mode", \CyclicLR.mode, encode: { $0.map { .string($0.rawValue) } ?? .null },
+        .stored("mode", \CyclicLR.mode, type: "str | None", encode: { $0.map { .string($0.rawValue) } ?? .null },
                 decode: { (v, o) throws(LRSchedError) -> CyclicLR.Mode? in
                     guard !v.isNull else { return nil }
                     guard let m = v.stringValue.flatMap(CyclicLR.Mode.init(rawValue:)) else {
@@ -207,7 +207,7 @@ private let cyclicLR = SchedulerDescriptor(
             return m
         }),
         .bool("cycle_momentum", \CyclicLR.cycleMomentum),
-        .derived("use_beta1") { (s: CyclicLR) in .bool(s.optimizer.momentumKind == .betas) },
+        .derived("use_beta1", type: "bool") { (s: CyclicLR) in .bool(s.optimizer.momentumKind == .betas) },
         .doubles("base_momentums", \CyclicLR.baseMomentums), .doubles("max_momentums", \CyclicLR.maxMomentums),
     ] + StateField.base + [.constant("_scale_fn_custom", .null)],
     build: { (a, c) throws(LRSchedError) in

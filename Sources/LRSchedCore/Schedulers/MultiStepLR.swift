@@ -71,6 +71,6 @@ private let multiStepLR = SchedulerDescriptor(
 extension StateField {
     /// `milestones`, saved as the sorted list with repeats (torch saves its Counter).
     fileprivate static let milestones = StateField.stored(
-        "milestones", \MultiStepLR.milestones, encode: { .ints($0) },
+        "milestones", \MultiStepLR.milestones, type: "list[int]", encode: { .ints($0) },
         decode: { (v, o) throws(LRSchedError) in try StateValue.ints(v, "milestones", o).sorted() })
 }

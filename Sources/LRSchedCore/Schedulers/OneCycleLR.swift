@@ -118,8 +118,8 @@ public final class OneCycleLR: LRScheduler {
     /// `steps_per_epoch`); JSON values keep Python's int/float kinds.
     static func length(totalSteps: JSONValue?, epochs: JSONValue?, stepsPerEpoch: JSONValue?) throws(LRSchedError) -> Length {
         func positive(_ v: JSONValue, _ name: String) throws(LRSchedError) -> Int {
-            guard case .int(let i) = v, i > 0 else {
-                throw .value("Expected positive integer \(name), but got \(SpecArguments.describe(v))")
+            guard let i = SpecArguments.pythonInt(v), i > 0 else {
+                throw .value("Expected positive integer \(name), but got \(SpecArguments.pyStr(v))")
             }
             return i
         }
@@ -144,7 +144,7 @@ public final class OneCycleLR: LRScheduler {
     /// torch's `pct_start` check: a float in [0, 1].
     static func checkPctStart(_ v: JSONValue) throws(LRSchedError) -> Double {
         guard case .float(let p) = v, p >= 0, p <= 1 else {
-            throw .value("Expected float between 0 and 1 pct_start, but got \(SpecArguments.describe(v))")
+            throw .value("Expected float between 0 and 1 pct_start, but got \(SpecArguments.pyStr(v))")
         }
         return p
     }
@@ -282,7 +282,7 @@ private let oneCycleLR = SchedulerDescriptor(
                     return a
                 }),
         .bool("cycle_momentum", \OneCycleLR.cycleMomentum),
-        .derived("use_beta1") { (s: OneCycleLR) in .bool(s.optimizer.momentumKind == .betas) },
+        .derived("use_beta1", type: "bool") { (s: OneCycleLR) in .bool(s.optimizer.momentumKind == .betas) },
     ] + StateField.base,
     build: { (a, c) throws(LRSchedError) in
         // torch's order: the length, pct_start, anneal_strategy; the rest in the constructor.

@@ -175,7 +175,7 @@ private let reduceLROnPlateau = SchedulerDescriptor(
         .doubles("min_lrs", \ReduceLROnPlateau.minLRs), .int("patience", \ReduceLROnPlateau.patience),
         .int("cooldown", \ReduceLROnPlateau.cooldown), .finite("eps", \ReduceLROnPlateau.eps),
         StateField.lastEpoch, StateField.lastLR,
-        .derived("mode_worse") { (s: ReduceLROnPlateau) in .float(s.modeWorse) },
+        .derived("mode_worse", type: "float") { (s: ReduceLROnPlateau) in .float(s.modeWorse) },
         .choice("mode", \ReduceLROnPlateau.mode, parse: ReduceLROnPlateau.parseMode),
         .finite("threshold", \ReduceLROnPlateau.threshold),
         .choice("threshold_mode", \ReduceLROnPlateau.thresholdMode, parse: ReduceLROnPlateau.parseThresholdMode),

@@ -204,6 +204,23 @@ package struct SpecArguments {
         .type("\(owner).__init__() got an unexpected keyword argument '\(key)'")
     }
 
+    /// Python's `str()` of a JSON value, as torch's f-string messages show arguments
+    /// ("but got 5.0", "but got x"): `describe` but strings unquoted.
+    package static func pyStr(_ v: JSONValue) -> String {
+        if case .string(let s) = v { return s }
+        return describe(v)
+    }
+
+    /// The int of a value torch checks with `isinstance(x, int)`: an int, or a bool
+    /// (Python's bools are ints); nil otherwise.
+    package static func pythonInt(_ v: JSONValue) -> Int? {
+        switch v {
+        case .int(let i): return i
+        case .bool(let b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
     /// Python's `repr` of a JSON value, for messages.
     package static func describe(_ v: JSONValue) -> String {
         switch v {

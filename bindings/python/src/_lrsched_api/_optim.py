@@ -569,14 +569,6 @@ def _mirror_for(foreign):
     mirrors[key] = (ref, m)
     return m
 
-def _group_count(optimizer):
-    if isinstance(optimizer, SGD):
-        return optimizer._h.group_count()
-    groups = getattr(optimizer, "param_groups", None)
-    if isinstance(groups, list):
-        return len(groups)
-    raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
-
 def _resolve(optimizer):
     """(library optimizer, mirror or None) for an optimizer argument."""
     if isinstance(optimizer, SGD):

@@ -9,7 +9,8 @@ import os
 import sys
 
 from ._optim import SGD
-from ._schedulers import LRScheduler, from_spec, preview
+from ._schedulers import LRScheduler
+from ._specs import from_spec, preview
 
 # Seeded by _lrsched_api.load() before this module runs: the package's backend module
 # (lrsched._lrsched or lrsched_ctypes._capi) and the package's name (for messages).

@@ -100,38 +100,12 @@ def _numbers(x, owner, name):
     return _number(x, owner, name)
 
 
-def _per_group(x, owner, name, n_groups):
-    """torch's _format_param: a list/tuple must hold one value per group (ValueError with
-    torch's message); anything else is one value for every group."""
-    if isinstance(x, (list, tuple)):
-        if len(x) != n_groups:
-            raise ValueError(
-                f"{name} must have the same length as optimizer.param_groups. "
-                f"{name} has {len(x)} values, param_groups has {n_groups}."
-            )
-        return [_number(v, owner, name) for v in x]
-    return _number(x, owner, name)
-
-
 def _int_list(x, owner, name):
     try:
         items = list(x)
     except TypeError:
         raise TypeError(f"{owner}: '{name}' must be a list of ints, got {type(x).__name__}") from None
     return [_number(v, owner, name) for v in items]
-
-
-def _strict_int(x, message):
-    """An argument torch checks with isinstance(x, int): ints (and bools, which are ints
-    to Python) pass; floats go to the library, which rejects them with torch's message;
-    anything else is rejected here with the same message."""
-    if isinstance(x, bool):
-        return int(x)
-    if isinstance(x, int):
-        return int(x)
-    if isinstance(x, float):
-        return float(x)
-    raise ValueError(message.format(x))
 
 
 def _int_arg(x, owner, name):
@@ -148,3 +122,50 @@ def _float_value(x, key):
     if isinstance(x, (str, bytes, bytearray)) or x is None:
         raise TypeError(f"param group '{key}' must be a number, got {type(x).__name__}")
     return float(x)
+
+
+# --- Spec values by parameter kind (the generated scheduler classes name the kinds) --------
+
+OMIT = object()  # a spec value left out (the library's default applies)
+
+
+def _loose_number(x, owner, name):
+    """A number the library checks with its library's own rules and messages (torch's
+    T_0, total_steps, pct_start: isinstance checks): bools, ints, floats and strings go
+    as they are; numpy scalars become the Python number they hold."""
+    if isinstance(x, (bool, str)) or type(x) is int:
+        return x
+    if type(x) is float:
+        return _finite(x, owner, name)
+    try:
+        return _number(x, owner, name)
+    except TypeError:
+        return str(x)
+
+
+def spec_value(x, kind, owner, name):
+    """A Python argument as the JSON value of a spec key of the given kind (the kind
+    codes of the generated classes: int, float, number, bool, str, ints, per_group,
+    nullable_<kind>, scale_fn)."""
+    if kind.startswith("nullable_"):
+        return None if x is None else spec_value(x, kind[len("nullable_"):], owner, name)
+    if kind in ("int", "float"):
+        return _number(x, owner, name)
+    if kind == "number":
+        return _loose_number(x, owner, name)
+    if kind == "per_group":
+        return _numbers(x, owner, name)
+    if kind == "ints":
+        return _int_list(x, owner, name)
+    if kind == "bool":
+        return bool(x)
+    if kind == "str":
+        return x if isinstance(x, str) else str(x)
+    if kind == "scale_fn":
+        if x is not None:
+            raise NotImplementedError(
+                f"{owner} with a custom {name} is not supported by lrsched (the library has no "
+                "scale-function callback); use one of its modes"
+            )
+        return OMIT
+    raise TypeError(f"{owner}: '{name}' has a kind this package cannot pass ({kind})")
