@@ -18,6 +18,7 @@ Lines (fields separated by one space; '#' starts a comment line):
                                      random64() mod 2**63
     reseed <python seed>             g.manual_seed(seed) on the same generator
     timm <case name>                 a timm case: then its noise parameters and lrs
+                                     (copied from the conformance file, not recorded here)
     timm_param <name> <repr>
     timm_lr <t> <16 hex> <repr>      lrs[t] of the case's first group
 Each draw line applies to the generator of the last gen line, in file order.
@@ -78,7 +79,11 @@ class Recorder:
 
 def record_timm(rec: Recorder, path: str) -> None:
     with open(path, encoding="utf-8") as f:
-        cases = json.load(f)["cases"]
+        vectors = json.load(f)
+    cases = vectors["cases"]
+    meta = vectors.get("meta", {})
+    rec.lines.append(f"# lrs below: copied from the conformance vectors recorded with timm "
+                     f"{meta.get('timm_version', '?')} on torch {meta.get('torch_version', '?')}")
     for name in ("timm/step-updates-noise/1g", "timm/plateau-noise/1g"):
         case = next(c for c in cases if c["name"] == name)
         spec = case["schedulers"][0]
