@@ -241,7 +241,8 @@ def regen_schema(inputs, text):
 
 # -- docs/spec.md -----------------------------------------------------------------------
 
-PARAMS_BLOCK = re.compile(r"(<!-- regen:params (\w+)[^\n]*-->\n)(.*?)(<!-- /regen -->)", re.S)
+PARAMS_BLOCK = re.compile(r"(<!-- regen:params ([\w.]+)[^\n]*-->\n)(.*?)(<!-- /regen -->)", re.S)
+NEW_SECTIONS = "<!-- regen:new-schedulers"
 
 
 def parameter_table(s):
@@ -255,9 +256,15 @@ def parameter_table(s):
 
 def regen_spec_md(inputs, text):
     by_name = {s["name"]: s for s in inputs.schedulers}
-    missing = set(by_name) - set(m.group(2) for m in PARAMS_BLOCK.finditer(text))
-    if missing:
-        raise SystemExit(f"docs/spec.md has no <!-- regen:params NAME --> block for {', '.join(sorted(missing))}")
+    have = set(m.group(2) for m in PARAMS_BLOCK.finditer(text))
+    missing = [s for s in inputs.schedulers if s["name"] not in have]
+    if missing:  # a new scheduler: its section, where the tool adds new ones
+        if NEW_SECTIONS not in text:
+            raise SystemExit(f"docs/spec.md has no `{NEW_SECTIONS}` marker for new sections")
+        sections = "".join(f"### {s['name']}\n\n`{signature(s)}`: {s['summary']}.\n\n"
+                           f"<!-- regen:params {s['name']} -->\n<!-- /regen -->\n\n" for s in missing)
+        head, tail = text.split(NEW_SECTIONS, 1)
+        text = head + sections + NEW_SECTIONS + tail
 
     def table(m):
         if m.group(2) not in by_name:

@@ -173,7 +173,7 @@ public func lrsched_optimizer_lrs(_ opt: OpaquePointer?, _ buf: UnsafeMutablePoi
                                   _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
     capi { () throws(CFailure) in
         let o = try optimizerState(opt)
-        try writeDoubles(o.groups.map(\.lr), buf, capacity, count)
+        try writeValues(o.groups.map(\.lr), buf, capacity, count)
     }
 }
 

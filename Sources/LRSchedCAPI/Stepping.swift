@@ -62,7 +62,7 @@ public func lrsched_scheduler_last_lr(_ sched: OpaquePointer?, _ buf: UnsafeMuta
                                       _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
     capi { () throws(CFailure) in
         let s = try scheduler(sched)
-        try writeDoubles(s.lastLRs, buf, capacity, count)
+        try writeValues(s.lastLRs, buf, capacity, count)
     }
 }
 
@@ -71,7 +71,7 @@ public func lrsched_scheduler_base_lrs(_ sched: OpaquePointer?, _ buf: UnsafeMut
                                        _ count: UnsafeMutablePointer<UInt>?) -> Int32 {
     capi { () throws(CFailure) in
         let s = try scheduler(sched)
-        try writeDoubles(s.baseLRs, buf, capacity, count)
+        try writeValues(s.baseLRs, buf, capacity, count)
     }
 }
 

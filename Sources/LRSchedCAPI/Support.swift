@@ -236,9 +236,11 @@ func parseJSON(_ p: UnsafePointer<CChar>?, _ len: UInt, _ name: String) throws(C
 
 // MARK: - Outputs ("Buffers" in the header)
 
-/// Writes `values` into `(buf, capacity)`, setting `*count` first.
-func writeDoubles(_ values: [Double], _ buf: UnsafeMutablePointer<Double>?, _ capacity: UInt,
-                  _ count: UnsafeMutablePointer<UInt>?) throws(CFailure) {
+/// Writes `values` into `(buf, capacity)` with the header's "Buffers" convention:
+/// `*count` is set first; `(NULL, 0)` is a pure size query; a NULL buffer with a
+/// capacity, or a capacity below the count, is LRSCHED_BUFFER_TOO_SMALL naming it.
+func writeValues<T>(_ values: some Collection<T>, _ buf: UnsafeMutablePointer<T>?, _ capacity: UInt,
+                    _ count: UnsafeMutablePointer<UInt>?) throws(CFailure) {
     let count = try output(count, "count")
     let n = UInt(values.count)
     count.pointee = n

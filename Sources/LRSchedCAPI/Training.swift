@@ -214,22 +214,3 @@ struct DataArguments {
         }
     }
 }
-
-// MARK: - Outputs
-
-/// Writes `values` into `(buf, capacity)` with the "Buffers" convention.
-func writeValues<T>(_ values: some Collection<T>, _ buf: UnsafeMutablePointer<T>?, _ capacity: UInt,
-                    _ count: UnsafeMutablePointer<UInt>?) throws(CFailure) {
-    let count = try output(count, "count")
-    let n = UInt(values.count)
-    count.pointee = n
-    if buf == nil && capacity == 0 { return }  // a pure size query
-    guard let buf, capacity >= n else {
-        throw CFailure(Status.bufferTooSmall, "buffer too small: \(n) values needed, capacity \(capacity)")
-    }
-    var i = 0
-    for v in values {
-        buf[i] = v
-        i += 1
-    }
-}

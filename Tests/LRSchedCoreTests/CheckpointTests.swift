@@ -46,7 +46,8 @@ final class CheckpointTests: XCTestCase {
                 try resumeAndCompare(c, at: k)
             }
         }
-        XCTAssertEqual(kinds.count, 15, "every torch scheduler kind is covered: \(kinds.sorted())")
+        let torch = Set(SchedulerRegistry.all.filter { $0.library == "torch" }.map(\.name))
+        XCTAssertEqual(kinds, torch, "every torch scheduler kind is covered")
     }
 
     /// The state is JSON with torch's keys; non-finite doubles are strings.

@@ -19,19 +19,13 @@ public final class ConstantLR: LRScheduler {
 
     /// - Throws: ValueError("Constant multiplicative factor expected to be between 0 and 1.")
     ///   unless `0 <= factor <= 1`.
-    public init(_ optimizer: OptimizerState, factor: Double = 1.0 / 3, totalIters: Int = 5, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, factor: Double = 1.0 / 3, totalIters: Int = 5, lastEpoch: Int = -1) throws(LRSchedError) {
         if factor > 1.0 || factor < 0 || factor.isNaN {
             throw .value("Constant multiplicative factor expected to be between 0 and 1.")
         }
-        self.factor = factor
-        self.totalIters = totalIters
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        (self.factor, self.totalIters) = (factor, totalIters)
+        try constructionStep()
     }
 
     package override func computeLRs() throws(LRSchedError) {

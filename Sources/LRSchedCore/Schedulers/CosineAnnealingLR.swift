@@ -22,17 +22,11 @@ public final class CosineAnnealingLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var etaMin: Double = 0
     override public class var descriptor: SchedulerDescriptor { cosineAnnealingLR }
 
-    public init(_ optimizer: OptimizerState, tMax: Int, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, tMax: Int, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
         try requireFinite("eta_min", etaMin)
-        self.tMax = tMax
-        self.etaMin = etaMin
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        (self.tMax, self.etaMin) = (tMax, etaMin)
+        try constructionStep()
     }
 
     package override func computeLRs() throws(LRSchedError) {

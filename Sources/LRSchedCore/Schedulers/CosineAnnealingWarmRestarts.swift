@@ -26,22 +26,13 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
 
     /// - Throws: ValueError("Expected positive integer T_0, but got …") and
     ///   ValueError("Expected integer T_mult >= 1, but got …"), as torch.
-    public init(_ optimizer: OptimizerState, t0: Int, tMult: Int = 1, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, t0: Int, tMult: Int = 1, etaMin: Double = 0.0, lastEpoch: Int = -1) throws(LRSchedError) {
         _ = try Self.checkT0(.int(t0))
         _ = try Self.checkTMult(.int(tMult))
         try requireFinite("eta_min", etaMin)
-        self.t0 = t0
-        self.tI = t0
-        self.tMult = tMult
-        self.etaMin = etaMin
-        self.tCur = Double(lastEpoch)
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        (self.t0, self.tI, self.tMult, self.etaMin, self.tCur) = (t0, t0, tMult, etaMin, Double(lastEpoch))
+        try constructionStep()
     }
 
     /// torch's `T_0` check: a positive int (a float is a ValueError too).

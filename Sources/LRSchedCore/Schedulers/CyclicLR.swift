@@ -100,7 +100,7 @@ public final class CyclicLR: LRScheduler {
         self.baseMomentums = baseM
         self.maxMomentums = maxM
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, restoringOnFailure: snapshot)
-        try initialStep(restoring: snapshot)
+        try constructionStep()
         self.baseLRs = baseLRs
     }
 

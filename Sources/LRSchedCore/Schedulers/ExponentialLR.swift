@@ -15,16 +15,11 @@ public final class ExponentialLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var gamma: Double = 0
     override public class var descriptor: SchedulerDescriptor { exponentialLR }
 
-    public init(_ optimizer: OptimizerState, gamma: Double, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, gamma: Double, lastEpoch: Int = -1) throws(LRSchedError) {
         try requireFinite("gamma", gamma)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
         self.gamma = gamma
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try constructionStep()
     }
 
     package override func computeLRs() throws(LRSchedError) {

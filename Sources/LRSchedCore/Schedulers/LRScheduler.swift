@@ -4,9 +4,9 @@ import LRSchedJSON
 /// The base of every scheduler: it owns stepping, the epoch counter, the base learning
 /// rates and the last lrs, as torch's `LRScheduler` does.
 ///
-/// A subclass stores its hyperparameters, calls `super.init(optimizer:lastEpoch:)`
-/// (which records `initial_lr` in every group and reads `baseLRs`), then
-/// `initialStep()` — torch's construction-time step. It overrides
+/// A subclass checks its arguments, calls `init(optimizer:lastEpoch:)` (which records
+/// `initial_lr` in every group and reads `baseLRs`), stores its hyperparameters, then
+/// calls `constructionStep()` — torch's construction-time step. It overrides
 /// `computeLRs()` (torch's chainable `get_lr`) and, where torch has one,
 /// `computeClosedFormLRs()`.
 ///
@@ -41,6 +41,9 @@ public class LRScheduler {
     @exclusivity(unchecked) package var newMomenta: UnsafeMutableBufferPointer<Double>
     /// Set by `computeLRs()` when it produced momenta to commit with the lrs.
     @exclusivity(unchecked) package var momentaComputed = false
+    /// The optimizer's groups before construction began, put back when it fails
+    /// (`constructionStep()`); nil once constructed.
+    private var constructionSnapshot: [ParamGroup]?
 
     /// The class's descriptor: name, parameters, flags, state fields, spec builder.
     /// Every scheduler overrides it with its own `static let` descriptor.
@@ -68,6 +71,7 @@ public class LRScheduler {
     /// - Parameter snapshot: for subclasses that changed the groups before calling
     ///   this (CyclicLR, OneCycleLR): the groups to put back when it throws.
     package init(optimizer: OptimizerState, lastEpoch: Int, restoringOnFailure snapshot: [ParamGroup]? = nil) throws(LRSchedError) {
+        constructionSnapshot = snapshot ?? optimizer.groups
         guard lastEpoch >= -1 else {
             if let snapshot { optimizer.groups = snapshot }
             throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
@@ -143,13 +147,14 @@ public class LRScheduler {
         try step()
     }
 
-    /// The construction-time step of a subclass: on failure the optimizer's groups are
-    /// put back as they were before construction began (`snapshot`).
-    package func initialStep(restoring snapshot: [ParamGroup]) throws(LRSchedError) {
+    /// The construction-time step of a subclass (the last thing its initializer does):
+    /// on failure the optimizer's groups are put back as they were before construction.
+    package func constructionStep() throws(LRSchedError) {
+        defer { constructionSnapshot = nil }
         do throws(LRSchedError) {
             try initialStep()
         } catch {
-            optimizer.groups = snapshot
+            if let snapshot = constructionSnapshot { optimizer.groups = snapshot }
             throw error
         }
     }

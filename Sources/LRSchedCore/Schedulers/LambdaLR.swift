@@ -17,10 +17,9 @@ public final class LambdaLR: LRScheduler {
     /// - Throws: ValueError when a per-group list has the wrong length; whatever the
     ///   lambda throws at the construction step; KeyError on resume without `initial_lr`.
     public init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
         self.lrLambdas = try lrLambda.resolved(groups: optimizer.count)
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
+        try constructionStep()
     }
 
     public convenience init(_ optimizer: OptimizerState, lrLambda: @escaping LRLambda, lastEpoch: Int = -1) throws(LRSchedError) {

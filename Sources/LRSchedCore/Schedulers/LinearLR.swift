@@ -20,24 +20,17 @@ public final class LinearLR: LRScheduler {
 
     /// - Throws: ValueError unless `0 < start_factor <= 1` and `0 <= end_factor <= 1`
     ///   (torch's messages).
-    public init(_ optimizer: OptimizerState, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0,
-                totalIters: Int = 5, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, startFactor: Double = 1.0 / 3, endFactor: Double = 1.0,
+                            totalIters: Int = 5, lastEpoch: Int = -1) throws(LRSchedError) {
         if startFactor > 1.0 || startFactor <= 0 || startFactor.isNaN {
             throw .value("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.")
         }
         if endFactor > 1.0 || endFactor < 0 || endFactor.isNaN {
             throw .value("Ending multiplicative factor expected to be between 0 and 1.")
         }
-        self.startFactor = startFactor
-        self.endFactor = endFactor
-        self.totalIters = totalIters
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        (self.startFactor, self.endFactor, self.totalIters) = (startFactor, endFactor, totalIters)
+        try constructionStep()
     }
 
     package override func computeLRs() throws(LRSchedError) {

@@ -17,17 +17,11 @@ public final class MultiStepLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var gamma: Double = 0
     override public class var descriptor: SchedulerDescriptor { multiStepLR }
 
-    public init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
         try requireFinite("gamma", gamma)
-        self.milestones = milestones.sorted()
-        self.gamma = gamma
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        (self.milestones, self.gamma) = (milestones.sorted(), gamma)
+        try constructionStep()
     }
 
     /// How many times `e` appears in the milestones (torch's `milestones[e]`).

@@ -16,10 +16,9 @@ public final class MultiplicativeLR: LRScheduler {
 
     /// - Throws: ValueError when a per-group list has the wrong length.
     public init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
         self.lrLambdas = try lrLambda.resolved(groups: optimizer.count)
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
+        try constructionStep()
     }
 
     public convenience init(_ optimizer: OptimizerState, lrLambda: @escaping LRLambda, lastEpoch: Int = -1) throws(LRSchedError) {

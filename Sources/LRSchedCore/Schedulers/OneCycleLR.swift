@@ -107,7 +107,7 @@ public final class OneCycleLR: LRScheduler {
         self.cycleMomentum = cycleMomentum
         self.threePhase = threePhase
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, restoringOnFailure: snapshot)
-        try initialStep(restoring: snapshot)
+        try constructionStep()
     }
 
     package required init(copying other: LRScheduler, optimizer: OptimizerState) {

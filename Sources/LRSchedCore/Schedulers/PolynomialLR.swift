@@ -17,17 +17,11 @@ public final class PolynomialLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var power: Double = 0
     override public class var descriptor: SchedulerDescriptor { polynomialLR }
 
-    public init(_ optimizer: OptimizerState, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, totalIters: Int = 5, power: Double = 1.0, lastEpoch: Int = -1) throws(LRSchedError) {
         try requireFinite("power", power)
-        self.totalIters = totalIters
-        self.power = power
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        (self.totalIters, self.power) = (totalIters, power)
+        try constructionStep()
     }
 
     package override func computeLRs() throws(LRSchedError) {

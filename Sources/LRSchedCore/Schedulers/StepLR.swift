@@ -17,17 +17,11 @@ public final class StepLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var gamma: Double = 0.1
     override public class var descriptor: SchedulerDescriptor { stepLR }
 
-    public init(_ optimizer: OptimizerState, stepSize: Int, gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
-        let snapshot = optimizer.groups
+    public convenience init(_ optimizer: OptimizerState, stepSize: Int, gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
         try requireFinite("gamma", gamma)
-        self.stepSize = stepSize
-        self.gamma = gamma
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try initialStep(restoring: snapshot)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        super.init(copying: other, optimizer: optimizer)
+        try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        (self.stepSize, self.gamma) = (stepSize, gamma)
+        try constructionStep()
     }
 
     package override func computeLRs() throws(LRSchedError) {
