@@ -9,31 +9,17 @@ import LRSchedJSON
 /// CosineAnnealingWarmRestarts) overwrites what earlier ones did, as in torch.
 /// ReduceLROnPlateau cannot be a child. If a child fails, the children before it have
 /// already stepped (as in torch); the failing child itself changes nothing.
-public final class ChainedScheduler: LRScheduler {
-    public let schedulers: [LRScheduler]
+public final class ChainedScheduler: CompositeScheduler {
     override public class var descriptor: SchedulerDescriptor { chainedScheduler }
 
     /// - Parameter optimizer: nil means the first scheduler's optimizer.
-    public init(_ schedulers: [LRScheduler], optimizer: OptimizerState? = nil) throws(LRSchedError) {
+    public convenience init(_ schedulers: [LRScheduler], optimizer: OptimizerState? = nil) throws(LRSchedError) {
         guard let first = schedulers.first else {
             throw .value("ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.")
         }
         let opt = optimizer ?? first.optimizer
-        for (i, s) in schedulers.enumerated() {
-            if s.flags.contains(.metric) {
-                throw .value("ChainedScheduler does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(i) in the given schedulers sequence.")
-            }
-            if s.optimizer !== opt {
-                throw .value("ChainedScheduler expects all schedulers to belong to the same optimizer, but got scheduler \(s.typeName) at index \(i) has a different optimizer.")
-            }
-        }
-        self.schedulers = schedulers
-        super.init(withoutBaseState: opt, lastEpoch: 0)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        schedulers = ((other as? Self)?.schedulers ?? []).map { $0.copy(with: optimizer) }
-        super.init(copying: other, optimizer: optimizer)
+        try Self.checkChildren(schedulers, "ChainedScheduler", optimizer: opt)
+        self.init(schedulers: schedulers, optimizer: opt, lastEpoch: 0)
     }
 
     override public func step() throws(LRSchedError) {
@@ -45,18 +31,6 @@ public final class ChainedScheduler: LRScheduler {
         throw .type("ChainedScheduler.step() takes 1 positional argument but 2 were given")
     }
 
-    package override func undoConstructionStep() {
-        for s in schedulers { s.undoConstructionStep() }
-    }
-
-    package override func redoConstructionStep() {
-        for s in schedulers { s.redoConstructionStep() }
-    }
-
-    /// As a non-first child of SequentialLR: torch's base `get_lr()` raises.
-    package override func updateLR(epoch: Int?) throws(LRSchedError) {
-        throw .notImplemented("ChainedScheduler has no get_lr(); it cannot be restarted at a milestone of SequentialLR")
-    }
 }
 
 private let chainedScheduler = SchedulerDescriptor(

@@ -30,21 +30,19 @@ public final class ConstantLR: LRScheduler {
 
     package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
-        let n = baseLRs.count
         if e == 0 {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) * factor }
+            setLRs(currentTimes: factor)
         } else if e != totalIters {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
+            setLRs(currentTimes: 1)
         } else {
-            let undo = try Py.div(1.0, factor)
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) * undo }
+            setLRs(currentTimes: try Py.div(1.0, factor))
         }
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         // base_lr * (factor + (e >= total_iters) * (1 - factor))
         let m = (lastEpoch >= totalIters ? 1.0 : 0.0) * (1 - factor)
-        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (factor + m) }
+        setLRs(baseTimes: factor + m)
         return true
     }
 }

@@ -34,7 +34,7 @@ public final class CosineAnnealingLR: LRScheduler {
         let n = baseLRs.count
         let t = Double(tMax)
         if isInitial {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
+            setLRs(currentTimes: 1)
         } else if stepCount == 1 && e > 0 {
             // Legacy resume path (unreachable through the public API in torch 2.15).
             let c = Py.cos(try Py.div(Double(e) * Double.pi, t))

@@ -23,17 +23,12 @@ public final class ExponentialLR: LRScheduler {
     }
 
     package override func computeLRs() throws(LRSchedError) {
-        let n = baseLRs.count
-        if isInitial {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
-        } else {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) * gamma }
-        }
+        setLRs(currentTimes: isInitial ? 1 : gamma)
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let factor = Py.pow(gamma, Double(lastEpoch))
-        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        setLRs(baseTimes: factor)
         return true
     }
 }

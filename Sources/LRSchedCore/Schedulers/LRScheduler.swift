@@ -162,14 +162,7 @@ public class LRScheduler {
     /// Advances the schedule by one epoch (or batch) and writes the new lrs to the
     /// optimizer's groups. On failure nothing changes.
     public func step() throws(LRSchedError) {
-        let saved = stepCount
-        stepCount = try Py.add(stepCount, 1)
-        do throws(LRSchedError) {
-            try updateLR(epoch: nil)
-        } catch {
-            stepCount = saved
-            throw error
-        }
+        try countedStep(epoch: nil)
     }
 
     /// Steps with a metric: only ReduceLROnPlateau takes one.
@@ -181,6 +174,12 @@ public class LRScheduler {
     /// torch's deprecated `step(epoch)`: sets `last_epoch = epoch` and uses the closed
     /// form where torch has one (else the chainable form at that epoch).
     public func step(epoch: Int) throws(LRSchedError) {
+        try countedStep(epoch: epoch)
+    }
+
+    /// `_step_count += 1`, then `_update_lr(epoch)`; on failure the count is put back.
+    @inline(__always)
+    private func countedStep(epoch: Int?) throws(LRSchedError) {
         let saved = stepCount
         stepCount = try Py.add(stepCount, 1)
         do throws(LRSchedError) {
@@ -270,6 +269,19 @@ public class LRScheduler {
         let n = optimizer.groups.count
         if lastLRStorage.count != n { lastLRStorage = Array(repeating: 0, count: n) }
         for i in 0..<n { lastLRStorage[i] = optimizer.lr(i) }
+    }
+
+    /// `newLRs[i] = baseLRs[i] * factor` for every group (closed forms).
+    @inline(__always)
+    package func setLRs(baseTimes factor: Double) {
+        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+    }
+
+    /// `newLRs[i] = lr * factor` for every group's current lr (chainable forms; a factor
+    /// of 1 keeps the lrs, bit for bit).
+    @inline(__always)
+    package func setLRs(currentTimes factor: Double) {
+        for i in 0..<baseLRs.count { newLRs[i] = optimizer.lr(i) * factor }
     }
 
     /// torch's chainable `get_lr()`: fills `newLRs` (and `newMomenta`).

@@ -35,27 +35,26 @@ public final class LinearLR: LRScheduler {
 
     package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
-        let n = baseLRs.count
         if e == 0 {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) * startFactor }
+            setLRs(currentTimes: startFactor)
             return
         }
         if isInitial || e > totalIters {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
+            setLRs(currentTimes: 1)
             return
         }
         let d = endFactor - startFactor
         let den = Double(totalIters) * startFactor + Double(e - 1) * d
         let q = try Py.div(d, den)
         let factor = 1.0 + q
-        for i in 0..<n { newLRs[i] = optimizer.lr(i) * factor }
+        setLRs(currentTimes: factor)
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         // base_lr * (start + (end - start) * min(total_iters, e) / total_iters)
         let d = endFactor - startFactor
         let frac = try Py.div(d * Double(min(totalIters, lastEpoch)), Double(totalIters))
-        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * (startFactor + frac) }
+        setLRs(baseTimes: startFactor + frac)
         return true
     }
 }

@@ -33,18 +33,14 @@ public final class MultiStepLR: LRScheduler {
 
     package override func computeLRs() throws(LRSchedError) {
         let c = count(of: lastEpoch)
-        let factor = c == 0 ? 1 : Py.pow(gamma, Double(c))
-        for i in 0..<baseLRs.count {
-            let lr = optimizer.lr(i)
-            newLRs[i] = c == 0 ? lr : lr * factor
-        }
+        setLRs(currentTimes: c == 0 ? 1 : Py.pow(gamma, Double(c)))
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         var k = 0
         for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted list
         let factor = Py.pow(gamma, Double(k))
-        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        setLRs(baseTimes: factor)
         return true
     }
 }

@@ -37,7 +37,7 @@ public final class MultiplicativeLR: LRScheduler {
     package override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
         if isInitial {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
+            setLRs(currentTimes: 1)
             return
         }
         let e = lastEpoch

@@ -26,9 +26,8 @@ public final class PolynomialLR: LRScheduler {
 
     package override func computeLRs() throws(LRSchedError) {
         let e = lastEpoch
-        let n = baseLRs.count
         if isInitial || e > totalIters {
-            for i in 0..<n { newLRs[i] = optimizer.lr(i) }
+            setLRs(currentTimes: 1)
             return
         }
         let t = Double(totalIters)
@@ -36,13 +35,13 @@ public final class PolynomialLR: LRScheduler {
         let b = try Py.div(Double(e - 1), t)
         let ratio = try Py.div(1.0 - a, 1.0 - b)
         let decay = try Py.floatPow(ratio, power)
-        for i in 0..<n { newLRs[i] = optimizer.lr(i) * decay }
+        setLRs(currentTimes: decay)
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let frac = try Py.div(Double(min(totalIters, lastEpoch)), Double(totalIters))
         let factor = try Py.floatPow(1.0 - frac, power)
-        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        setLRs(baseTimes: factor)
         return true
     }
 }

@@ -16,26 +16,18 @@ import LRSchedJSON
 /// on `optimizer`; `milestones.count == schedulers.count - 1` (not checked for order).
 /// A ChainedScheduler as a non-first child fails with NotImplementedError at its
 /// milestone. `last_epoch` does not fast-forward the children (torch #162591).
-public final class SequentialLR: LRScheduler {
-    public let schedulers: [LRScheduler]
+public final class SequentialLR: CompositeScheduler {
     @exclusivity(unchecked) public package(set) var milestones: [Int] = []
     override public class var descriptor: SchedulerDescriptor { sequentialLR }
 
-    public init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {
+    public convenience init(_ optimizer: OptimizerState, schedulers: [LRScheduler], milestones: [Int], lastEpoch: Int = -1) throws(LRSchedError) {
         if schedulers.isEmpty {
             throw .value("SequentialLR expects at least one scheduler, but got no scheduler.")
         }
         guard lastEpoch >= -1 else {
             throw .value("last_epoch must be -1 (a fresh start) or a non-negative epoch, got \(lastEpoch)")
         }
-        for (i, s) in schedulers.enumerated() {
-            if s.flags.contains(.metric) {
-                throw .value("SequentialLR does not support `ReduceLROnPlateau` scheduler as it requires additional kwargs to be specified when calling `step`, but got one at index \(i) in the given schedulers sequence.")
-            }
-            if s.optimizer !== optimizer {
-                throw .value("SequentialLR expects all schedulers to belong to the same optimizer, but got scheduler \(s.typeName) at index \(i) has a different optimizer.")
-            }
-        }
+        try Self.checkChildren(schedulers, "SequentialLR", optimizer: optimizer)
         if milestones.count != schedulers.count - 1 {
             throw .value("Sequential Schedulers expects number of schedulers provided to be one more than the number of milestone points, but got number of schedulers \(schedulers.count) and the number of milestones to be equal to \(milestones.count)")
         }
@@ -43,10 +35,9 @@ public final class SequentialLR: LRScheduler {
             _ = i
             throw .key("'initial_lr'")
         }
-        self.schedulers = schedulers
-        self.milestones = milestones
         let snapshot = optimizer.groups
-        super.init(withoutBaseState: optimizer, lastEpoch: try Py.add(lastEpoch, 1))
+        self.init(schedulers: schedulers, optimizer: optimizer, lastEpoch: try Py.add(lastEpoch, 1))
+        self.milestones = milestones
         for i in optimizer.groups.indices {
             optimizer.groups[i].lr = optimizer.groups[i].initialLR ?? optimizer.groups[i].lr
         }
@@ -60,11 +51,6 @@ public final class SequentialLR: LRScheduler {
             throw error
         }
         lastLRStorage = schedulers[idx].lastLRs
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        schedulers = ((other as? Self)?.schedulers ?? []).map { $0.copy(with: optimizer) }
-        super.init(copying: other, optimizer: optimizer)
     }
 
     package override func checkLoadedState() throws(LRSchedError) {
@@ -82,20 +68,6 @@ public final class SequentialLR: LRScheduler {
             if x < a[mid] { hi = mid } else { lo = mid + 1 }
         }
         return lo
-    }
-
-    package override func undoConstructionStep() {
-        for s in schedulers { s.undoConstructionStep() }
-    }
-
-    package override func redoConstructionStep() {
-        for s in schedulers { s.redoConstructionStep() }
-    }
-
-    /// A nested SequentialLR restarted at a milestone: torch falls back to the base
-    /// `get_lr()`, which raises NotImplementedError.
-    package override func updateLR(epoch: Int?) throws(LRSchedError) {
-        throw .notImplemented("SequentialLR has no get_lr(); it cannot be restarted at a milestone of an enclosing SequentialLR")
     }
 
     override public func step() throws(LRSchedError) {

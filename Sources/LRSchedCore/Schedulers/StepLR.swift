@@ -28,16 +28,13 @@ public final class StepLR: LRScheduler {
         let e = lastEpoch
         var decay = false
         if e != 0 { decay = try Py.mod(e, stepSize) == 0 }
-        for i in 0..<baseLRs.count {
-            let lr = optimizer.lr(i)
-            newLRs[i] = decay ? lr * gamma : lr
-        }
+        setLRs(currentTimes: decay ? gamma : 1)
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let k = try Py.floorDiv(lastEpoch, stepSize)
         let factor = Py.pow(gamma, Double(k))
-        for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        setLRs(baseTimes: factor)
         return true
     }
 }

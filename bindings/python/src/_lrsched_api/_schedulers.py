@@ -87,12 +87,14 @@ class LRScheduler(_Scheduler):
         text = spec if isinstance(spec, str) else _dumps(spec)
         self._bind(optimizer, lambda h: self._init_json(h, text), text)
 
-    def _bind_spec(self, optimizer, type_name, args):
-        """Builds the library scheduler ``type_name`` from ``(name, value, kind)``
-        arguments (the generated classes' constructors)."""
+    def _bind_spec(self, optimizer, type_name, **args):
+        """Builds the library scheduler ``type_name`` from its arguments, each passed as
+        its kind says (the generated classes' constructors; ``_schedulers_gen.KINDS``)."""
+        from ._schedulers_gen import KINDS  # (_schedulers_gen runs after this module)
+
         spec = {"type": type_name}
-        for name, value, kind in args:
-            v = spec_value(value, kind, type_name, name)
+        for name, value in args.items():
+            v = spec_value(value, KINDS[type_name][name], type_name, name)
             if v is not OMIT:
                 spec[name] = v
         self._bind_json(optimizer, spec)

@@ -107,68 +107,32 @@ class ChainedScheduler(LRScheduler):
 class StepLR(LRScheduler):
     step_size: int
     gamma: float
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        step_size: int,
-        gamma: _Number = 0.1,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, step_size: int, gamma: _Number = 0.1, last_epoch: int = -1) -> None: ...
 
 class MultiStepLR(LRScheduler):
     milestones: list[int]
     gamma: float
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        milestones: Iterable[int],
-        gamma: _Number = 0.1,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, milestones: Iterable[int], gamma: _Number = 0.1, last_epoch: int = -1) -> None: ...
 
 class ConstantLR(LRScheduler):
     factor: float
     total_iters: int
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        factor: _Number = 0.3333333333333333,
-        total_iters: int = 5,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, factor: _Number = 0.3333333333333333, total_iters: int = 5, last_epoch: int = -1) -> None: ...
 
 class LinearLR(LRScheduler):
     start_factor: float
     end_factor: float
     total_iters: int
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        start_factor: _Number = 0.3333333333333333,
-        end_factor: _Number = 1.0,
-        total_iters: int = 5,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, start_factor: _Number = 0.3333333333333333, end_factor: _Number = 1.0, total_iters: int = 5, last_epoch: int = -1) -> None: ...
 
 class ExponentialLR(LRScheduler):
     gamma: float
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        gamma: _Number,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, gamma: _Number, last_epoch: int = -1) -> None: ...
 
 class CosineAnnealingLR(LRScheduler):
     T_max: int
     eta_min: float
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        T_max: int,
-        eta_min: _Number = 0.0,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, T_max: int, eta_min: _Number = 0.0, last_epoch: int = -1) -> None: ...
 
 class ReduceLROnPlateau(LRScheduler):
     factor: float
@@ -184,18 +148,7 @@ class ReduceLROnPlateau(LRScheduler):
     best: float
     cooldown_counter: int
     num_bad_epochs: int
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        mode: Literal["min", "max"] = 'min',
-        factor: _Number = 0.1,
-        patience: int = 10,
-        threshold: _Number = 1e-4,
-        threshold_mode: Literal["rel", "abs"] = 'rel',
-        cooldown: int = 0,
-        min_lr: _PerGroup = 0,
-        eps: _Number = 1e-8,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, mode: Literal["min", "max"] = 'min', factor: _Number = 0.1, patience: int = 10, threshold: _Number = 1e-4, threshold_mode: Literal["rel", "abs"] = 'rel', cooldown: int = 0, min_lr: _PerGroup = 0, eps: _Number = 1e-8) -> None: ...
     def step(self, metrics: Any = ..., epoch: None = None) -> None: ...  # type: ignore[override]
 
 class CyclicLR(LRScheduler):
@@ -209,22 +162,7 @@ class CyclicLR(LRScheduler):
     use_beta1: bool
     base_momentums: list[float]
     max_momentums: list[float]
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        base_lr: _PerGroup,
-        max_lr: _PerGroup,
-        step_size_up: _Number = 2000,
-        step_size_down: _Number | None = None,
-        mode: Literal["triangular", "triangular2", "exp_range"] = 'triangular',
-        gamma: _Number = 1.0,
-        scale_fn: None = None,
-        scale_mode: Literal["cycle", "iterations"] = 'cycle',
-        cycle_momentum: bool = True,
-        base_momentum: _PerGroup = 0.8,
-        max_momentum: _PerGroup = 0.9,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, base_lr: _PerGroup, max_lr: _PerGroup, step_size_up: _Number = 2000, step_size_down: _Number | None = None, mode: Literal["triangular", "triangular2", "exp_range"] = 'triangular', gamma: _Number = 1.0, scale_fn: None = None, scale_mode: Literal["cycle", "iterations"] = 'cycle', cycle_momentum: bool = True, base_momentum: _PerGroup = 0.8, max_momentum: _PerGroup = 0.9, last_epoch: int = -1) -> None: ...
 
 class CosineAnnealingWarmRestarts(LRScheduler):
     T_0: int
@@ -232,47 +170,18 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     T_mult: int
     eta_min: float
     T_cur: float
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        T_0: int,
-        T_mult: int = 1,
-        eta_min: _Number = 0.0,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, T_0: int, T_mult: int = 1, eta_min: _Number = 0.0, last_epoch: int = -1) -> None: ...
 
 class OneCycleLR(LRScheduler):
     total_steps: int
     cycle_momentum: bool
     use_beta1: bool
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        max_lr: _PerGroup,
-        total_steps: int | None = None,
-        epochs: int | None = None,
-        steps_per_epoch: int | None = None,
-        pct_start: _Number = 0.3,
-        anneal_strategy: Literal["cos", "linear"] = 'cos',
-        cycle_momentum: bool = True,
-        base_momentum: _PerGroup = 0.85,
-        max_momentum: _PerGroup = 0.95,
-        div_factor: _Number = 25.0,
-        final_div_factor: _Number = 1e4,
-        three_phase: bool = False,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, max_lr: _PerGroup, total_steps: int | None = None, epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: _Number = 0.3, anneal_strategy: Literal["cos", "linear"] = 'cos', cycle_momentum: bool = True, base_momentum: _PerGroup = 0.85, max_momentum: _PerGroup = 0.95, div_factor: _Number = 25.0, final_div_factor: _Number = 1e4, three_phase: bool = False, last_epoch: int = -1) -> None: ...
 
 class PolynomialLR(LRScheduler):
     total_iters: int
     power: float
-    def __init__(
-        self,
-        optimizer: _Optimizer,
-        total_iters: int = 5,
-        power: _Number = 1.0,
-        last_epoch: int = -1,
-    ) -> None: ...
+    def __init__(self, optimizer: _Optimizer, total_iters: int = 5, power: _Number = 1.0, last_epoch: int = -1) -> None: ...
 
 # /regen
 
