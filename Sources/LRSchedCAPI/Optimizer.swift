@@ -78,10 +78,7 @@ public func lrsched_optimizer_create_from_json(_ spec: UnsafePointer<CChar>?, _ 
 
 @_cdecl("lrsched_optimizer_free")
 public func lrsched_optimizer_free(_ opt: OpaquePointer?) {
-    guard let opt else { return }
-    let raw = UnsafeRawPointer(opt)
-    guard Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue() is OptimizerHandle else { return }
-    Unmanaged<AnyObject>.fromOpaque(raw).release()
+    releaseHandle(opt, as: OptimizerHandle.self)
 }
 
 @_cdecl("lrsched_optimizer_add_group")

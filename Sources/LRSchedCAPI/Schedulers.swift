@@ -329,8 +329,5 @@ public func lrsched_scheduler_create_from_json(_ opt: OpaquePointer?, _ spec: Un
 
 @_cdecl("lrsched_scheduler_free")
 public func lrsched_scheduler_free(_ sched: OpaquePointer?) {
-    guard let sched else { return }
-    let raw = UnsafeRawPointer(sched)
-    guard Unmanaged<AnyObject>.fromOpaque(raw).takeUnretainedValue() is SchedulerHandle else { return }
-    Unmanaged<AnyObject>.fromOpaque(raw).release()
+    releaseHandle(sched, as: SchedulerHandle.self)
 }

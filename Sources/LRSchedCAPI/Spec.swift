@@ -76,9 +76,7 @@ final class SpecHandle {
 
 @inline(__always)
 private func spec(_ p: OpaquePointer?, _ name: String = "spec") throws(CFailure) -> SpecHandle {
-    guard let p else { throw .null(name) }
-    guard let h = handleObject(p) as? SpecHandle else { throw .type("\(name) is not an lrsched_spec handle") }
-    return h
+    try typedHandle(p, name, "lrsched_spec", as: SpecHandle.self)
 }
 
 /// A NUL-terminated key.
@@ -112,8 +110,7 @@ public func lrsched_spec_create(_ type: UnsafePointer<CChar>?, _ out: UnsafeMuta
 
 @_cdecl("lrsched_spec_free")
 public func lrsched_spec_free(_ s: OpaquePointer?) {
-    guard let s, handleObject(s) is SpecHandle else { return }
-    Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(s)).release()
+    releaseHandle(s, as: SpecHandle.self)
 }
 
 @_cdecl("lrsched_spec_set_int")

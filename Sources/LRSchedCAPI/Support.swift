@@ -148,24 +148,16 @@ func handleObject(_ p: OpaquePointer) -> AnyObject {
     Unmanaged<AnyObject>.fromOpaque(UnsafeRawPointer(p)).takeUnretainedValue()
 }
 
-/// The optimizer state behind a handle. NULL: LRSCHED_NULL_ARGUMENT; another kind of
-/// lrsched object: LRSCHED_TYPE_ERROR.
+/// The optimizer state behind an `lrsched_optimizer *`.
 @inline(__always)
 func optimizerState(_ p: OpaquePointer?, _ name: String = "opt") throws(CFailure) -> OptimizerState {
-    guard let p else { throw .null(name) }
-    guard let h = handleObject(p) as? OptimizerHandle else {
-        throw .type("\(name) is not an lrsched_optimizer handle")
-    }
-    return h.state
+    try typedHandle(p, name, "lrsched_optimizer", as: OptimizerHandle.self).state
 }
 
+/// The scheduler behind an `lrsched_scheduler *`.
 @inline(__always)
 func scheduler(_ p: OpaquePointer?, _ name: String = "sched") throws(CFailure) -> LRScheduler {
-    guard let p else { throw .null(name) }
-    guard let h = handleObject(p) as? SchedulerHandle else {
-        throw .type("\(name) is not an lrsched_scheduler handle")
-    }
-    return h.scheduler
+    try typedHandle(p, name, "lrsched_scheduler", as: SchedulerHandle.self).scheduler
 }
 
 /// The output pointer of a constructor or getter (written only on success).
