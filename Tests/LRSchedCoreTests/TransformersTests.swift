@@ -188,4 +188,24 @@ final class TransformersTests: XCTestCase {
         XCTAssertEqual(HF.clampZero(-0.0).sign, .plus)
         XCTAssertEqual(HF.clampZero(.nan), 0.0)
     }
+
+    /// Extreme arguments fail with an error or step on; they never trap.
+    func testExtremeArgumentsNeverTrap() throws {
+        let extremes: [JSONValue] = [.int(Int.max), .int(Int.min), .int(-1), .int(0), .float(-1e308), .float(1e308)]
+        for d in SchedulerRegistry.all where d.library == "transformers" {
+            for p in d.parameters where p.kind != .bool && p.name != "last_epoch" {
+                for v in extremes {
+                    var o = JSONObject([("type", .string(d.name))])
+                    for q in d.parameters where q.defaultValue == nil { o[q.name] = .int(5) }
+                    o[p.name] = v
+                    let opt = try OptimizerState(lr: 0.1)
+                    guard let s = try? SchedulerSpec.build(.object(o), optimizer: opt) else { continue }
+                    for k in 0..<12 {
+                        if s.flags.contains(.metric) { _ = try? s.step(metric: Double(k % 3)) } else { _ = try? s.step() }
+                        XCTAssertTrue(opt.groups.allSatisfy { $0.lr.isFinite }, "\(d.name) \(p.name)=\(v)")
+                    }
+                }
+            }
+        }
+    }
 }
