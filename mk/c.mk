@@ -167,9 +167,8 @@ cli-release:
 # The runner itself: the shipped vectors pass (training files through the trainer API),
 # and tampered vectors are caught (an lr, a training lr, a training loss).
 test-c-verify: $(C_OUT)/lrsched-verify-c
-	@$(C_OUT)/lrsched-verify-c $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json \
-	    $(VECTORS_DIR)/training.json > $(C_OUT)/verify.out
-	@test "$$(tail -n 1 $(C_OUT)/verify.out)" = "110 passed, 0 failed" || { cat $(C_OUT)/verify.out; exit 1; }
+	@$(C_OUT)/lrsched-verify-c $(ALL_VECTORS) > $(C_OUT)/verify.out || { cat $(C_OUT)/verify.out; exit 1; }
+	@tail -n 1 $(C_OUT)/verify.out | grep -qx "[1-9][0-9]* passed, 0 failed" || { cat $(C_OUT)/verify.out; exit 1; }
 	@sed '0,/"gamma": *0\.9}/s//"gamma":0.91}/' $(VECTORS_DIR)/schedules.json > $(C_OUT)/tampered.json
 	@! $(C_OUT)/lrsched-verify-c $(C_OUT)/tampered.json > $(C_OUT)/verify-tampered.out
 	@grep -q "^FAIL seed/ExponentialLR: step 1 group 0: lr" $(C_OUT)/verify-tampered.out
@@ -191,9 +190,8 @@ test-c-static-runtime: lib-static-runtime $(C_OUT)/test_dlopen $(C_OUT)/test_api
 	@Tests/C/check_static_runtime.sh $(STATIC_DIR)/liblrsched.so $(C_OUT)/test_dlopen
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_api
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_train
-	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/lrsched-verify-c \
-	    $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json $(VECTORS_DIR)/training.json \
-	    | tail -n 1 | grep -qx "110 passed, 0 failed"
+	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/lrsched-verify-c $(ALL_VECTORS) \
+	    | tail -n 1 | grep -qx "[1-9][0-9]* passed, 0 failed"
 
 # make install into a scratch prefix, then build a program with pkg-config against it.
 test-c-install: | $(C_OUT)

@@ -31,8 +31,7 @@ PY_SOURCES   := $(shell find $(PY_DIR)/src $(PY_DIR)/csrc -type f \( -name '*.py
                   -o -name '*.c' -o -name 'py.typed' \) 2>/dev/null) \
                 $(PY_DIR)/setup.py $(PY_DIR)/pyproject.toml include/lrsched.h
 # The vector files the Python runner passes (every shipped file).
-PY_VECTORS   ?= Tests/Vectors/pytorch-2.15/schedules.json Tests/Vectors/pytorch-2.15/errors.json \
-                Tests/Vectors/pytorch-2.15/training.json
+PY_VECTORS   ?= $(ALL_VECTORS)
 PY_PIP_FLAGS ?= --disable-pip-version-check -q
 PYTEST_FLAGS ?= -q
 

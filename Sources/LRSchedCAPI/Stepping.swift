@@ -2,18 +2,12 @@ import LRSched
 
 // Stepping, reading, state and previews of schedulers (include/lrsched.h, "Schedulers").
 
-/// torch's class names as static C strings (lrsched_scheduler_type).
-nonisolated(unsafe) private let typeNameCStrings: [String: UnsafePointer<CChar>] = {
-    var table: [String: UnsafePointer<CChar>] = [:]
-    for name in SchedulerSpec.typeNames + ["LRScheduler"] { table[name] = permanentCString(name) }
-    return table
-}()
 nonisolated(unsafe) private let emptyCString = permanentCString("")
 
 @_cdecl("lrsched_scheduler_type")
 public func lrsched_scheduler_type(_ sched: OpaquePointer?) -> UnsafePointer<CChar> {
     guard let sched, let h = handleObject(sched) as? SchedulerHandle else { return emptyCString }
-    return typeNameCStrings[h.scheduler.typeName] ?? emptyCString
+    return h.scheduler.descriptor.cName
 }
 
 @_cdecl("lrsched_scheduler_flags")

@@ -29,8 +29,8 @@ public struct CaseOutcome: Sendable {
 }
 
 /// A built schedule case: the optimizer and its schedulers, stepped as the vectors
-/// record them (every scheduler after every step, in list order; ReduceLROnPlateau
-/// with that step's metric).
+/// record them (every scheduler after every step, in list order; the metric-driven
+/// ones (`flags` has `.metric`) with that step's metric).
 public struct ScheduleRun {
     public let optimizer: OptimizerState
     public let schedulers: [LRScheduler]
@@ -69,9 +69,9 @@ public struct ScheduleRun {
     /// Step `k` (1-based): every scheduler once, in order.
     public func step(_ k: Int) throws(LRSchedError) {
         for s in schedulers {
-            if s is ReduceLROnPlateau {
+            if s.flags.contains(.metric) {
                 guard let metrics, k - 1 < metrics.count, k >= 1 else {
-                    throw LRSchedError(.valueError, "ReduceLROnPlateau needs a metric for step \(k)")
+                    throw LRSchedError(.valueError, "\(s.typeName) needs a metric for step \(k)")
                 }
                 try s.step(metric: metrics[k - 1])
             } else {

@@ -183,7 +183,10 @@ static int run_build(struct run *r, const json_t *c) {
         free(text);
         if (rc != LRSCHED_OK) return rc;
         r->scheds[r->n_scheds] = s;
-        r->is_plateau[r->n_scheds] = strcmp(lrsched_scheduler_type(s), "ReduceLROnPlateau") == 0;
+        uint32_t flags = 0;
+        rc = lrsched_scheduler_flags(s, &flags);
+        if (rc != LRSCHED_OK) return rc;
+        r->is_plateau[r->n_scheds] = (flags & LRSCHED_FLAG_METRIC) != 0; /* steps on a metric */
         r->n_scheds++;
     }
     return LRSCHED_OK;

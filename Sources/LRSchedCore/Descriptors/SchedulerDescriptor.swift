@@ -104,6 +104,9 @@ public struct SchedulerDescriptor: @unchecked Sendable {
     package let state: [StateField]
     /// Builds the scheduler from checked arguments.
     package let build: (SpecArguments, SpecContext) throws(LRSchedError) -> LRScheduler
+    /// `name` as a NUL-terminated C string with static storage (descriptors are built
+    /// once; C's `lrsched_scheduler_type`).
+    public let cName: UnsafePointer<CChar>
 
     package init(_ name: String, library: String = "torch", summary: String,
                  parameters: [ParameterDescriptor], flags: SchedulerFlags = [], state: [StateField],
@@ -115,6 +118,10 @@ public struct SchedulerDescriptor: @unchecked Sendable {
         self.flags = flags
         self.state = state
         self.build = build
+        let bytes = Array(name.utf8CString)
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
+        p.initialize(from: bytes, count: bytes.count)
+        self.cName = UnsafePointer(p)
     }
 
     /// The keys of `state_dict()`, in order.

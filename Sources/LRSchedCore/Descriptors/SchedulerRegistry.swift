@@ -22,6 +22,19 @@ public enum SchedulerRegistry {
         CosineAnnealingWarmRestarts.descriptor,
         OneCycleLR.descriptor,
         PolynomialLR.descriptor,
+        // transformers 5.25.0's `transformers.optimization` schedules.
+        GetConstantSchedule.descriptor,
+        GetConstantScheduleWithWarmup.descriptor,
+        GetLinearScheduleWithWarmup.descriptor,
+        GetCosineScheduleWithWarmup.descriptor,
+        GetCosineWithHardRestartsScheduleWithWarmup.descriptor,
+        GetPolynomialDecayScheduleWithWarmup.descriptor,
+        GetInverseSqrtSchedule.descriptor,
+        GetReduceOnPlateauSchedule.descriptor,
+        GetCosineWithMinLRScheduleWithWarmup.descriptor,
+        GetCosineWithMinLRScheduleWithWarmupLRRate.descriptor,
+        GetWSDSchedule.descriptor,
+        GetGreedySchedule.descriptor,
     ]
 
     /// The type names, in registry order.

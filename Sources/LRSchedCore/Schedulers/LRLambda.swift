@@ -40,6 +40,14 @@ extension StateField {
     package static func lambdas<S: LRScheduler>(_ kp: KeyPath<S, [LRLambda]>) -> StateField {
         .derived("lr_lambdas", attribute: false) { (s: S) in .array(Array(repeating: .null, count: s[keyPath: kp].count)) }
     }
+
+    /// `lr_lambdas`: `saved` per function (`null` for plain functions, `{}` for
+    /// `functools.partial`s); ignored on load.
+    package static func lambdas<S: LRScheduler>(_ kp: KeyPath<S, [LRLambda]>, saved: KeyPath<S, JSONValue>) -> StateField {
+        .derived("lr_lambdas", attribute: false) { (s: S) in
+            .array(Array(repeating: s[keyPath: saved], count: s[keyPath: kp].count))
+        }
+    }
 }
 
 extension LRScheduler {

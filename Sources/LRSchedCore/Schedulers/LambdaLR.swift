@@ -12,6 +12,10 @@ import LRSchedJSON
 /// | lr (base 0.1, λ = 0.95^e) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
 public final class LambdaLR: LRScheduler {
     @exclusivity(unchecked) package var lrLambdas: [LRLambda] = []
+    /// What `state_dict()["lr_lambdas"]` holds for each function: `null` for a plain
+    /// function (torch saves `None`), `{}` for a `functools.partial` (torch saves its
+    /// empty `__dict__`), as transformers' schedules are. Not loaded.
+    @exclusivity(unchecked) package var savedFunctionState: JSONValue = .null
     override public class var descriptor: SchedulerDescriptor { lambdaLR }
 
     /// - Throws: ValueError when a per-group list has the wrong length; whatever the
@@ -28,6 +32,7 @@ public final class LambdaLR: LRScheduler {
 
     package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         self.lrLambdas = (other as? LambdaLR)?.lrLambdas ?? []
+        self.savedFunctionState = (other as? LambdaLR)?.savedFunctionState ?? .null
         super.init(copying: other, optimizer: optimizer)
     }
 
@@ -47,7 +52,7 @@ public final class LambdaLR: LRScheduler {
 private let lambdaLR = SchedulerDescriptor(
     "LambdaLR", summary: "sets the lr to the base lr times lr_lambda(epoch)",
     parameters: [.init("lr_lambda", .lrFunction, doc: "a [named lr function](#named-lr-functions), or a list with one name per group (length = number of groups: else `ValueError: Expected 3 lr_lambdas, but got 2`)"), .lastEpoch],
-    state: StateField.base + [.lambdas(\LambdaLR.lrLambdas)],
+    state: StateField.base + [.lambdas(\LambdaLR.lrLambdas, saved: \LambdaLR.savedFunctionState)],
     build: { (a, c) throws(LRSchedError) in
         try LambdaLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))
     })

@@ -34,6 +34,19 @@ public enum PerGroup: Sendable, Equatable, ExpressibleByFloatLiteral, Expressibl
     }
 }
 
+extension PerGroup {
+    /// ReduceLROnPlateau's form of the same rule (`min_lr`; GreedyLR's `min_lr` and
+    /// `max_lr`): `ValueError("expected N min_lrs, got M")`, naming `name`.
+    public func resolved(expecting name: String, groups n: Int) throws(LRSchedError) -> [Double] {
+        switch self {
+        case .all(let v): return Array(repeating: v, count: n)
+        case .perGroup(let vs):
+            guard vs.count == n else { throw .value("expected \(n) \(name), got \(vs.count)") }
+            return vs
+        }
+    }
+}
+
 extension SpecArguments {
     /// A declared per-group parameter: a list is `.perGroup`, a number `.all`.
     package func perGroup(_ key: String) throws(LRSchedError) -> PerGroup {

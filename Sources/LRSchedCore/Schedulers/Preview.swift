@@ -66,7 +66,7 @@ public struct Preview: Sendable {
         for s in schedulers where s.optimizer !== first.optimizer {
             throw .value("preview: all schedulers must act on the same optimizer")
         }
-        if steps > 0 && schedulers.contains(where: { $0 is ReduceLROnPlateau }) {
+        if steps > 0 && schedulers.contains(where: { $0.flags.contains(.metric) }) {
             guard let metrics else { throw .value("preview of ReduceLROnPlateau needs one metric per step") }
             guard metrics.count >= steps else {
                 throw .value("preview of \(steps) steps needs \(steps) metrics, got \(metrics.count)")
@@ -79,7 +79,7 @@ public struct Preview: Sendable {
     package static func run(_ copies: [LRScheduler], _ opt: OptimizerState, steps: Int, metrics: [Double]?,
                     lrs: UnsafeMutableBufferPointer<Double>, momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
         var row = 0
-        let plateau = copies.map { $0 is ReduceLROnPlateau }
+        let plateau = copies.map { $0.flags.contains(.metric) }
         // The common case, one scheduler without metrics, without the per-step dispatch.
         if copies.count == 1 && !plateau[0] && momenta == nil {
             let s = copies[0]

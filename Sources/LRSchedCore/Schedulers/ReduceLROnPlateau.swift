@@ -46,7 +46,7 @@ public final class ReduceLROnPlateau: LRScheduler {
                 minLR: MinLR = .all(0), eps: Double = 1e-8) throws(LRSchedError) {
         try Self.checkFactor(factor)
         try requireFinite("factor", factor)
-        minLRs = try Self.minLRs(minLR, groups: optimizer.count)
+        minLRs = try minLR.resolved(expecting: "min_lrs", groups: optimizer.count)
         try requireFinite("min_lr", minLRs)
         if case .all(let v) = minLR { defaultMinLR = v }
         try requireFinite("threshold", threshold)
@@ -67,18 +67,8 @@ public final class ReduceLROnPlateau: LRScheduler {
     }
 
     /// torch's first check, before anything else.
-    static func checkFactor(_ factor: Double) throws(LRSchedError) {
+    package static func checkFactor(_ factor: Double) throws(LRSchedError) {
         if factor >= 1.0 { throw .value("Factor should be < 1.0.") }
-    }
-
-    /// torch's `min_lrs`: the scalar for every group, or the list (one per group).
-    static func minLRs(_ minLR: MinLR, groups n: Int) throws(LRSchedError) -> [Double] {
-        switch minLR {
-        case .all(let v): return Array(repeating: v, count: n)
-        case .perGroup(let vs):
-            guard vs.count == n else { throw .value("expected \(n) min_lrs, got \(vs.count)") }
-            return vs
-        }
     }
 
     /// torch's `mode` check.
@@ -187,7 +177,7 @@ private let reduceLROnPlateau = SchedulerDescriptor(
         let factor = try a.double("factor")
         try ReduceLROnPlateau.checkFactor(factor)
         let minLR = try a.perGroup("min_lr")
-        _ = try ReduceLROnPlateau.minLRs(minLR, groups: c.optimizer.count)
+        _ = try minLR.resolved(expecting: "min_lrs", groups: c.optimizer.count)
         return try ReduceLROnPlateau(
             c.optimizer, mode: ReduceLROnPlateau.parseMode(a.string("mode")), factor: factor,
             patience: a.int("patience"), threshold: a.double("threshold"),

@@ -116,7 +116,7 @@ public final class Trainer {
 
     private func stepSchedulers(metric: Double) throws(LRSchedError) {
         for s in schedulers {
-            if s is ReduceLROnPlateau { try s.step(metric: metric) } else { try s.step() }
+            if s.flags.contains(.metric) { try s.step(metric: metric) } else { try s.step() }
         }
     }
 }

@@ -58,6 +58,11 @@ class LRScheduler(_Scheduler):
 
     _kind = 0  # LRSCHED_FLAG_* bits, set when bound
 
+    @property
+    def _steps_on_metric(self):
+        """Whether step() takes a metric (ReduceLROnPlateau, transformers' GreedyLR)."""
+        return bool(self._kind & _FLAG_METRIC)
+
     def __init__(self, optimizer, last_epoch=-1):
         raise NotImplementedError(
             "lrsched.LRScheduler cannot be instantiated: custom Python schedulers (get_lr) are not "

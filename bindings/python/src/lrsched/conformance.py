@@ -90,9 +90,9 @@ def _snapshot(opt, momentum):
 
 def _step_all(scheds, metrics, k):
     for s in scheds:
-        if type(s).__name__ == "ReduceLROnPlateau":
+        if s._steps_on_metric:
             if metrics is None:
-                raise ValueError("ReduceLROnPlateau case without metrics")
+                raise ValueError("metric-driven scheduler in a case without metrics")
             s.step(metrics[k - 1])
         else:
             s.step()
