@@ -124,6 +124,13 @@ public struct SchedulerDescriptor: @unchecked Sendable {
         self.cName = UnsafePointer(p)
     }
 
+    /// Another spec type that builds this scheduler with the same arguments (a library's
+    /// factory function: transformers' `get_reduce_on_plateau_schedule`).
+    package func alias(_ name: String, library: String, summary: String) -> SchedulerDescriptor {
+        SchedulerDescriptor(name, library: library, summary: summary, parameters: parameters, flags: flags,
+                            state: state, build: build)
+    }
+
     /// The keys of `state_dict()`, in order.
     public var stateKeys: [String] { state.map(\.key) }
 

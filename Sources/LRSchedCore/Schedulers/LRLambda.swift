@@ -34,27 +34,45 @@ package func callLambda(_ f: LRLambda, _ epoch: Int) throws(LRSchedError) -> Dou
     }
 }
 
-extension StateField {
-    /// `lr_lambdas`: `null` per function, as torch saves plain functions (supply them
-    /// again when rebuilding); ignored on load.
-    package static func lambdas<S: LRScheduler>(_ kp: KeyPath<S, [LRLambda]>) -> StateField {
-        .derived("lr_lambdas", attribute: false) { (s: S) in .array(Array(repeating: .null, count: s[keyPath: kp].count)) }
+/// The base of LambdaLR and MultiplicativeLR: one lr function per group, given as one
+/// for all or a list (torch's `lr_lambda`).
+public class LRLambdaScheduler: LRScheduler {
+    @exclusivity(unchecked) package var lrLambdas: [LRLambda] = []
+    /// What `state_dict()["lr_lambdas"]` holds for each function: `null` for a plain
+    /// function (torch saves `None`), `{}` for a `functools.partial` (torch saves its
+    /// empty `__dict__`), as transformers' schedules are. Not loaded.
+    @exclusivity(unchecked) package var savedFunctionState: JSONValue = .null
+
+    /// - Throws: ValueError when a per-group list has the wrong length; whatever the
+    ///   lambda throws at the construction step; KeyError on resume without `initial_lr`.
+    public init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
+        self.lrLambdas = try lrLambda.resolved(groups: optimizer.count)
+        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
+        try constructionStep()
     }
 
-    /// `lr_lambdas`: `saved` per function (`null` for plain functions, `{}` for
-    /// `functools.partial`s); ignored on load.
-    package static func lambdas<S: LRScheduler>(_ kp: KeyPath<S, [LRLambda]>, saved: KeyPath<S, JSONValue>) -> StateField {
-        .derived("lr_lambdas", attribute: false) { (s: S) in
-            .array(Array(repeating: s[keyPath: saved], count: s[keyPath: kp].count))
-        }
+    public convenience init(_ optimizer: OptimizerState, lrLambda: @escaping LRLambda, lastEpoch: Int = -1) throws(LRSchedError) {
+        try self.init(optimizer, lrLambda: .shared(lrLambda), lastEpoch: lastEpoch)
     }
-}
 
-extension LRScheduler {
-    /// A loaded LambdaLR or MultiplicativeLR state: `base_lrs` has one value per function.
-    package func checkLambdaCount(_ n: Int) throws(LRSchedError) {
-        if baseLRs.count != n {
-            throw .value("\(typeName) state: 'base_lrs' has \(baseLRs.count) values for \(n) lr_lambdas")
+    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
+        self.lrLambdas = (other as? LRLambdaScheduler)?.lrLambdas ?? []
+        self.savedFunctionState = (other as? LRLambdaScheduler)?.savedFunctionState ?? .null
+        super.init(copying: other, optimizer: optimizer)
+    }
+
+    /// A loaded state: `base_lrs` has one value per function.
+    package override func checkLoadedState() throws(LRSchedError) {
+        if baseLRs.count != lrLambdas.count {
+            throw .value("\(typeName) state: 'base_lrs' has \(baseLRs.count) values for \(lrLambdas.count) lr_lambdas")
         }
     }
+
+    /// The state of a LambdaLR or MultiplicativeLR: torch's base state, then
+    /// `lr_lambdas` (`savedFunctionState` per function; ignored on load).
+    static let state: [StateField] = StateField.base + [
+        .derived("lr_lambdas", attribute: false) { (s: LRLambdaScheduler) in
+            .array(Array(repeating: s.savedFunctionState, count: s.lrLambdas.count))
+        },
+    ]
 }

@@ -10,29 +10,8 @@ import LRSchedJSON
 /// | epoch | 0 | 1 | 2 | 3 |
 /// |---|---|---|---|---|
 /// | lr (0.1, λ = 0.95) | 0.1 | 0.095 | 0.09025 | 0.0857375 |
-public final class MultiplicativeLR: LRScheduler {
-    @exclusivity(unchecked) package var lrLambdas: [LRLambda] = []
+public final class MultiplicativeLR: LRLambdaScheduler {
     override public class var descriptor: SchedulerDescriptor { multiplicativeLR }
-
-    /// - Throws: ValueError when a per-group list has the wrong length.
-    public init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
-        self.lrLambdas = try lrLambda.resolved(groups: optimizer.count)
-        try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        try constructionStep()
-    }
-
-    public convenience init(_ optimizer: OptimizerState, lrLambda: @escaping LRLambda, lastEpoch: Int = -1) throws(LRSchedError) {
-        try self.init(optimizer, lrLambda: .shared(lrLambda), lastEpoch: lastEpoch)
-    }
-
-    package required init(copying other: LRScheduler, optimizer: OptimizerState) {
-        self.lrLambdas = (other as? MultiplicativeLR)?.lrLambdas ?? []
-        super.init(copying: other, optimizer: optimizer)
-    }
-
-    package override func checkLoadedState() throws(LRSchedError) {
-        try checkLambdaCount(lrLambdas.count)
-    }
 
     package override func computeLRs() throws(LRSchedError) {
         let n = baseLRs.count
@@ -51,7 +30,7 @@ public final class MultiplicativeLR: LRScheduler {
 private let multiplicativeLR = SchedulerDescriptor(
     "MultiplicativeLR", summary: "multiplies the lr by lr_lambda(epoch) every epoch",
     parameters: [.init("lr_lambda", .lrFunction, doc: "as LambdaLR"), .lastEpoch],
-    state: StateField.base + [.lambdas(\MultiplicativeLR.lrLambdas)],
+    state: LRLambdaScheduler.state,
     build: { (a, c) throws(LRSchedError) in
         try MultiplicativeLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))
     })

@@ -13,13 +13,9 @@ package enum GetCosineScheduleWithWarmup {
         "get_cosine_schedule_with_warmup", summary: "warms up linearly from 0, then follows a cosine down to 0",
         parameters: [HFDoc.warmup, HFDoc.training, HFDoc.cycles, .lastEpoch],
         makeLambda: { (a, _) throws(LRSchedError) -> LRLambda in
-            let warmup = try a.int("num_warmup_steps")
-            let training = try a.int("num_training_steps")
             let cycles = try a.double("num_cycles")
-            return { (step: Int) throws -> Double in
-                if step < warmup { return HF.warmup(step, warmup) }
-                let progress = try HF.progress(step, warmup: warmup, training: training)
-                return HF.clampZero(try HF.cosineFactor(cycles: cycles, progress: progress))
+            return try HF.warmupThen(a) { (progress) throws(LRSchedError) in
+                HF.clampZero(try HF.cosineFactor(cycles: cycles, progress: progress))
             }
         })
 }

@@ -19,12 +19,8 @@ package enum GetCosineWithHardRestartsScheduleWithWarmup {
             .lastEpoch,
         ],
         makeLambda: { (a, _) throws(LRSchedError) -> LRLambda in
-            let warmup = try a.int("num_warmup_steps")
-            let training = try a.int("num_training_steps")
             let cycles = try a.double("num_cycles")
-            return { (step: Int) throws -> Double in
-                if step < warmup { return HF.warmup(step, warmup) }
-                let progress = try HF.progress(step, warmup: warmup, training: training)
+            return try HF.warmupThen(a) { (progress) throws(LRSchedError) in
                 if progress >= 1.0 { return 0.0 }
                 let phase = try Py.fmod(cycles * progress, 1.0)
                 return HF.clampZero(0.5 * (1.0 + (try HF.cos(Double.pi * phase))))

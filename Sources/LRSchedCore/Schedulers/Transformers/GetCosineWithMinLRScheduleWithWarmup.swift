@@ -16,14 +16,10 @@ package enum GetCosineWithMinLRScheduleWithWarmup {
         summary: "warms up linearly from 0, then follows a cosine down to min_lr",
         parameters: [HFDoc.warmup, HFDoc.training, HFDoc.cycles, .lastEpoch, HFDoc.minLR, HFDoc.minLRRate],
         makeLambda: { (a, c) throws(LRSchedError) -> LRLambda in
-            let warmup = try a.int("num_warmup_steps")
-            let training = try a.int("num_training_steps")
             let cycles = try a.double("num_cycles")
             let minRate = try HF.minLRRate(a, c)
-            return { (step: Int) throws -> Double in
-                if step < warmup { return HF.warmup(step, warmup) }
-                let progress = try HF.progress(step, warmup: warmup, training: training)
-                return HF.floor(try HF.cosineFactor(cycles: cycles, progress: progress), minRate: minRate)
+            return try HF.warmupThen(a) { (progress) throws(LRSchedError) in
+                HF.floor(try HF.cosineFactor(cycles: cycles, progress: progress), minRate: minRate)
             }
         })
 }

@@ -6,10 +6,7 @@ import LRSchedJSON
 /// ReduceLROnPlateau (its class, type name, state and checks); it steps on a metric and
 /// cannot be a child of SequentialLR or ChainedScheduler (torch's ValueError).
 package enum GetReduceOnPlateauSchedule {
-    package static let descriptor = SchedulerDescriptor(
+    package static let descriptor = ReduceLROnPlateau.descriptor.alias(
         "hf.get_reduce_on_plateau_schedule", library: "transformers",
-        summary: "torch's ReduceLROnPlateau with the given keyword arguments",
-        parameters: ReduceLROnPlateau.descriptor.parameters, flags: ReduceLROnPlateau.descriptor.flags,
-        state: ReduceLROnPlateau.descriptor.state,
-        build: { (a, c) throws(LRSchedError) in try ReduceLROnPlateau.descriptor.build(a, c) })
+        summary: "torch's ReduceLROnPlateau with the given keyword arguments")
 }

@@ -57,7 +57,7 @@ public final class GreedyLR: LRScheduler {
         public init() {}
     }
 
-    /// - Throws: ValueError("Factor should be < 1.0."), ValueError("expected N min_lrs,
+    /// - Throws: ReduceLROnPlateau's ValueError for `factor`, ValueError("expected N min_lrs,
     ///   got M") and its `max_lrs` twin, in transformers' order; ValueError for
     ///   non-finite hyperparameters. (Unknown mode strings: `ReduceLROnPlateau.parseMode`.)
     public init(_ optimizer: OptimizerState, _ o: Options = Options()) throws(LRSchedError) {
@@ -285,7 +285,7 @@ private let greedyLR = SchedulerDescriptor(
     parameters: [
         .init("mode", .string(choices: ["min", "max"]), default: .string("min"), doc: #"`"min"` or `"max"`: else `ValueError: mode up is unknown!`"#),
         .init("factor", .float, default: .float(0.95), schema: JSONObject([("exclusiveMaximum", .int(1))]),
-              doc: "< 1.0: else `ValueError: Factor should be < 1.0.`; the lr is multiplied by it on plateaus and divided by it on improvement"),
+              doc: "< 1.0: else the ValueError of ReduceLROnPlateau's `factor`; the lr is multiplied by it on plateaus and divided by it on improvement"),
         .init("patience", .int, default: .int(10), doc: "steps of improvement (or of none) before the lr changes"),
         .init("threshold", .float, default: .float(1e-6)),
         .init("threshold_mode", .string(choices: ["rel", "abs"]), default: .string("abs"), doc: #"`"rel"` or `"abs"`: else `ValueError: threshold mode pct is unknown!`"#),

@@ -47,6 +47,20 @@ package enum HF {
         return Double(done) / Double(Swift.max(1, span))
     }
 
+    /// The lambda of the cosine schedules: transformers' linear warmup for the first
+    /// `num_warmup_steps` steps, then `decay(progress)` (see `progress`), reading the
+    /// two step counts from the spec.
+    package static func warmupThen(
+        _ a: SpecArguments, _ decay: @escaping (Double) throws(LRSchedError) -> Double
+    ) throws(LRSchedError) -> LRLambda {
+        let warmup = try a.int("num_warmup_steps")
+        let training = try a.int("num_training_steps")
+        return { (step: Int) throws -> Double in
+            if step < warmup { return HF.warmup(step, warmup) }
+            return try decay(try HF.progress(step, warmup: warmup, training: training))
+        }
+    }
+
     /// `0.5 * (1.0 + math.cos(math.pi * float(num_cycles) * 2.0 * progress))`.
     package static func cosineFactor(cycles: Double, progress: Double) throws(LRSchedError) -> Double {
         0.5 * (1.0 + (try cos(Double.pi * cycles * 2.0 * progress)))
