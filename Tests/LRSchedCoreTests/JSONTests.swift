@@ -178,22 +178,23 @@ final class JSONTests: XCTestCase {
     }
 
     func testErrorMessagesAndLocations() {
-        XCTAssertEqual(errorMessage(""), "JSON: unexpected end of input at line 1 column 1")
-        XCTAssertEqual(errorMessage("[1,\n  x]"), "JSON: unexpected character 'x' at line 2 column 3")
-        XCTAssertEqual(errorMessage("99999999999999999999"),
-                       "JSON: integer literal out of range at line 1 column 1")
-        XCTAssertEqual(errorMessage("[1, -99999999999999999999]"),
-                       "JSON: integer literal out of range at line 1 column 5")
-        XCTAssertEqual(errorMessage("{\"é\" 1}"), "JSON: expected ':' at line 1 column 6")
-        XCTAssertEqual(errorMessage("[1] x"), "JSON: extra data after JSON value at line 1 column 5")
-        XCTAssertEqual(errorMessage("\"\\ud800\""),
-                       "JSON: lone surrogate in \\u escape at line 1 column 2")
-        XCTAssertEqual(errorMessage("\"a\u{1}\""),
-                       "JSON: invalid control character in string at line 1 column 3")
-        XCTAssertEqual(errorMessage("\u{1}"), "JSON: unexpected byte 0x01 at line 1 column 1")
-        XCTAssertEqual(errorMessage("[1,]"), "JSON: unexpected character ']' at line 1 column 4")
-        XCTAssertEqual(errorMessage("1."), "JSON: unexpected end of input at line 1 column 3")
-        XCTAssertEqual(errorMessage("1.x"), "JSON: expected digit after '.' at line 1 column 3")
+        let cases: [(String, String)] = [
+            ("", "JSON: unexpected end of input at line 1 column 1"),
+            ("[1,\n  x]", "JSON: unexpected character 'x' at line 2 column 3"),
+            ("99999999999999999999", "JSON: integer literal out of range at line 1 column 1"),
+            ("[1, -99999999999999999999]", "JSON: integer literal out of range at line 1 column 5"),
+            ("{\"é\" 1}", "JSON: expected ':' at line 1 column 6"),
+            ("[1] x", "JSON: extra data after JSON value at line 1 column 5"),
+            ("\"\\ud800\"", "JSON: lone surrogate in \\u escape at line 1 column 2"),
+            ("\"a\u{1}\"", "JSON: invalid control character in string at line 1 column 3"),
+            ("\u{1}", "JSON: unexpected byte 0x01 at line 1 column 1"),
+            ("[1,]", "JSON: unexpected character ']' at line 1 column 4"),
+            ("1.", "JSON: unexpected end of input at line 1 column 3"),
+            ("1.x", "JSON: expected digit after '.' at line 1 column 3"),
+        ]
+        for (text, message) in cases {
+            XCTAssertEqual(errorMessage(text), message, text)
+        }
     }
 
     // MARK: - Serialization

@@ -95,10 +95,7 @@ public final class CyclicLR: LRScheduler {
             self.mode = mode
             self.scaleMode = mode == .exp_range ? .iterations : .cycle
         }
-        self.gamma = gamma
-        self.cycleMomentum = cycleMomentum
-        self.baseMomentums = baseM
-        self.maxMomentums = maxM
+        (self.gamma, self.cycleMomentum, self.baseMomentums, self.maxMomentums) = (gamma, cycleMomentum, baseM, maxM)
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch, restoringOnFailure: snapshot)
         try constructionStep()
         self.baseLRs = baseLRs

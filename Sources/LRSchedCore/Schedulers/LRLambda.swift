@@ -45,7 +45,7 @@ public class LRLambdaScheduler: LRScheduler {
 
     /// - Throws: ValueError when a per-group list has the wrong length; whatever the
     ///   lambda throws at the construction step; KeyError on resume without `initial_lr`.
-    public init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
+    public required init(_ optimizer: OptimizerState, lrLambda: LRLambdas, lastEpoch: Int = -1) throws(LRSchedError) {
         self.lrLambdas = try lrLambda.resolved(groups: optimizer.count)
         try super.init(optimizer: optimizer, lastEpoch: lastEpoch)
         try constructionStep()
@@ -66,6 +66,18 @@ public class LRLambdaScheduler: LRScheduler {
         if baseLRs.count != lrLambdas.count {
             throw .value("\(typeName) state: 'base_lrs' has \(baseLRs.count) values for \(lrLambdas.count) lr_lambdas")
         }
+    }
+
+    /// The descriptor of a LambdaLR or MultiplicativeLR (`type`): `lr_lambda` and
+    /// `last_epoch`, built from function names.
+    static func descriptor(_ type: LRLambdaScheduler.Type, _ name: String, summary: String,
+                           lambdaDoc: String) -> SchedulerDescriptor {
+        SchedulerDescriptor(
+            name, summary: summary, parameters: [.init("lr_lambda", .lrFunction, doc: lambdaDoc), .lastEpoch],
+            state: state,
+            build: { (a, c) throws(LRSchedError) in
+                try type.init(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))
+            })
     }
 
     /// The state of a LambdaLR or MultiplicativeLR: torch's base state, then

@@ -22,10 +22,6 @@ public final class LambdaLR: LRLambdaScheduler {
     }
 }
 
-private let lambdaLR = SchedulerDescriptor(
-    "LambdaLR", summary: "sets the lr to the base lr times lr_lambda(epoch)",
-    parameters: [.init("lr_lambda", .lrFunction, doc: "a [named lr function](#named-lr-functions), or a list with one name per group (length = number of groups: else `ValueError: Expected 3 lr_lambdas, but got 2`)"), .lastEpoch],
-    state: LRLambdaScheduler.state,
-    build: { (a, c) throws(LRSchedError) in
-        try LambdaLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))
-    })
+private let lambdaLR = LRLambdaScheduler.descriptor(
+    LambdaLR.self, "LambdaLR", summary: "sets the lr to the base lr times lr_lambda(epoch)",
+    lambdaDoc: "a [named lr function](#named-lr-functions), or a list with one name per group (length = number of groups: else `ValueError: Expected 3 lr_lambdas, but got 2`)")

@@ -39,8 +39,7 @@ public final class MultiStepLR: LRScheduler {
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         var k = 0
         for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted list
-        let factor = Py.pow(gamma, Double(k))
-        setLRs(baseTimes: factor)
+        setLRs(baseTimes: Py.pow(gamma, Double(k)))
         return true
     }
 }

@@ -27,10 +27,6 @@ public final class MultiplicativeLR: LRLambdaScheduler {
     }
 }
 
-private let multiplicativeLR = SchedulerDescriptor(
-    "MultiplicativeLR", summary: "multiplies the lr by lr_lambda(epoch) every epoch",
-    parameters: [.init("lr_lambda", .lrFunction, doc: "as LambdaLR"), .lastEpoch],
-    state: LRLambdaScheduler.state,
-    build: { (a, c) throws(LRSchedError) in
-        try MultiplicativeLR(c.optimizer, lrLambda: SchedulerSpec.lambdas(a, c), lastEpoch: a.int("last_epoch"))
-    })
+private let multiplicativeLR = LRLambdaScheduler.descriptor(
+    MultiplicativeLR.self, "MultiplicativeLR", summary: "multiplies the lr by lr_lambda(epoch) every epoch",
+    lambdaDoc: "as LambdaLR")

@@ -19,12 +19,12 @@ Each figure is the best of several repeats; "net" subtracts the cost of the empt
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import platform
 import sys
-import time
 import warnings
+
+import timing  # beside this file
 
 
 def cpu_model() -> str:
@@ -39,17 +39,8 @@ def cpu_model() -> str:
 
 
 def best_of(fn, repeats):
-    best = float("inf")
-    for _ in range(repeats):
-        gc.collect()
-        gc.disable()
-        try:
-            t0 = time.perf_counter()
-            fn()
-            best = min(best, time.perf_counter() - t0)
-        finally:
-            gc.enable()
-    return best
+    """Best wall time of fn() over repeats."""
+    return timing.best_of(lambda: fn, repeats)
 
 
 def empty_loop(n):

@@ -21,7 +21,6 @@ outside the timed region). Prints a Markdown table with the machine.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import platform
 import sys
@@ -29,24 +28,9 @@ import time
 
 import numpy as np
 from bench import cpu_model  # the scheduler benchmark beside this file
+from timing import best_of
 
 
-
-
-def best_of(setup, repeats):
-    """Best wall time of run() over repeats, with run = setup() built untimed."""
-    best = float("inf")
-    for _ in range(repeats):
-        run = setup()
-        gc.collect()
-        gc.disable()
-        try:
-            t0 = time.perf_counter()
-            run()
-            best = min(best, time.perf_counter() - t0)
-        finally:
-            gc.enable()
-    return best
 
 
 # --- Data ---------------------------------------------------------------------------------

@@ -42,15 +42,24 @@ def _encode_state(v):
         return {k: _encode_state(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
         return [_encode_state(x) for x in v]
-    t = type(v)
+    n = _scalar(v)
+    if n is not None:
+        return _encode_state(n)
+    raise TypeError(f"state_dict value of type {type(v).__name__} is not supported: {v!r}")
+
+
+def _scalar(x):
+    """The Python int or float a numpy scalar or 0-dim tensor holds (``__index__``, else
+    ``__float__``); None for anything else."""
+    t = type(x)
     if hasattr(t, "__index__"):
         try:
-            return operator.index(v)
+            return operator.index(x)
         except TypeError:
             pass
     if hasattr(t, "__float__"):
-        return _encode_state(float(v))
-    raise TypeError(f"state_dict value of type {t.__name__} is not supported: {v!r}")
+        return float(x)
+    return None
 
 
 def _dumps(obj) -> str:
@@ -75,14 +84,9 @@ def _number(x, owner, name):
         return int(x)
     if isinstance(x, float):
         return _finite(float(x), owner, name)
-    if x is not None and not isinstance(x, (str, bytes, bytearray)):
-        if hasattr(t, "__index__"):
-            try:
-                return operator.index(x)
-            except TypeError:
-                pass
-        if hasattr(t, "__float__"):
-            return _finite(float(x), owner, name)
+    n = None if x is None or isinstance(x, (str, bytes, bytearray)) else _scalar(x)
+    if n is not None:
+        return _finite(n, owner, name) if isinstance(n, float) else n
     raise TypeError(f"{owner}: '{name}' must be a number, got {t.__name__} {x!r}")
 
 
