@@ -634,6 +634,7 @@ typedef struct SchedulerObject {
     char foreign;          /* drives a foreign optimizer: step() goes through _step_slow() */
     char has_callbacks;    /* Python code may run during steps (here or in a child) */
     char fast;             /* step() may take the fast path */
+    char metric;           /* steps on a metric (LRSCHED_FLAG_METRIC): step(m) has a fast path */
     char last_lr_stale;    /* last_lr no longer holds the library's last lrs */
 } SchedulerObject;
 
@@ -724,6 +725,8 @@ scheduler_install(SchedulerObject *self, lrsched_scheduler *handle, OptimizerObj
     self->callbacks = Py_XNewRef(callbacks);
     self->children = Py_XNewRef(children);
     self->has_callbacks = callbacks != NULL;
+    uint32_t flags = 0;
+    self->metric = lrsched_scheduler_flags(handle, &flags) == LRSCHED_OK && (flags & LRSCHED_FLAG_METRIC) != 0;
     if (children != NULL) {
         Py_ssize_t n = PyTuple_GET_SIZE(children);
         for (Py_ssize_t i = 0; i < n; i++) {
@@ -932,7 +935,7 @@ children_arg(_lrsched_state *st, PyObject *seq, const char *owner, lrsched_sched
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *c = PyTuple_GET_ITEM(children, i);
         if (!PyObject_TypeCheck(c, st->scheduler_type)) {
-            PyErr_Format(PyExc_TypeError, "%s at index %zd should have `optimizer` as its attribute.", owner, i);
+            PyErr_Format(PyExc_TypeError, "%s: children[%zd] is not a Scheduler", owner, i);
             goto error;
         }
         if (scheduler_check((SchedulerObject *)c) < 0) {
@@ -1159,14 +1162,24 @@ PyDoc_STRVAR(Scheduler_step_doc,
 "A failing step (ZeroDivisionError, OneCycleLR past its end, an exception in an lr_lambda)\n"
 "changes nothing.");
 
-/* step(): the hot path (a plain scheduler, no arguments) in C; anything else (arguments,
+/* step(): the hot paths (a plain scheduler, no arguments or one metric) in C; anything else (arguments,
  * composites, lr_lambdas, foreign optimizers, another thread's busy mark) goes to the
  * shared Python _step_slow(), which parses torch's arguments and calls the raw steps. */
 static PyObject *
 Scheduler_step(SchedulerObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames)
 {
-    if (self->fast && nargs == 0 && kwnames == NULL && !self->opt->busy) {
-        int rc = lrsched_scheduler_step(self->handle);
+    if (self->fast && kwnames == NULL && !self->opt->busy && (nargs == 0 || (nargs == 1 && self->metric))) {
+        int rc;
+        if (nargs == 0) {
+            rc = lrsched_scheduler_step(self->handle);
+        }
+        else { /* step(metrics), a metric-driven scheduler's usual call: float(metrics), as torch */
+            double m = PyFloat_AsDouble(args[0]);
+            if (m == -1.0 && PyErr_Occurred()) {
+                return NULL;
+            }
+            rc = lrsched_scheduler_step_metric(self->handle, m);
+        }
         self->last_lr_stale = 1;
         if (rc != LRSCHED_OK) {
             return raise_from_status(rc);

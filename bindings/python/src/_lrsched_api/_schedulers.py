@@ -207,6 +207,8 @@ class _LambdaBase(LRScheduler):
         h, mirror = _resolve(optimizer)
         n = h.group_count() if mirror is None else len(optimizer.param_groups)
         if isinstance(lr_lambda, (list, tuple)):
+            # A list of one is torch's error with several groups; the C call would read one
+            # function as one for every group, so the count is checked here.
             if len(lr_lambda) != n:
                 raise ValueError(f"Expected {n} lr_lambdas, but got {len(lr_lambda)}")
             fns = list(lr_lambda)

@@ -568,7 +568,7 @@ class Scheduler(_Owned):
         children = tuple(children)
         for i, c in enumerate(children):
             if not isinstance(c, Scheduler):
-                raise TypeError(f"{owner} at index {i} should have `optimizer` as its attribute.")
+                raise TypeError(f"{owner}: children[{i}] is not a Scheduler")
             c._check()
         arr = (c_void_p * max(len(children), 1))(*[c._h for c in children])
         return children, arr
