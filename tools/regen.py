@@ -19,7 +19,8 @@ Outputs (the table OUTPUTS below, one function each):
 - bindings/python/src/lrsched/__init__.pyi: those classes' stubs, between
   `# regen:schedulers` and `# /regen` (the one stub source of both Python packages);
 - bindings/python/src/lrsched_ctypes/_decls.py: the ctypes declarations of the header
-  (tools/gen_ctypes.py).
+  (tools/gen_ctypes.py);
+- bindings/python/pyproject.toml: the `version` line (the header's version).
 
 Write mode rewrites the files that changed. --check changes nothing: it prints a unified
 diff of what would change and exits 1 when anything would. Python 3.9+, stdlib only.
@@ -346,8 +347,10 @@ def py_parameters(s):
 
 
 def py_doc(text):
-    """Markdown as reStructuredText-ish docstring text: ``code``, plain links."""
-    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", plain(text))
+    """Markdown as reStructuredText-ish docstring text: ``code``, plain links, and errors
+    named by their class only (the messages are the library's, written once in its core)."""
+    text = re.sub(r"`+ ?(\w+Error): [^`]*?`+", r"`\1`", plain(text))
+    return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
 
 
 def py_class(s):
@@ -433,6 +436,16 @@ def regen_stub(inputs, text):
     return f"{head}{begin} ({GENERATED} from the scheduler descriptors; do not edit)\n\n{body}\n\n{end}{tail}"
 
 
+def regen_pyproject_version(inputs, text):
+    """The Python packages' version: the header's."""
+    h = inputs.header
+    version = ".".join(str(header_macro(h, f"LRSCHED_VERSION_{p}")) for p in ("MAJOR", "MINOR", "PATCH"))
+    new, n = re.subn(r'(?m)^version = "[^"]*"( *#.*)?$', f'version = "{version}"  # {GENERATED} from include/lrsched.h', text)
+    if n != 1:
+        raise SystemExit("bindings/python/pyproject.toml: no `version = ...` line")
+    return new
+
+
 def regen_ctypes(_inputs, _text):
     sys.path.insert(0, str(ROOT / "tools"))
     import gen_ctypes
@@ -449,6 +462,7 @@ OUTPUTS = [
     ("bindings/python/src/_lrsched_api/_schedulers_gen.py", regen_python_schedulers),
     ("bindings/python/src/lrsched/__init__.pyi", regen_stub),
     ("bindings/python/src/lrsched_ctypes/_decls.py", regen_ctypes),
+    ("bindings/python/pyproject.toml", regen_pyproject_version),
 ]
 
 

@@ -15,8 +15,7 @@ class StepLR(LRScheduler):
     gamma every step_size epochs.
 
     - ``step_size``: not validated (as torch): ``0`` fails at the first step with
-      ``ZeroDivisionError: integer modulo by zero``; negative values follow Python's floored
-      modulo
+      ``ZeroDivisionError``; negative values follow Python's floored modulo
     - ``last_epoch``: ≥ −1
     """
 
@@ -41,9 +40,8 @@ class ConstantLR(LRScheduler):
     """``ConstantLR(optimizer, factor=0.3333333333333333, total_iters=5, last_epoch=-1)``:
     multiplies the lr by a constant factor until total_iters epochs.
 
-    - ``factor``: 0 ≤ factor ≤ 1: else ``ValueError: Constant multiplicative factor expected
-      to be between 0 and 1.`` ``0`` is accepted and fails with ``ZeroDivisionError: float
-      division by zero`` at the step reaching ``total_iters``
+    - ``factor``: 0 ≤ factor ≤ 1: else ``ValueError`` ``0`` is accepted and fails with
+      ``ZeroDivisionError`` at the step reaching ``total_iters``
     - ``total_iters``: ``0`` applies the factor at construction and never undoes it (torch)
     - ``last_epoch``: ≥ −1
     """
@@ -57,10 +55,8 @@ class LinearLR(LRScheduler):
     last_epoch=-1)``: moves the lr factor linearly from start_factor to end_factor over
     total_iters epochs.
 
-    - ``start_factor``: 0 < start_factor ≤ 1: else ``ValueError: Starting multiplicative
-      factor expected to be greater than 0 and less or equal to 1.``
-    - ``end_factor``: 0 ≤ end_factor ≤ 1: else ``ValueError: Ending multiplicative factor
-      expected to be between 0 and 1.``
+    - ``start_factor``: 0 < start_factor ≤ 1: else ``ValueError``
+    - ``end_factor``: 0 ≤ end_factor ≤ 1: else ``ValueError``
     - ``total_iters``: ``0`` keeps ``start_factor`` forever (torch)
     - ``last_epoch``: ≥ −1
     """
@@ -84,8 +80,8 @@ class CosineAnnealingLR(LRScheduler):
     """``CosineAnnealingLR(optimizer, T_max, eta_min=0.0, last_epoch=-1)``: anneals the lr
     from the base lr to eta_min along a cosine over T_max epochs.
 
-    - ``T_max``: not validated: ``0`` fails at the first step with ``ZeroDivisionError:
-      integer modulo by zero`` (torch)
+    - ``T_max``: not validated: ``0`` fails at the first step with ``ZeroDivisionError``
+      (torch)
     - ``last_epoch``: ≥ −1
     """
 
@@ -98,12 +94,10 @@ class ReduceLROnPlateau(LRScheduler):
     threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)``: reduces the lr by factor when a
     metric stops improving for patience epochs.
 
-    - ``mode``: ``"min"`` or ``"max"``: else ``ValueError: mode median is unknown!``
-    - ``factor``: < 1.0: else ``ValueError: Factor should be < 1.0.``
-    - ``threshold_mode``: ``"rel"`` or ``"abs"``: else ``ValueError: threshold mode pct is
-      unknown!``
-    - ``min_lr``: a list needs one entry per group, even with one group: else ``ValueError:
-      expected 3 min_lrs, got 2``
+    - ``mode``: ``"min"`` or ``"max"``: else ``ValueError``
+    - ``factor``: < 1.0: else ``ValueError``
+    - ``threshold_mode``: ``"rel"`` or ``"abs"``: else ``ValueError``
+    - ``min_lr``: a list needs one entry per group, even with one group: else ``ValueError``
     """
 
     def __init__(self, optimizer, mode='min', factor=0.1, patience=10, threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8):
@@ -120,8 +114,7 @@ class CyclicLR(LRScheduler):
     - ``max_lr``: per group
     - ``step_size_up``: int or float (torch converts with ``float()``)
     - ``step_size_down``: ``null`` means ``step_size_up``
-    - ``mode``: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``: else ``ValueError:
-      mode is invalid and scale_fn is None``
+    - ``mode``: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``: else ``ValueError``
     - ``gamma``: used by ``exp_range``
     - ``scale_fn``: a custom scale function (replaces mode)
     - ``scale_mode``: any string; ignored, as in torch without ``scale_fn``: ``exp_range``
@@ -140,11 +133,11 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     last_epoch=-1)``: cosine annealing from the base lr to eta_min, restarted every T_i
     epochs (T_i = T_0 * T_mult ** k).
 
-    - ``T_0``: an int > 0: else ``ValueError: Expected positive integer T_0, but got 0`` —
-      also for a float (``5.0``) or a bool (``True``)
-    - ``T_mult``: an int ≥ 1: else ``ValueError: Expected integer T_mult >= 1, but got 2.0``
-    - ``eta_min``: a non-number is torch's ``ValueError: Expected float or int eta_min, but
-      got 'abc' of type <class 'str'>`` (a ValueError here, not the usual TypeError)
+    - ``T_0``: an int > 0: else ``ValueError`` — also for a float (``5.0``) or a bool
+      (``True``)
+    - ``T_mult``: an int ≥ 1: else ``ValueError``
+    - ``eta_min``: a non-number is torch's ``ValueError`` (a ValueError here, not the usual
+      TypeError)
     - ``last_epoch``: ≥ −1
     """
 
@@ -160,21 +153,19 @@ class OneCycleLR(LRScheduler):
     initial lr.
 
     - ``max_lr``: per group
-    - ``total_steps``: when not null: an int > 0, else ``ValueError: Expected positive
-      integer total_steps, but got 10.0`` (also for ``0``, ``true``)
+    - ``total_steps``: when not null: an int > 0, else ``ValueError`` (also for ``0``,
+      ``true``)
     - ``epochs``: used only when ``total_steps`` is null and ``steps_per_epoch`` is not: an
-      int > 0, else ``ValueError: Expected positive integer epochs, but got 2.0``
-    - ``steps_per_epoch``: likewise: ``ValueError: Expected positive integer
-      steps_per_epoch, but got 0``; the length is then ``epochs * steps_per_epoch``
-    - ``pct_start``: a float literal with 0 ≤ pct_start ≤ 1: else ``ValueError: Expected
-      float between 0 and 1 pct_start, but got 0`` (an int literal ``0`` or ``1`` is
-      rejected, as in torch; write ``0.0``, ``1.0``)
-    - ``anneal_strategy``: ``"cos"`` or ``"linear"``: else ``ValueError: anneal_strategy
-      must be one of 'cos' or 'linear', instead got tanh``
+      int > 0, else ``ValueError``
+    - ``steps_per_epoch``: likewise: ``ValueError``; the length is then ``epochs *
+      steps_per_epoch``
+    - ``pct_start``: a float literal with 0 ≤ pct_start ≤ 1: else ``ValueError`` (an int
+      literal ``0`` or ``1`` is rejected, as in torch; write ``0.0``, ``1.0``)
+    - ``anneal_strategy``: ``"cos"`` or ``"linear"``: else ``ValueError``
     - ``base_momentum``: per group; only read when ``cycle_momentum`` is true
     - ``max_momentum``: per group; only read when ``cycle_momentum`` is true
-    - ``div_factor``: ``0``: ``ZeroDivisionError: float division by zero``
-    - ``final_div_factor``: ``0``: ``ZeroDivisionError: float division by zero``
+    - ``div_factor``: ``0``: ``ZeroDivisionError``
+    - ``final_div_factor``: ``0``: ``ZeroDivisionError``
     - ``last_epoch``: ≥ −1
     """
 
