@@ -41,6 +41,12 @@ def test_example_prints_the_article(name, backend):
     assert run_example(name, backend) == ARTICLE
 
 
+@pytest.mark.parametrize("backend", ["ext", "ctypes"])
+def test_beyond_torch_prints_transformers_wsd(backend):
+    # The same lines as examples/c/beyond_torch.c (the C suite compares that one).
+    assert run_example("beyond_torch.py", backend) == (REPO / "Tests" / "C" / "beyond_torch.expected").read_text()
+
+
 def test_examples_run_as_plain_scripts():
     for name in ("article.py", "article_lrs.py"):
         r = subprocess.run([sys.executable, str(EXAMPLES / name)], capture_output=True, text=True)

@@ -67,6 +67,8 @@ __all__ = ["load"]
 
 # The modules written over a backend, in dependency order (each imports only earlier ones).
 _BOUND_MODULES = ("_models", "_optim", "_schedulers", "_schedulers_gen", "_specs", "_trainer", "_plot")
+# Bound modules that are the package's submodules (``lrsched.hf``), not top-level names.
+_SUBMODULES = {"_hf_gen": "hf"}
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -101,5 +103,11 @@ def load(package: str, backend) -> dict:
             if isinstance(obj, (type, types.FunctionType)):
                 obj.__module__ = package
             api[export] = obj
+    for name, public_name in _SUBMODULES.items():
+        module = _exec_bound(package, name, backend)
+        sys.modules[f"{package}.{public_name}"] = module
+        for export in module.__all__:
+            getattr(module, export).__module__ = f"{package}.{public_name}"
+        api[public_name] = module
     api["__all__"] = public
     return api

@@ -8,7 +8,7 @@ import operator
 import sys
 
 from _lrsched_api._data import _as_matrix
-from _lrsched_api._values import _decode_state, _dumps, _encode_state
+from _lrsched_api._values import OMIT, _decode_state, _dumps, _encode_state, spec_value
 
 from . import _schedulers, _schedulers_gen
 from ._schedulers import LRScheduler
@@ -74,6 +74,17 @@ def from_spec(optimizer, spec):
     if cls is None:  # e.g. a type the library knows under a name we do not
         obj.__class__ = classes.get(obj._type_name, LRScheduler)
     return obj
+
+def build_spec(optimizer, type_name, kinds, **args):
+    """The scheduler a spec of ``type_name`` builds from ``args``, each passed into the spec
+    as ``kinds[type_name]`` says (the generated library functions: ``lrsched.hf``)."""
+    spec = {"type": type_name}
+    for name, value in args.items():
+        v = spec_value(value, kinds[type_name][name], type_name, name)
+        if v is not OMIT:
+            spec[name] = v
+    return from_spec(optimizer, spec)
+
 
 def _preview_groups(scheds):
     """The group count of the schedulers' optimizer, once they are checked."""
