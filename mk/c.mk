@@ -87,9 +87,6 @@ $(C_OUT)/test_dlopen: Tests/C/test_dlopen.c include/lrsched.h | $(C_OUT)
 $(C_OUT)/article_lrs: examples/c/article_lrs.c include/lrsched.h | lib $(C_OUT)
 	@$(CC_C) $(C_STRICT) $(C_OPT) -Iinclude $< -o $@ $(LINK_LIB)
 
-$(C_OUT)/any_scheduler: examples/c/any_scheduler.c include/lrsched.h | lib $(C_OUT)
-	@$(CC_C) $(C_STRICT) $(C_OPT) -Iinclude $< -o $@ $(LINK_LIB)
-
 $(C_OUT)/beyond_torch: examples/c/beyond_torch.c include/lrsched.h | lib $(C_OUT)
 	@$(CC_C) $(C_STRICT) $(C_OPT) -Iinclude $< -o $@ $(LINK_LIB)
 
@@ -151,11 +148,9 @@ test-c-abi: lib | $(C_OUT)
 
 # The examples. article_train.c trains through the library and prints, from its epoch
 # callback, exactly the lr lines (and schedule titles) of `lrsched-cli demo`.
-test-c-article: $(C_OUT)/article_lrs $(C_OUT)/article_train $(C_OUT)/any_scheduler $(C_OUT)/beyond_torch cli-release
+test-c-article: $(C_OUT)/article_lrs $(C_OUT)/article_train $(C_OUT)/beyond_torch cli-release
 	@$(C_OUT)/article_lrs > $(C_OUT)/article_lrs.out
 	@diff -u Tests/C/article_lrs.expected $(C_OUT)/article_lrs.out
-	@$(C_OUT)/any_scheduler > $(C_OUT)/any_scheduler.out
-	@diff -u Tests/C/any_scheduler.expected $(C_OUT)/any_scheduler.out
 	@$(C_OUT)/beyond_torch > $(C_OUT)/beyond_torch.out
 	@diff -u Tests/C/beyond_torch.expected $(C_OUT)/beyond_torch.out
 	@$(C_OUT)/article_train > $(C_OUT)/article_train.out
@@ -163,7 +158,7 @@ test-c-article: $(C_OUT)/article_lrs $(C_OUT)/article_train $(C_OUT)/any_schedul
 	@diff -u $(C_OUT)/demo-lrs.out $(C_OUT)/article_train.out
 	@diff -u Tests/C/article_lrs.expected $(C_OUT)/article_train.out
 	@echo "test-c-article: examples/c/article_lrs.c prints the article's sequences;" \
-	    "any_scheduler.c builds OneCycleLR key by key; beyond_torch.c transformers' WSD;" \
+	    "beyond_torch.c builds transformers' WSD key by key;" \
 	    "article_train.c trains and prints lrsched-cli demo's lr lines"
 
 cli-release:

@@ -355,17 +355,23 @@ def py_doc(text):
     return re.sub(r"(?<!`)`([^`]+)`(?!`)", r"``\1``", text)
 
 
-def py_class(s):
+def py_docstring(sig, s, parameter_docs=True):
+    """A generated docstring: the signature and summary, then each documented parameter."""
     wrap = textwrap.TextWrapper(width=92, initial_indent="    ", subsequent_indent="    ")
-    sig = f"{s['name']}({', '.join(py_parameters(s))})"
-    lines = [f"class {s['name']}(LRScheduler):", *wrap.wrap(f'"""``{sig}``: {s["summary"]}.')]
-    docs = [p for p in s["parameters"] if p["doc"]]
+    lines = wrap.wrap(f'"""``{sig}``: {s["summary"]}.')
+    docs = [p for p in s["parameters"] if p["doc"]] if parameter_docs else []
     if docs:
         lines.append("")
+        item = textwrap.TextWrapper(width=92, initial_indent="    - ", subsequent_indent="      ")
         for p in docs:
-            item = textwrap.TextWrapper(width=92, initial_indent="    - ", subsequent_indent="      ")
             lines += item.wrap(f"``{p['name']}``: {py_doc(p['doc'])}")
-    lines += ['    """', "", f"    def __init__(self, {', '.join(py_parameters(s))}):"]
+    return lines + ['    """']
+
+
+def py_class(s):
+    sig = f"{s['name']}({', '.join(py_parameters(s))})"
+    lines = [f"class {s['name']}(LRScheduler):", *py_docstring(sig, s)]
+    lines += ["", f"    def __init__(self, {', '.join(py_parameters(s))}):"]
     args = ", ".join(f"{p['name']}={p['name']}" for p in s["parameters"])
     lines.append(f'        self._bind_spec(optimizer, "{s["name"]}", {args})')
     return "\n".join(lines)
@@ -412,16 +418,10 @@ def py_library_functions(inputs, library):
 
 
 def py_function(fname, s):
-    wrap = textwrap.TextWrapper(width=92, initial_indent="    ", subsequent_indent="    ")
+    """A library's factory function; its arguments are documented in docs/spec.md."""
     sig = f"{fname}({', '.join(py_parameters(s))})"
-    lines = [f"def {sig}:", *wrap.wrap(f'"""``{sig}``: {s["summary"]}.')]
-    docs = [p for p in s["parameters"] if p["doc"]]
-    if docs:
-        lines.append("")
-        for p in docs:
-            item = textwrap.TextWrapper(width=92, initial_indent="    - ", subsequent_indent="      ")
-            lines += item.wrap(f"``{p['name']}``: {py_doc(p['doc'])}")
-    lines.append('    """')
+    lines = [f"def {sig}:", *py_docstring(sig, s, parameter_docs=False)[:-1], "",
+             f"    Arguments and their checks: docs/spec.md, ``{s['name']}``.", '    """']
     args = ", ".join(f"{p['name']}={p['name']}" for p in s["parameters"])
     lines.append(f'    return build_spec(optimizer, "{s["name"]}", KINDS, {args})')
     return "\n".join(lines)

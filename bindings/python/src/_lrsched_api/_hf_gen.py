@@ -14,7 +14,7 @@ def get_constant_schedule(optimizer, last_epoch=-1):
     """``get_constant_schedule(optimizer, last_epoch=-1)``: keeps the base lr (a LambdaLR
     returning 1).
 
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_constant_schedule``.
     """
     return build_spec(optimizer, "hf.get_constant_schedule", KINDS, last_epoch=last_epoch)
 
@@ -23,9 +23,7 @@ def get_constant_schedule_with_warmup(optimizer, num_warmup_steps, last_epoch=-1
     """``get_constant_schedule_with_warmup(optimizer, num_warmup_steps, last_epoch=-1)``:
     warms up linearly from 0, then keeps the base lr.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_constant_schedule_with_warmup``.
     """
     return build_spec(optimizer, "hf.get_constant_schedule_with_warmup", KINDS, num_warmup_steps=num_warmup_steps, last_epoch=last_epoch)
 
@@ -34,10 +32,7 @@ def get_linear_schedule_with_warmup(optimizer, num_warmup_steps, num_training_st
     """``get_linear_schedule_with_warmup(optimizer, num_warmup_steps, num_training_steps,
     last_epoch=-1)``: warms up linearly from 0, then decays linearly to 0.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``num_training_steps``: the total number of steps (warmup included)
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_linear_schedule_with_warmup``.
     """
     return build_spec(optimizer, "hf.get_linear_schedule_with_warmup", KINDS, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps, last_epoch=last_epoch)
 
@@ -47,12 +42,7 @@ def get_cosine_schedule_with_warmup(optimizer, num_warmup_steps, num_training_st
     num_cycles=0.5, last_epoch=-1)``: warms up linearly from 0, then follows a cosine down
     to 0.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``num_training_steps``: the total number of steps (warmup included)
-    - ``num_cycles``: waves of the cosine after warmup (0.5: a half cosine down to the
-      minimum)
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_cosine_schedule_with_warmup``.
     """
     return build_spec(optimizer, "hf.get_cosine_schedule_with_warmup", KINDS, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps, num_cycles=num_cycles, last_epoch=last_epoch)
 
@@ -62,11 +52,7 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(optimizer, num_warmup_ste
     num_training_steps, num_cycles=1, last_epoch=-1)``: warms up linearly from 0, then
     repeats a half cosine from the base lr to 0 num_cycles times.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``num_training_steps``: the total number of steps (warmup included)
-    - ``num_cycles``: the number of hard restarts (used as ``float(num_cycles)``)
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_cosine_with_hard_restarts_schedule_with_warmup``.
     """
     return build_spec(optimizer, "hf.get_cosine_with_hard_restarts_schedule_with_warmup", KINDS, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps, num_cycles=num_cycles, last_epoch=last_epoch)
 
@@ -76,12 +62,7 @@ def get_polynomial_decay_schedule_with_warmup(optimizer, num_warmup_steps, num_t
     num_training_steps, lr_end=1e-7, power=1.0, last_epoch=-1)``: warms up linearly from 0,
     then decays polynomially from the optimizer's lr to lr_end.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``num_training_steps``: the total number of steps (warmup included)
-    - ``lr_end``: the final lr; ``optimizer.defaults["lr"] > lr_end``: else ``ValueError``
-    - ``power``: the power of the decay
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_polynomial_decay_schedule_with_warmup``.
     """
     return build_spec(optimizer, "hf.get_polynomial_decay_schedule_with_warmup", KINDS, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps, lr_end=lr_end, power=power, last_epoch=last_epoch)
 
@@ -90,11 +71,7 @@ def get_inverse_sqrt_schedule(optimizer, num_warmup_steps, timescale=None, last_
     """``get_inverse_sqrt_schedule(optimizer, num_warmup_steps, timescale=None,
     last_epoch=-1)``: warms up linearly from 0, then decays as 1/sqrt(step/timescale).
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``timescale``: None: ``num_warmup_steps or 10_000``; ``0``: ``ZeroDivisionError`` at
-      the first step after warmup
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_inverse_sqrt_schedule``.
     """
     return build_spec(optimizer, "hf.get_inverse_sqrt_schedule", KINDS, num_warmup_steps=num_warmup_steps, timescale=timescale, last_epoch=last_epoch)
 
@@ -104,10 +81,7 @@ def get_reduce_on_plateau_schedule(optimizer, mode='min', factor=0.1, patience=1
     threshold=1e-4, threshold_mode='rel', cooldown=0, min_lr=0, eps=1e-8)``: torch's
     ReduceLROnPlateau with the given keyword arguments.
 
-    - ``mode``: ``"min"`` or ``"max"``: else ``ValueError``
-    - ``factor``: < 1.0: else ``ValueError``
-    - ``threshold_mode``: ``"rel"`` or ``"abs"``: else ``ValueError``
-    - ``min_lr``: a list needs one entry per group, even with one group: else ``ValueError``
+    Arguments and their checks: docs/spec.md, ``hf.get_reduce_on_plateau_schedule``.
     """
     return build_spec(optimizer, "hf.get_reduce_on_plateau_schedule", KINDS, mode=mode, factor=factor, patience=patience, threshold=threshold, threshold_mode=threshold_mode, cooldown=cooldown, min_lr=min_lr, eps=eps)
 
@@ -117,16 +91,7 @@ def get_cosine_with_min_lr_schedule_with_warmup(optimizer, num_warmup_steps, num
     num_training_steps, num_cycles=0.5, last_epoch=-1, min_lr=None, min_lr_rate=None)``:
     warms up linearly from 0, then follows a cosine down to min_lr.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``num_training_steps``: the total number of steps (warmup included)
-    - ``num_cycles``: waves of the cosine after warmup (0.5: a half cosine down to the
-      minimum)
-    - ``last_epoch``: ≥ −1
-    - ``min_lr``: the final lr; becomes ``min_lr_rate = min_lr / optimizer.defaults["lr"]``.
-      Exactly one of ``min_lr``, ``min_lr_rate``: both: ``ValueError``; neither:
-      ``ValueError``lr_scheduler_kwargs` ``
-    - ``min_lr_rate``: the final lr as a fraction of the initial lr (see ``min_lr``)
+    Arguments and their checks: docs/spec.md, ``hf.get_cosine_with_min_lr_schedule_with_warmup``.
     """
     return build_spec(optimizer, "hf.get_cosine_with_min_lr_schedule_with_warmup", KINDS, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps, num_cycles=num_cycles, last_epoch=last_epoch, min_lr=min_lr, min_lr_rate=min_lr_rate)
 
@@ -137,18 +102,7 @@ def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(optimizer, num_warmup_st
     warmup_lr_rate=None)``: warms up from warmup_lr_rate (or 1/num_warmup_steps), then
     follows a cosine down to min_lr.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``num_training_steps``: the total number of steps (warmup included)
-    - ``num_cycles``: waves of the cosine after warmup (0.5: a half cosine down to the
-      minimum)
-    - ``last_epoch``: ≥ −1
-    - ``min_lr``: the final lr; becomes ``min_lr_rate = min_lr / optimizer.defaults["lr"]``.
-      Exactly one of ``min_lr``, ``min_lr_rate``: both: ``ValueError``; neither:
-      ``ValueError``lr_scheduler_kwargs` ``
-    - ``min_lr_rate``: the final lr as a fraction of the initial lr (see ``min_lr``)
-    - ``warmup_lr_rate``: the first warmup factor; None: ``(step + 1.0) / max(1.0,
-      num_warmup_steps)``
+    Arguments and their checks: docs/spec.md, ``hf.get_cosine_with_min_lr_schedule_with_warmup_lr_rate``.
     """
     return build_spec(optimizer, "hf.get_cosine_with_min_lr_schedule_with_warmup_lr_rate", KINDS, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps, num_cycles=num_cycles, last_epoch=last_epoch, min_lr=min_lr, min_lr_rate=min_lr_rate, warmup_lr_rate=warmup_lr_rate)
 
@@ -159,20 +113,7 @@ def get_wsd_schedule(optimizer, num_warmup_steps, num_decay_steps, num_training_
     decay_type='cosine', min_lr_ratio=0, num_cycles=0.5, last_epoch=-1)``: warms up, holds
     the base lr, then decays to min_lr_ratio times it.
 
-    - ``num_warmup_steps``: steps of linear warmup from 0: the factor is ``float(step) /
-      float(max(1, num_warmup_steps))`` before it
-    - ``num_decay_steps``: steps of the decay phase
-    - ``num_training_steps``: the total; the stable phase is what warmup and decay leave.
-      With neither this nor ``num_stable_steps``: ``ValueError``
-    - ``num_stable_steps``: steps at the base lr (wins over ``num_training_steps``)
-    - ``warmup_type``: ``"linear"`` (p), ``"cosine"`` (``0.5 * (1.0 - cos(pi * p))``) or
-      ``"1-sqrt"`` (``1.0 - sqrt(1.0 - p)``): else ``ValueError``
-    - ``decay_type``: ``"linear"`` (``1.0 - p``), ``"cosine"`` (``0.5 * (1.0 + cos(pi *
-      num_cycles * 2.0 * p))``) or ``"1-sqrt"`` (``1.0 - sqrt(p)``): else ``ValueError``
-    - ``min_lr_ratio``: the floor, as a fraction of the base lr
-    - ``num_cycles``: waves of the cosine after warmup (0.5: a half cosine down to the
-      minimum)
-    - ``last_epoch``: ≥ −1
+    Arguments and their checks: docs/spec.md, ``hf.get_wsd_schedule``.
     """
     return build_spec(optimizer, "hf.get_wsd_schedule", KINDS, num_warmup_steps=num_warmup_steps, num_decay_steps=num_decay_steps, num_training_steps=num_training_steps, num_stable_steps=num_stable_steps, warmup_type=warmup_type, decay_type=decay_type, min_lr_ratio=min_lr_ratio, num_cycles=num_cycles, last_epoch=last_epoch)
 
@@ -183,21 +124,7 @@ def get_greedy_schedule(optimizer, mode='min', factor=0.95, patience=10, thresho
     eps=1e-8, verbose=False, smooth=False, window_size=50, reset_start=500)``: transformers'
     GreedyLR: raises the lr while a metric improves, lowers it on plateaus.
 
-    - ``mode``: ``"min"`` or ``"max"``: else ``ValueError``
-    - ``factor``: < 1.0: else the ValueError of ReduceLROnPlateau's ``factor``; the lr is
-      multiplied by it on plateaus and divided by it on improvement
-    - ``patience``: steps of improvement (or of none) before the lr changes
-    - ``threshold_mode``: ``"rel"`` or ``"abs"``: else ``ValueError``
-    - ``cooldown``: steps ignored after a reduction
-    - ``warmup``: steps ignored after an increase
-    - ``min_lr``: a list needs one entry per group: else ``ValueError``
-    - ``max_lr``: a list needs one entry per group: else ``ValueError``
-    - ``eps``: smaller changes of the lr are skipped
-    - ``verbose``: accepted; lrsched prints nothing
-    - ``smooth``: decide on the rolling mean of the last ``window_size`` metrics
-    - ``window_size``: ``<= 0`` with ``smooth``: ``ZeroDivisionError`` at the first step
-    - ``reset_start``: reductions at every group's min_lr before the scheduler resets to its
-      initial lrs
+    Arguments and their checks: docs/spec.md, ``hf.get_greedy_schedule``.
     """
     return build_spec(optimizer, "hf.get_greedy_schedule", KINDS, mode=mode, factor=factor, patience=patience, threshold=threshold, threshold_mode=threshold_mode, cooldown=cooldown, warmup=warmup, min_lr=min_lr, max_lr=max_lr, eps=eps, verbose=verbose, smooth=smooth, window_size=window_size, reset_start=reset_start)
 
