@@ -117,9 +117,9 @@ func caseMetrics(_ value: JSONValue?, count: Int, seed: UInt64) -> [Double] {
 
 // MARK: - Schedulers
 
-/// Steps `s` once: with `metric` for ReduceLROnPlateau, plainly otherwise.
+/// Steps `s` once: with `metric` for a metric-driven scheduler, plainly otherwise.
 func stepOnce(_ s: LRScheduler, metric: Double) throws(LRSchedError) {
-    if s is ReduceLROnPlateau {
+    if s.flags.contains(.metric) {
         try s.step(metric: metric)
     } else {
         try s.step()
@@ -128,9 +128,7 @@ func stepOnce(_ s: LRScheduler, metric: Double) throws(LRSchedError) {
 
 /// The children of a composite (SequentialLR, ChainedScheduler), else none.
 func children(_ s: LRScheduler) -> [LRScheduler] {
-    if let q = s as? SequentialLR { return q.schedulers }
-    if let c = s as? ChainedScheduler { return c.schedulers }
-    return []
+    (s as? CompositeScheduler)?.schedulers ?? []
 }
 
 /// `s` and all its descendants.
