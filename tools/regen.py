@@ -113,7 +113,7 @@ def kind_type_text(kind, schema):
         return "int" if schema.get("type") == "integer" else "number"
     if name == "list":
         return "list of " + {"int": "ints"}.get(kind["of"]["kind"], kind_type_text(kind["of"], {}))
-    words = {"int": "int", "bool": "bool", "string": "str", "per_group": "number or list",
+    words = {"int": "int", "bool": "bool", "string": "str", "per_group": "number or list", "mapping": "object",
              "lr_function": "str, or list of str", "schedulers": "list of scheduler specs"}
     if name not in words:
         raise SystemExit(f"regen: no docs/spec.md type for kind '{name}': give the parameter a docType")
@@ -163,7 +163,7 @@ def kind_schema(kind):
         return {"type": "array", "items": kind_schema(kind["of"])}
     if name == "per_group":
         return {"allOf": [{"$ref": REF + "number_or_list"}]}
-    types = {"int": "integer", "float": "number", "number": "number", "bool": "boolean"}
+    types = {"int": "integer", "float": "number", "number": "number", "bool": "boolean", "mapping": "object"}
     if name not in types:
         raise SystemExit(f"regen: no JSON Schema for kind '{name}': add it to kind_schema in tools/regen.py")
     return {"type": types[name]}
@@ -322,7 +322,10 @@ def regen_version_swift(inputs, _text):
 
 # How a Python argument is passed into the spec, by kind (see _lrsched_api._values.spec_value).
 PY_KIND_CODES = {"int": "int", "float": "float", "number": "number", "bool": "bool", "string": "str",
-                 "per_group": "per_group", "scale_function": "scale_fn"}
+                 "per_group": "per_group", "scale_function": "scale_fn", "mapping": "mapping"}
+# Library functions whose optimizer comes after their first arguments (transformers'
+# get_scheduler(name, optimizer, ...)).
+PY_OPTIMIZER_AFTER = {"hf.get_scheduler": "name"}
 # Kinds that only hand-written classes take (Python callables, scheduler objects).
 PY_HAND_WRITTEN_KINDS = {"lr_function", "schedulers"}
 
@@ -344,8 +347,11 @@ def py_generated(s):
 
 
 def py_parameters(s):
-    return ["optimizer"] + [p["name"] if p["required"] else f"{p['name']}={value_text(p['default'], python=True)}"
-                            for p in s["parameters"]]
+    params = [p["name"] if p["required"] else f"{p['name']}={value_text(p['default'], python=True)}"
+              for p in s["parameters"]]
+    after = PY_OPTIMIZER_AFTER.get(s["name"])
+    at = [p["name"] for p in s["parameters"]].index(after) + 1 if after else 0
+    return params[:at] + ["optimizer"] + params[at:]
 
 
 def py_doc(text):
@@ -463,10 +469,9 @@ def regen_hf_stub(inputs, _text):
              "from lrsched import LRScheduler", "",
              "_Optimizer = Any", "_Number = float | int", "_PerGroup = float | int | Sequence[float | int]", ""]
     for fname, s in py_library_functions(inputs, "transformers"):
-        params = ["optimizer: _Optimizer"] + [
-            f"{p['name']}: {stub_type(p['kind'], p.get('schema'))}"
-            + ("" if p["required"] else f" = {value_text(p['default'], python=True)}")
-            for p in s["parameters"]]
+        typed = {p["name"]: f"{p['name']}: {stub_type(p['kind'], p.get('schema'))}"
+                 + ("" if p["required"] else f" = {value_text(p['default'], python=True)}") for p in s["parameters"]}
+        params = [typed.get(x.split("=")[0], "optimizer: _Optimizer") for x in py_parameters(s)]
         lines.append(f"def {fname}({', '.join(params)}) -> LRScheduler: ...")
     names = ", ".join(f'"{f}"' for f, _ in py_library_functions(inputs, "transformers"))
     lines += ["", f"__all__ = [{names}]", ""]
@@ -483,7 +488,8 @@ def stub_type(kind, schema=None):
         return f"Iterable[{stub_type(kind['of'])}]"
     if name in ("number", "float"):
         return "int" if (schema or {}).get("type") == "integer" else "_Number"
-    return {"int": "int", "bool": "bool", "per_group": "_PerGroup", "scale_function": "None"}[name]
+    return {"int": "int", "bool": "bool", "per_group": "_PerGroup", "scale_function": "None",
+            "mapping": "dict[str, Any]"}[name]
 
 
 def stub_class(s):

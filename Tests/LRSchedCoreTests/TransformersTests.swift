@@ -78,6 +78,46 @@ final class TransformersTests: XCTestCase {
         return (try SchedulerSpec.build(try JSON.parse(json), optimizer: opt), opt)
     }
 
+    /// `hf.get_scheduler` builds each SchedulerType's function with the arguments
+    /// transformers passes it: the same doubles, and transformers' errors.
+    func testGetScheduler() throws {
+        func lrs(_ json: String) throws -> [UInt64] {
+            let (s, opt) = try build(json)
+            var out = [opt.lr(0).bitPattern]
+            for k in 1...12 {
+                if s.flags.contains(.metric) { try s.step(metric: Double(k % 3)) } else { try s.step() }
+                out.append(opt.lr(0).bitPattern)
+            }
+            return out
+        }
+        let pairs = [
+            (#"{"type": "hf.get_scheduler", "name": "cosine", "num_warmup_steps": 2, "num_training_steps": 10, "scheduler_specific_kwargs": {"num_cycles": 0.25}}"#,
+             #"{"type": "hf.get_cosine_schedule_with_warmup", "num_warmup_steps": 2, "num_training_steps": 10, "num_cycles": 0.25}"#),
+            (#"{"type": "hf.get_scheduler", "name": "constant", "num_warmup_steps": 2, "scheduler_specific_kwargs": {"x": 1}}"#,
+             #"{"type": "hf.get_constant_schedule"}"#),
+            (#"{"type": "hf.get_scheduler", "name": "inverse_sqrt", "num_warmup_steps": 3}"#,
+             #"{"type": "hf.get_inverse_sqrt_schedule", "num_warmup_steps": 3}"#),
+            (#"{"type": "hf.get_scheduler", "name": "warmup_stable_decay", "num_warmup_steps": 2, "scheduler_specific_kwargs": {"num_decay_steps": 4, "num_stable_steps": 3}}"#,
+             #"{"type": "hf.get_wsd_schedule", "num_warmup_steps": 2, "num_decay_steps": 4, "num_stable_steps": 3}"#),
+            (#"{"type": "hf.get_scheduler", "name": "reduce_lr_on_plateau", "scheduler_specific_kwargs": {"patience": 1}}"#,
+             #"{"type": "ReduceLROnPlateau", "patience": 1}"#),
+        ]
+        for (viaName, direct) in pairs {
+            XCTAssertEqual(try lrs(viaName), try lrs(direct), viaName)
+        }
+        func message(_ json: String) -> String? {
+            do { _ = try build(json); return nil } catch let e as LRSchedError { return e.message } catch { return nil }
+        }
+        XCTAssertEqual(message(#"{"type": "hf.get_scheduler", "name": "linear"}"#),
+                       "SchedulerType.LINEAR requires `num_warmup_steps`, please provide that argument.")
+        XCTAssertEqual(message(#"{"type": "hf.get_scheduler", "name": "cosine", "num_warmup_steps": 2}"#),
+                       "SchedulerType.COSINE requires `num_training_steps`, please provide that argument.")
+        XCTAssertEqual(message(#"{"type": "hf.get_scheduler", "name": "sawtooth"}"#)?.hasPrefix(
+            "sawtooth is not a valid SchedulerType, please select one of ['linear', 'cosine', "), true)
+        XCTAssertEqual(message(#"{"type": "hf.get_scheduler", "name": "linear", "num_warmup_steps": 2, "num_training_steps": 9, "scheduler_specific_kwargs": {"num_warmup_steps": 3}}"#),
+                       "get_linear_schedule_with_warmup() got multiple values for keyword argument 'num_warmup_steps'")
+    }
+
     /// The LambdaLR-based schedules are LambdaLRs; partials save `{}`, plain functions `null`.
     func testLambdaSchedulesAreLambdaLRs() throws {
         let (linear, _) = try build(#"{"type": "hf.get_linear_schedule_with_warmup", "num_warmup_steps": 2, "num_training_steps": 9}"#, groups: 2)

@@ -13,7 +13,7 @@ public struct ParameterKind: Sendable, Equatable {
     /// The kinds, by name.
     public enum Name: String, Sendable {
         case int, float, bool, string, list, tuple, perGroup = "per_group", nullable, union
-        case lrFunction = "lr_function", scaleFunction = "scale_function", schedulers, number
+        case lrFunction = "lr_function", scaleFunction = "scale_function", schedulers, number, mapping
     }
 
     public let name: Name
@@ -44,6 +44,9 @@ public struct ParameterKind: Sendable, Equatable {
     public static let scaleFunction = ParameterKind(.scaleFunction)
     /// Nested scheduler specs (a list), built on the same optimizer.
     public static let schedulers = ParameterKind(.schedulers)
+    /// Keyword arguments passed on to another schedule (a dict; transformers'
+    /// `scheduler_specific_kwargs`).
+    public static let mapping = ParameterKind(.mapping)
 
     /// A str; `choices` lists the accepted values (empty: any). The value is checked by
     /// the scheduler, in its library's order and with its message.
@@ -77,6 +80,7 @@ public struct ParameterKind: Sendable, Equatable {
         case .lrFunction: return "Callable[[int], float] | Sequence[Callable[[int], float]]"
         case .scaleFunction: return "Callable[[float], float] | None"
         case .schedulers: return "Sequence[LRScheduler]"
+        case .mapping: return "dict[str, Any]"
         }
     }
 
@@ -107,6 +111,7 @@ public struct ParameterKind: Sendable, Equatable {
         case (.union, _): return of.contains { $0.accepts(v) }
         case (.lrFunction, .array(let items)): return items.allSatisfy { $0.stringValue != nil }
         case (.schedulers, .array(let items)): return items.allSatisfy { $0.objectValue != nil }
+        case (.mapping, .object): return true
         default: return false
         }
     }
@@ -151,6 +156,7 @@ public struct ParameterKind: Sendable, Equatable {
         case .lrFunction: return "a function name or a list of them"
         case .scaleFunction: return "a function name or None"
         case .schedulers: return "a list of scheduler specs"
+        case .mapping: return "a dict of keyword arguments"
         }
     }
 }

@@ -35,6 +35,7 @@ public enum SchedulerRegistry {
         GetCosineWithMinLRScheduleWithWarmupLRRate.descriptor,
         GetWSDSchedule.descriptor,
         GetGreedySchedule.descriptor,
+        GetScheduler.descriptor,
     ]
 
     /// The type names, in registry order.

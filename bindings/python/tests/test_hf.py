@@ -73,6 +73,27 @@ def test_errors_are_the_librarys(api):
         api.hf.get_cosine_with_min_lr_schedule_with_warmup(opt, 2, 10)  # neither min_lr nor min_lr_rate
 
 
+def test_get_scheduler_is_the_named_function(api):
+    def lrs(make):
+        opt = api.SGD([{"lr": 0.1}], lr=0.1)
+        sched = make(opt)
+        out = [opt.param_groups[0]["lr"]]
+        for _ in range(12):
+            sched.step()
+            out.append(opt.param_groups[0]["lr"])
+        return [bits(v) for v in out]
+
+    assert lrs(lambda o: api.hf.get_scheduler("linear", o, 2, 10)) == \
+        lrs(lambda o: api.hf.get_linear_schedule_with_warmup(o, 2, 10))
+    assert lrs(lambda o: api.hf.get_scheduler("cosine_with_restarts", o, num_warmup_steps=1, num_training_steps=9,
+                                              scheduler_specific_kwargs={"num_cycles": 2})) == \
+        lrs(lambda o: api.hf.get_cosine_with_hard_restarts_schedule_with_warmup(o, 1, 9, num_cycles=2))
+    with pytest.raises(ValueError, match="SchedulerType.COSINE requires `num_training_steps`"):
+        api.hf.get_scheduler("cosine", api.SGD([{"lr": 0.1}], lr=0.1), 2)
+    assert str(inspect.signature(api.hf.get_scheduler)) == \
+        "(name, optimizer, num_warmup_steps=None, num_training_steps=None, scheduler_specific_kwargs=None)"
+
+
 def test_import_submodule(api):
     import importlib
 

@@ -129,6 +129,16 @@ def get_greedy_schedule(optimizer, mode='min', factor=0.95, patience=10, thresho
     return build_spec(optimizer, "hf.get_greedy_schedule", KINDS, mode=mode, factor=factor, patience=patience, threshold=threshold, threshold_mode=threshold_mode, cooldown=cooldown, warmup=warmup, min_lr=min_lr, max_lr=max_lr, eps=eps, verbose=verbose, smooth=smooth, window_size=window_size, reset_start=reset_start)
 
 
+def get_scheduler(name, optimizer, num_warmup_steps=None, num_training_steps=None, scheduler_specific_kwargs=None):
+    """``get_scheduler(name, optimizer, num_warmup_steps=None, num_training_steps=None,
+    scheduler_specific_kwargs=None)``: the schedule of a transformers SchedulerType name
+    (linear, cosine, warmup_stable_decay, ...).
+
+    Arguments and their checks: docs/spec.md, ``hf.get_scheduler``.
+    """
+    return build_spec(optimizer, "hf.get_scheduler", KINDS, name=name, num_warmup_steps=num_warmup_steps, num_training_steps=num_training_steps, scheduler_specific_kwargs=scheduler_specific_kwargs)
+
+
 # How each argument is passed into the spec (_lrsched_api._values.spec_value).
 KINDS = {
     "hf.get_constant_schedule": {"last_epoch": "int"},
@@ -143,6 +153,7 @@ KINDS = {
     "hf.get_cosine_with_min_lr_schedule_with_warmup_lr_rate": {"num_warmup_steps": "int", "num_training_steps": "int", "num_cycles": "float", "last_epoch": "int", "min_lr": "nullable_float", "min_lr_rate": "nullable_float", "warmup_lr_rate": "nullable_float"},
     "hf.get_wsd_schedule": {"num_warmup_steps": "int", "num_decay_steps": "int", "num_training_steps": "nullable_int", "num_stable_steps": "nullable_int", "warmup_type": "str", "decay_type": "str", "min_lr_ratio": "float", "num_cycles": "float", "last_epoch": "int"},
     "hf.get_greedy_schedule": {"mode": "str", "factor": "float", "patience": "int", "threshold": "float", "threshold_mode": "str", "cooldown": "int", "warmup": "int", "min_lr": "per_group", "max_lr": "per_group", "eps": "float", "verbose": "bool", "smooth": "bool", "window_size": "int", "reset_start": "int"},
+    "hf.get_scheduler": {"name": "str", "num_warmup_steps": "nullable_int", "num_training_steps": "nullable_int", "scheduler_specific_kwargs": "nullable_mapping"},
 }
 
-__all__ = ["get_constant_schedule", "get_constant_schedule_with_warmup", "get_linear_schedule_with_warmup", "get_cosine_schedule_with_warmup", "get_cosine_with_hard_restarts_schedule_with_warmup", "get_polynomial_decay_schedule_with_warmup", "get_inverse_sqrt_schedule", "get_reduce_on_plateau_schedule", "get_cosine_with_min_lr_schedule_with_warmup", "get_cosine_with_min_lr_schedule_with_warmup_lr_rate", "get_wsd_schedule", "get_greedy_schedule"]
+__all__ = ["get_constant_schedule", "get_constant_schedule_with_warmup", "get_linear_schedule_with_warmup", "get_cosine_schedule_with_warmup", "get_cosine_with_hard_restarts_schedule_with_warmup", "get_polynomial_decay_schedule_with_warmup", "get_inverse_sqrt_schedule", "get_reduce_on_plateau_schedule", "get_cosine_with_min_lr_schedule_with_warmup", "get_cosine_with_min_lr_schedule_with_warmup_lr_rate", "get_wsd_schedule", "get_greedy_schedule", "get_scheduler"]

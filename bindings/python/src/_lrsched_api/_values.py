@@ -165,6 +165,10 @@ def spec_value(x, kind, owner, name):
         return bool(x)
     if kind == "str":
         return x if isinstance(x, str) else str(x)
+    if kind == "mapping":
+        if not isinstance(x, dict):
+            raise TypeError(f"{owner}: '{name}' must be a dict, got {type(x).__name__}")
+        return _encode_state(x)
     if kind == "scale_fn":
         if x is not None:
             raise NotImplementedError(
