@@ -191,7 +191,8 @@ test-c-static-runtime: lib-static-runtime $(C_OUT)/test_dlopen $(C_OUT)/test_api
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_api
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_train
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/lrsched-verify-c $(ALL_VECTORS) \
-	    | tail -n 1 | grep -qx "[1-9][0-9]* passed, 0 failed"
+	    > $(C_OUT)/verify-static.out || { cat $(C_OUT)/verify-static.out; exit 1; }
+	@tail -n 1 $(C_OUT)/verify-static.out | grep -qx "[1-9][0-9]* passed, 0 failed"
 
 # make install into a scratch prefix, then build a program with pkg-config against it.
 test-c-install: | $(C_OUT)
