@@ -134,12 +134,12 @@ test-c-valgrind: $(C_OUT)/test_api $(C_OUT)/test_train $(C_OUT)/test_threads
 # Header <-> library: declared = exported (nothing else exported) = implemented with the
 # same signatures (the Swift compiler prints the @_cdecl signatures as a C header), and
 # every function called by the tests; the header compiles as C99 and C++11.
-test-c-abi: lib | $(C_OUT)
+test-c-abi: lib $(VENV_STAMP) | $(C_OUT)
 	@$(SWIFTC) -typecheck -parse-as-library -module-name LRSchedCAPI -I $(LIB_DIR)/Modules \
 	    -Xcc -fmodule-map-file=$(LIB_DIR)/LRSchedCShims.build/module.modulemap \
 	    -I Sources/LRSchedCShims/include Sources/LRSchedCAPI/*.swift \
 	    -emit-clang-header-path $(C_OUT)/LRSchedCAPI-Swift.h
-	@$(PYTHON) Tests/C/check_abi.py include/lrsched.h $(LIB_DIR)/liblrsched.so $(C_OUT)/LRSchedCAPI-Swift.h \
+	@$(VENV_PY) Tests/C/check_abi.py include/lrsched.h $(LIB_DIR)/liblrsched.so $(C_OUT)/LRSchedCAPI-Swift.h \
 	    Tests/C/test_api.c Tests/C/test_train.c
 	@$(CC_C) -std=c99 -pedantic-errors -Wall -Wextra -Werror -fsyntax-only -x c include/lrsched.h
 	@if command -v $(CXX_C) > /dev/null; then \
