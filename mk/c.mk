@@ -5,14 +5,16 @@
 #                             linked in (needs only libc/libm/libstdc++/libgcc_s)
 #   make verify-c VECTORS=..  the C conformance runner (make -s: the summary is the last line)
 #   make test-c               the C suite (make test runs it)
-#   make install PREFIX=..    header, self-contained library + symlinks, lrsched.pc, lrsched-cli
+#   make install PREFIX=..    header, self-contained library + symlinks, lrsched.pc, the CMake
+#                             package (lib/cmake/lrsched: find_package(lrsched CONFIG),
+#                             target lrsched::lrsched), lrsched-cli
 #
 # C is compiled with $(CC_C) $(C_STRICT); the tests also with AddressSanitizer and under
 # valgrind. Outputs of the C builds go to .build-c/.
 
 .PHONY: lib lib-static-runtime cli-static-runtime verify-c test-c install c-clean \
         test-c-api test-c-asan test-c-valgrind test-c-abi test-c-article test-c-verify \
-        test-c-static-runtime test-c-install cli-release
+        test-c-static-runtime test-c-install test-c-cmake cli-release
 
 CC_C        ?= gcc
 CXX_C       ?= g++
@@ -33,6 +35,7 @@ VALGRIND    := valgrind -q --error-exitcode=1 --leak-check=full \
 
 # The version, from the header.
 lrsched_version_part = $(shell sed -n 's/^\#define LRSCHED_VERSION_$(1) *\([0-9]*\).*/\1/p' include/lrsched.h)
+LRSCHED_MAJOR   := $(call lrsched_version_part,MAJOR)
 LRSCHED_VERSION := $(call lrsched_version_part,MAJOR).$(call lrsched_version_part,MINOR).$(call lrsched_version_part,PATCH)
 LRSCHED_ABI     := $(shell sed -n 's/^\#define LRSCHED_ABI_VERSION *\([0-9]*\).*/\1/p' include/lrsched.h)
 
@@ -41,6 +44,10 @@ DESTDIR     ?=
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 BINDIR      ?= $(PREFIX)/bin
+CMAKEDIR    ?= $(LIBDIR)/cmake/lrsched
+# The install-time paths and version in lrsched.pc.in and cmake/*.cmake.in.
+INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+                    -e 's|@VERSION@|$(LRSCHED_VERSION)|g'
 
 # ---------------------------------------------------------------------------------------
 # Libraries. SwiftPM's own output goes to stderr so that `make -s verify-c` ends with the
@@ -106,7 +113,7 @@ verify-c: $(C_OUT)/lrsched-verify-c
 # The C suite.
 
 test-c: test-c-api test-c-asan test-c-valgrind test-c-abi test-c-article test-c-verify \
-        test-c-static-runtime test-c-install
+        test-c-static-runtime test-c-install test-c-cmake
 	@echo "test-c: all C tests passed"
 
 # Every function, bad input, callbacks, state, previews, training; 8 threads.
@@ -198,6 +205,11 @@ test-c-static-runtime: lib-static-runtime $(C_OUT)/test_dlopen $(C_OUT)/test_api
 test-c-install: | $(C_OUT)
 	@Tests/C/check_install.sh "$(MAKE)" $(C_OUT)
 
+# make install into a scratch prefix, then build examples/c/*.c with cmake against its
+# CMake package (Tests/cmake) and run them.
+test-c-cmake:
+	@Tests/cmake/check_cmake.sh "$(MAKE)"
+
 # ---------------------------------------------------------------------------------------
 # Install: the self-contained builds (no dependency on the Swift toolchain's location).
 
@@ -207,8 +219,12 @@ install: lib-static-runtime cli-static-runtime
 	@install -m 755 $(STATIC_DIR)/liblrsched.so $(DESTDIR)$(LIBDIR)/liblrsched.so.$(LRSCHED_VERSION)
 	@ln -sf liblrsched.so.$(LRSCHED_VERSION) $(DESTDIR)$(LIBDIR)/liblrsched.so.$(LRSCHED_ABI)
 	@ln -sf liblrsched.so.$(LRSCHED_ABI) $(DESTDIR)$(LIBDIR)/liblrsched.so
-	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
-	    -e 's|@VERSION@|$(LRSCHED_VERSION)|g' lrsched.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/lrsched.pc
+	@$(INSTALL_SUBST) lrsched.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/lrsched.pc
+	@install -d $(DESTDIR)$(CMAKEDIR)
+	@for f in lrschedConfig lrschedConfigVersion; do \
+	    $(INSTALL_SUBST) -e 's|@MAJOR@|$(LRSCHED_MAJOR)|g' -e 's|@ABI@|$(LRSCHED_ABI)|g' \
+	        cmake/$$f.cmake.in > $(DESTDIR)$(CMAKEDIR)/$$f.cmake || exit 1; \
+	done
 	@install -m 755 $(STATIC_DIR)/lrsched-cli $(DESTDIR)$(BINDIR)/lrsched-cli
 	@echo "installed lrsched $(LRSCHED_VERSION) into $(DESTDIR)$(PREFIX)"
 
