@@ -71,9 +71,11 @@ bench:
 
 # regen-check: the generated files are up to date (mk/regen.mk).
 # fuzz-crashes: the fuzz targets still build and every saved reproducer stays fixed.
-test: deps test-deps regen-check test-swift verify test-cli test-c test-python fuzz-crashes
+# test-swift-consumer: the README's Package.swift lines, in a package of their own.
+test: deps test-deps regen-check test-swift verify test-cli test-c test-python fuzz-crashes test-swift-consumer
 
 include mk/c.mk
 include mk/python.mk
 include mk/fuzz.mk
 include mk/regen.mk
+include mk/swift-consumer.mk
