@@ -4,6 +4,8 @@
  * PyTorch's learning-rate schedulers (torch 2.15, bit for bit) over an optimizer state
  * of parameter groups. The library is written in Swift; this header is its contract.
  *
+ * Copyright 2026 the lrsched authors. SPDX-License-Identifier: Apache-2.0 (see LICENSE).
+ *
  * Conventions
  * -----------
  * - Every name starts with lrsched_ / LRSCHED_. Handles are opaque: no struct layout

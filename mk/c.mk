@@ -5,14 +5,16 @@
 #                             linked in (needs only libc/libm/libstdc++/libgcc_s)
 #   make verify-c VECTORS=..  the C conformance runner (make -s: the summary is the last line)
 #   make test-c               the C suite (make test runs it)
-#   make install PREFIX=..    header, self-contained library + symlinks, lrsched.pc, lrsched-cli
+#   make install PREFIX=..    header, self-contained library + symlinks, lrsched.pc, the CMake
+#                             package (lib/cmake/lrsched: find_package(lrsched CONFIG),
+#                             target lrsched::lrsched), lrsched-cli
 #
 # C is compiled with $(CC_C) $(C_STRICT); the tests also with AddressSanitizer and under
 # valgrind. Outputs of the C builds go to .build-c/.
 
 .PHONY: lib lib-static-runtime cli-static-runtime verify-c test-c install c-clean \
         test-c-api test-c-asan test-c-valgrind test-c-abi test-c-article test-c-verify \
-        test-c-static-runtime test-c-install cli-release
+        test-c-static-runtime test-c-install test-c-cmake cli-release
 
 CC_C        ?= gcc
 CXX_C       ?= g++
@@ -33,6 +35,7 @@ VALGRIND    := valgrind -q --error-exitcode=1 --leak-check=full \
 
 # The version, from the header.
 lrsched_version_part = $(shell sed -n 's/^\#define LRSCHED_VERSION_$(1) *\([0-9]*\).*/\1/p' include/lrsched.h)
+LRSCHED_MAJOR   := $(call lrsched_version_part,MAJOR)
 LRSCHED_VERSION := $(call lrsched_version_part,MAJOR).$(call lrsched_version_part,MINOR).$(call lrsched_version_part,PATCH)
 LRSCHED_ABI     := $(shell sed -n 's/^\#define LRSCHED_ABI_VERSION *\([0-9]*\).*/\1/p' include/lrsched.h)
 
@@ -41,6 +44,10 @@ DESTDIR     ?=
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 BINDIR      ?= $(PREFIX)/bin
+CMAKEDIR    ?= $(LIBDIR)/cmake/lrsched
+# The install-time paths and version in lrsched.pc.in and cmake/*.cmake.in.
+INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+                    -e 's|@VERSION@|$(LRSCHED_VERSION)|g'
 
 # ---------------------------------------------------------------------------------------
 # Libraries. SwiftPM's own output goes to stderr so that `make -s verify-c` ends with the
@@ -106,7 +113,7 @@ verify-c: $(C_OUT)/lrsched-verify-c
 # The C suite.
 
 test-c: test-c-api test-c-asan test-c-valgrind test-c-abi test-c-article test-c-verify \
-        test-c-static-runtime test-c-install
+        test-c-static-runtime test-c-install test-c-cmake
 	@echo "test-c: all C tests passed"
 
 # Every function, bad input, callbacks, state, previews, training; 8 threads.
@@ -134,12 +141,12 @@ test-c-valgrind: $(C_OUT)/test_api $(C_OUT)/test_train $(C_OUT)/test_threads
 # Header <-> library: declared = exported (nothing else exported) = implemented with the
 # same signatures (the Swift compiler prints the @_cdecl signatures as a C header), and
 # every function called by the tests; the header compiles as C99 and C++11.
-test-c-abi: lib | $(C_OUT)
+test-c-abi: lib $(VENV_STAMP) | $(C_OUT)
 	@$(SWIFTC) -typecheck -parse-as-library -module-name LRSchedCAPI -I $(LIB_DIR)/Modules \
 	    -Xcc -fmodule-map-file=$(LIB_DIR)/LRSchedCShims.build/module.modulemap \
 	    -I Sources/LRSchedCShims/include Sources/LRSchedCAPI/*.swift \
 	    -emit-clang-header-path $(C_OUT)/LRSchedCAPI-Swift.h
-	@$(PYTHON) Tests/C/check_abi.py include/lrsched.h $(LIB_DIR)/liblrsched.so $(C_OUT)/LRSchedCAPI-Swift.h \
+	@$(VENV_PY) Tests/C/check_abi.py include/lrsched.h $(LIB_DIR)/liblrsched.so $(C_OUT)/LRSchedCAPI-Swift.h \
 	    Tests/C/test_api.c Tests/C/test_train.c
 	@$(CC_C) -std=c99 -pedantic-errors -Wall -Wextra -Werror -fsyntax-only -x c include/lrsched.h
 	@if command -v $(CXX_C) > /dev/null; then \
@@ -191,11 +198,17 @@ test-c-static-runtime: lib-static-runtime $(C_OUT)/test_dlopen $(C_OUT)/test_api
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_api
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/test_train
 	@env -u LD_LIBRARY_PATH LD_LIBRARY_PATH=$(STATIC_DIR) $(C_OUT)/lrsched-verify-c $(ALL_VECTORS) \
-	    | tail -n 1 | grep -qx "[1-9][0-9]* passed, 0 failed"
+	    > $(C_OUT)/verify-static.out || { cat $(C_OUT)/verify-static.out; exit 1; }
+	@tail -n 1 $(C_OUT)/verify-static.out | grep -qx "[1-9][0-9]* passed, 0 failed"
 
 # make install into a scratch prefix, then build a program with pkg-config against it.
 test-c-install: | $(C_OUT)
 	@Tests/C/check_install.sh "$(MAKE)" $(C_OUT)
+
+# make install into a scratch prefix, then build examples/c/*.c with cmake against its
+# CMake package (Tests/cmake) and run them.
+test-c-cmake:
+	@Tests/cmake/check_cmake.sh "$(MAKE)"
 
 # ---------------------------------------------------------------------------------------
 # Install: the self-contained builds (no dependency on the Swift toolchain's location).
@@ -206,8 +219,12 @@ install: lib-static-runtime cli-static-runtime
 	@install -m 755 $(STATIC_DIR)/liblrsched.so $(DESTDIR)$(LIBDIR)/liblrsched.so.$(LRSCHED_VERSION)
 	@ln -sf liblrsched.so.$(LRSCHED_VERSION) $(DESTDIR)$(LIBDIR)/liblrsched.so.$(LRSCHED_ABI)
 	@ln -sf liblrsched.so.$(LRSCHED_ABI) $(DESTDIR)$(LIBDIR)/liblrsched.so
-	@sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
-	    -e 's|@VERSION@|$(LRSCHED_VERSION)|g' lrsched.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/lrsched.pc
+	@$(INSTALL_SUBST) lrsched.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/lrsched.pc
+	@install -d $(DESTDIR)$(CMAKEDIR)
+	@for f in lrschedConfig lrschedConfigVersion; do \
+	    $(INSTALL_SUBST) -e 's|@MAJOR@|$(LRSCHED_MAJOR)|g' -e 's|@ABI@|$(LRSCHED_ABI)|g' \
+	        cmake/$$f.cmake.in > $(DESTDIR)$(CMAKEDIR)/$$f.cmake || exit 1; \
+	done
 	@install -m 755 $(STATIC_DIR)/lrsched-cli $(DESTDIR)$(BINDIR)/lrsched-cli
 	@echo "installed lrsched $(LRSCHED_VERSION) into $(DESTDIR)$(PREFIX)"
 

@@ -17,8 +17,8 @@ REGEN_CLI := .build/debug/lrsched-cli
 regen-cli:
 	$(SWIFT) build --product lrsched-cli
 
-regen: regen-cli
-	$(PYTHON) tools/regen.py --cli $(REGEN_CLI)
+regen: regen-cli $(VENV_STAMP)
+	$(VENV_PY) tools/regen.py --cli $(REGEN_CLI)
 
-regen-check: regen-cli
-	$(PYTHON) tools/regen.py --cli $(REGEN_CLI) --check
+regen-check: regen-cli $(VENV_STAMP)
+	$(VENV_PY) tools/regen.py --cli $(REGEN_CLI) --check

@@ -20,7 +20,8 @@ fail() { echo "check_install: $*"; exit 1; }
 [ "$(readlink "$prefix/lib/liblrsched.so.$abi")" = "liblrsched.so.$version" ] || fail "lib/liblrsched.so.$abi is not a symlink to liblrsched.so.$version"
 [ "$(readlink "$prefix/lib/liblrsched.so")" = "liblrsched.so.$abi" ] || fail "lib/liblrsched.so is not a symlink to liblrsched.so.$abi"
 [ -x "$prefix/bin/lrsched-cli" ] || fail "no bin/lrsched-cli"
-# (Output captured first: `cmd | grep -q` under pipefail fails when grep exits early.)
+# (Outputs are captured before grep reads them: `cmd | grep -q` under pipefail fails when
+# grep exits at its first match and cmd then dies of SIGPIPE.)
 dynamic=$(readelf -d "$prefix/lib/liblrsched.so.$version")
 grep -q "(SONAME).*\[liblrsched.so.$abi\]" <<<"$dynamic" || fail "SONAME is not liblrsched.so.$abi"
 
@@ -30,8 +31,8 @@ export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 $cc -std=c11 -Wall -Wextra -Werror -ffp-contract=off examples/c/article_lrs.c \
     $(pkg-config --cflags --libs lrsched) -Wl,-rpath,"$(pkg-config --variable=libdir lrsched)" -o "$prefix/article_lrs"
 env -u LD_LIBRARY_PATH "$prefix/article_lrs" | diff -u Tests/C/article_lrs.expected - || fail "the installed example printed something else"
-linked=$(env -u LD_LIBRARY_PATH ldd "$prefix/article_lrs")
-grep -q "liblrsched.so.$abi => $prefix/lib/" <<<"$linked" || fail "the example did not link the installed library"
+libs=$(env -u LD_LIBRARY_PATH ldd "$prefix/article_lrs")
+grep -q "liblrsched.so.$abi => $prefix/lib/" <<<"$libs" || fail "the example did not link the installed library"
 # shellcheck disable=SC2046
 $cc -std=c11 -Wall -Wextra -Werror -ffp-contract=off examples/c/article_train.c \
     $(pkg-config --cflags --libs lrsched) -lm -Wl,-rpath,"$(pkg-config --variable=libdir lrsched)" -o "$prefix/article_train"

@@ -1,7 +1,7 @@
 """Shared fixtures of the Python binding tests.
 
 The tests run against the *installed* packages (`make test-python` installs them into
-.build-venv and runs pytest from there). Set LRSCHED_TEST_ALLOW_SOURCE=1 to run them
+the project venv .venv and runs pytest from .build-python). Set LRSCHED_TEST_ALLOW_SOURCE=1 to run them
 against a source tree on PYTHONPATH instead (after `setup.py build_ext --inplace`).
 """
 
