@@ -431,7 +431,8 @@ extension ParameterDescriptor {
     /// `noise_range_t`, `noise_pct`, `noise_std`, `noise_seed` (with the class's default).
     static func timmNoise(seed: JSONValue, type: Bool = false) -> [ParameterDescriptor] {
         var ps: [ParameterDescriptor] = [
-            .init("noise_range_t", .nullable(.union([.float, .tuple([.float, .float])])), default: .null,
+            .init("noise_range_t", .number, default: .null, docType: "number, [number, number] or `null`",
+                  schema: ParameterDescriptor.numberOrPairSchema,
                   doc: "noise where `t >= n` (a number) or `a <= t < b` (a pair); else `ValueError`"),
         ]
         if type {
@@ -447,6 +448,13 @@ extension ParameterDescriptor {
         ]
         return ps
     }
+
+    /// JSON Schema for a number, a list of numbers (the class checks the count) or null:
+    /// the `.number` kind leaves the value to the class, whose reader checks it.
+    static let numberOrPairSchema = JSONObject([
+        ("type", .array([.string("number"), .string("array"), .string("null")])),
+        ("items", .object(JSONObject([("type", .string("number"))]))),
+    ])
 
     static let timmInitialize = ParameterDescriptor(
         "initialize", .bool, default: .bool(true),
