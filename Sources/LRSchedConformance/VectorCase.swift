@@ -39,12 +39,15 @@ public struct ScheduleRun {
     /// Builds the optimizer and the schedulers of a case object.
     public init(case c: JSONValue, lrFunctions: @escaping SchedulerSpec.Resolver = SchedulerSpec.standardResolver) throws(LRSchedError) {
         guard let opt = c["optimizer"] else { throw LRSchedError(.valueError, "case has no 'optimizer'") }
-        let optimizer = try OptimizerState(spec: opt)
+        let (optSpec, scales) = try Self.splitLRScale(opt)
+        let optimizer = try OptimizerState(spec: optSpec)
         guard let specs = c["schedulers"]?.arrayValue else {
             throw LRSchedError(.valueError, "case has no 'schedulers' list")
         }
         var built: [LRScheduler] = []
-        for s in specs { built.append(try SchedulerSpec.build(s, optimizer: optimizer, lrFunctions: lrFunctions)) }
+        for s in specs {
+            built.append(try SchedulerSpec.build(Self.withLRScale(s, scales), optimizer: optimizer, lrFunctions: lrFunctions))
+        }
         var metrics: [Double]? = nil
         if let m = c["metrics"] {
             guard let items = m.arrayValue else { throw LRSchedError(.valueError, "'metrics' must be a list") }
@@ -66,10 +69,49 @@ public struct ScheduleRun {
         self.metrics = metrics
     }
 
-    /// Step `k` (1-based): every scheduler once, in order.
+    /// The groups' timm `lr_scale` (absent: 1.0), taken out of the optimizer spec (lrsched's
+    /// groups have no such key); nil when no group has one.
+    static func splitLRScale(_ opt: JSONValue) throws(LRSchedError) -> (JSONValue, [JSONValue]?) {
+        guard var o = opt.objectValue, let groups = o["groups"]?.arrayValue,
+              groups.contains(where: { $0["lr_scale"] != nil }) else { return (opt, nil) }
+        var scales: [JSONValue] = []
+        var stripped: [JSONValue] = []
+        for g in groups {
+            guard var go = g.objectValue else { return (opt, nil) }
+            scales.append(go["lr_scale"] ?? .float(1.0))
+            go["lr_scale"] = nil
+            stripped.append(.object(go))
+        }
+        o["groups"] = .array(stripped)
+        return (.object(o), scales)
+    }
+
+    /// The spec with `lr_scale` added when its scheduler takes one (timm's classes:
+    /// their descriptor declares it) and the groups carry scales.
+    static func withLRScale(_ spec: JSONValue, _ scales: [JSONValue]?) -> JSONValue {
+        guard let scales, var o = spec.objectValue, o["lr_scale"] == nil, let type = o["type"]?.stringValue,
+              let d = SchedulerRegistry.descriptor(named: type),
+              d.parameters.contains(where: { $0.name == "lr_scale" }) else { return spec }
+        o["lr_scale"] = .array(scales)
+        return .object(o)
+    }
+
+    /// The metric of step `k`, or nil when the case has none.
+    private func metric(_ k: Int) -> Double? {
+        guard let metrics, k >= 1, k - 1 < metrics.count else { return nil }
+        return metrics[k - 1]
+    }
+
+    /// Step `k` (1-based): every scheduler once, in order. timm's schedulers
+    /// (`stepIndex` `.epoch`/`.update`) get `k` itself, and the case's metric when it has
+    /// metrics: `step(k, metrics[k-1])` or `step_update(k, ...)`.
     public func step(_ k: Int) throws(LRSchedError) {
         for s in schedulers {
-            if s.flags.contains(.metric) {
+            if s.stepIndex == .epoch {
+                try s.step(epoch: k, metric: metric(k))
+            } else if s.stepIndex == .update {
+                try s.stepUpdate(k, metric: metric(k))
+            } else if s.flags.contains(.metric) {
                 guard let metrics, k - 1 < metrics.count, k >= 1 else {
                     throw LRSchedError(.valueError, "\(s.typeName) needs a metric for step \(k)")
                 }

@@ -41,7 +41,8 @@ final class TransformersTests: XCTestCase {
         }
         let firstHF = try XCTUnwrap(names.firstIndex { $0.hasPrefix("hf.") })
         XCTAssertTrue(SchedulerRegistry.all[..<firstHF].allSatisfy { $0.library == "torch" })
-        XCTAssertTrue(SchedulerRegistry.all[firstHF...].allSatisfy { $0.library == "transformers" })
+        XCTAssertTrue(SchedulerRegistry.all[firstHF...].prefix { $0.name.hasPrefix("hf.") }.allSatisfy { $0.library == "transformers" })
+        XCTAssertFalse(SchedulerRegistry.all[firstHF...].drop { $0.name.hasPrefix("hf.") }.contains { $0.name.hasPrefix("hf.") })
     }
 
     func collectTypes(_ spec: JSONValue, into types: inout Set<String>) {

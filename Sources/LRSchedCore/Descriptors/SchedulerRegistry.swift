@@ -36,6 +36,15 @@ public enum SchedulerRegistry {
         GetWSDSchedule.descriptor,
         GetGreedySchedule.descriptor,
         GetScheduler.descriptor,
+        // timm 1.0.31's `timm.scheduler` classes and its factory.
+        CosineLRScheduler.descriptor,
+        TanhLRScheduler.descriptor,
+        StepLRScheduler.descriptor,
+        MultiStepLRScheduler.descriptor,
+        PolyLRScheduler.descriptor,
+        WSDLRScheduler.descriptor,
+        PlateauLRScheduler.descriptor,
+        CreateSchedulerV2.descriptor,
     ]
 
     /// The type names, in registry order.

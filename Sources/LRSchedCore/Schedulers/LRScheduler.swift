@@ -177,6 +177,31 @@ public class LRScheduler {
         try countedStep(epoch: epoch)
     }
 
+    // MARK: Explicit stepping (timm)
+
+    /// How a training loop tells a scheduler where it is (a runner reads it, never the
+    /// type name): `.counter` is torch's `step()` / `step(metric)`, which count by
+    /// themselves; `.epoch` is timm's `step(epoch, metric)` at every epoch, `.update`
+    /// timm's `step_update(num_updates, metric)` after every optimizer update, each
+    /// given the count explicitly (`step(epoch:metric:)`, `stepUpdate(_:metric:)`).
+    public enum StepIndex: String, Sendable { case counter, epoch, update }
+
+    /// This scheduler's stepping convention (torch's schedulers: `.counter`).
+    public var stepIndex: StepIndex { .counter }
+
+    /// timm's `step(epoch, metric=None)`: the schedule at `epoch`, given explicitly.
+    /// - Throws: TypeError for a scheduler that counts its own steps (`.counter`):
+    ///   use `step()`, `step(metric:)` or `step(epoch:)`.
+    public func step(epoch: Int, metric: Double?) throws(LRSchedError) {
+        throw .type("\(typeName) counts its own steps: step(epoch, metric) is timm's")
+    }
+
+    /// timm's `step_update(num_updates, metric=None)`: the schedule after `updates`
+    /// optimizer updates. - Throws: TypeError for a scheduler that is not timm's.
+    public func stepUpdate(_ updates: Int, metric: Double?) throws(LRSchedError) {
+        throw .type("\(typeName) has no step_update(num_updates): it is not a timm scheduler")
+    }
+
     /// `_step_count += 1`, then `_update_lr(epoch)`; on failure the count is put back.
     @inline(__always)
     private func countedStep(epoch: Int?) throws(LRSchedError) {

@@ -1,0 +1,159 @@
+import LRSchedConformance
+import LRSched
+@testable import LRSchedSupport
+@testable import LRSchedJSON
+@testable import LRSchedCore
+import XCTest
+
+/// The project's copy of the timm 1.0.31 vectors.
+let timmVectorsDirectory = testSourceDirectory() + "/../Vectors/timm-1.0.31"
+
+func timmCases(_ name: String) throws -> [JSONValue] {
+    try XCTUnwrap(try readJSONFile(timmVectorsDirectory + "/" + name)["cases"]?.arrayValue)
+}
+
+/// timm's schedulers (`timm.*` spec types) through the Swift core: every vector case bit
+/// for bit with the conformance runner (timm's AssertionErrors as ValueErrors),
+/// checkpoint round trips for every schedule case, and the rules of timm's explicit
+/// stepping and state.
+final class TimmTests: XCTestCase {
+    func runFile(_ name: String) throws {
+        let expected = try timmCases(name).count
+        let outcomes = ConformanceRunner.run(file: timmVectorsDirectory + "/" + name)
+        XCTAssertEqual(outcomes.count, expected)
+        XCTAssertGreaterThan(outcomes.count, 0)
+        for o in outcomes { XCTAssertNil(o.failure, "\(o.name): \(o.failure ?? "")") }
+    }
+
+    func testSchedules() throws { try runFile("schedules.json") }
+    func testErrors() throws { try runFile("errors.json") }
+
+    /// Every spec type of the vectors is a registered timm descriptor, stepped explicitly.
+    func testRegistry() throws {
+        var types = Set<String>()
+        for c in try timmCases("schedules.json") + timmCases("errors.json") {
+            for s in c["schedulers"]?.arrayValue ?? [] { if let t = s["type"]?.stringValue { types.insert(t) } }
+        }
+        XCTAssertFalse(types.isEmpty)
+        for t in types {
+            let d = try XCTUnwrap(SchedulerRegistry.descriptor(named: t), t)
+            XCTAssertEqual(d.library, "timm", t)
+            XCTAssertTrue(d.parameters.contains { $0.name == "lr_scale" }, t)
+        }
+        for d in SchedulerRegistry.all where d.library == "timm" { XCTAssertTrue(d.name.hasPrefix("timm."), d.name) }
+    }
+
+    // MARK: Checkpoints
+
+    /// After `k` steps: save the optimizer and the scheduler (JSON text), build fresh
+    /// objects from the same case, load both, continue: the states and lrs are the
+    /// uninterrupted run's, bit for bit.
+    func assertTimmResumes(_ c: JSONValue, at k: Int) throws {
+        let name = c["name"]?.stringValue ?? "?"
+        let steps = try XCTUnwrap(c["steps"]?.intValue)
+        let lrs = try XCTUnwrap(c["lrs"]?.arrayValue)
+        let first = try ScheduleRun(case: c)
+        for i in stride(from: 1, through: k, by: 1) { try first.step(i) }
+        let optJSON = first.optimizer.stateJSON()
+        let schedJSON = first.schedulers.map { $0.stateJSON() }
+        let second = try ScheduleRun(case: c)
+        try second.optimizer.loadState(json: optJSON)
+        for (s, j) in zip(second.schedulers, schedJSON) { try s.loadState(json: j) }
+        XCTAssertEqual(second.schedulers.map { $0.stateJSON() }, schedJSON, "\(name) state at \(k)")
+        XCTAssertEqual(bits(second.lrs), bits(row(lrs[k])), "\(name) resumed at \(k)")
+        for i in stride(from: k + 1, through: steps, by: 1) {
+            try second.step(i)
+            XCTAssertEqual(bits(second.lrs), bits(row(lrs[i])), "\(name) resumed at \(k), step \(i)")
+        }
+    }
+
+    func testCheckpointRoundTripsAtSeveralSteps() throws {
+        for c in try timmCases("schedules.json") {
+            let steps = try XCTUnwrap(c["steps"]?.intValue)
+            for k in Set([0, 1, 2, steps / 3, steps / 2, steps - 1, steps]).sorted() where k >= 0 && k <= steps {
+                try assertTimmResumes(c, at: k)
+            }
+        }
+    }
+
+    // MARK: What the built objects are
+
+    func build(_ json: String, groups: Int = 1) throws -> (LRScheduler, OptimizerState) {
+        let opt = try OptimizerState(defaults: ParamGroup(lr: 0.1), groups: Array(repeating: ParamGroup(lr: 0.1), count: groups))
+        return (try SchedulerSpec.build(try JSON.parse(json), optimizer: opt), opt)
+    }
+
+    /// timm's `state_dict()` keys: `__dict__` without the optimizer, in order.
+    func testCosineStateKeysInTimmOrder() throws {
+        let (s, _) = try build(#"{"type": "timm.CosineLRScheduler", "t_initial": 10}"#)
+        XCTAssertEqual(s.stateDict().objectValue?.keys,
+                       ["param_group_field", "_initial_param_group_field", "base_values", "metric", "t_in_epochs",
+                        "noise_range_t", "noise_pct", "noise_type", "noise_std", "noise_seed", "t_initial", "lr_min",
+                        "cycle_mul", "cycle_decay", "cycle_limit", "warmup_t", "warmup_lr_init", "warmup_prefix",
+                        "k_decay", "warmup_steps"])
+    }
+
+    /// The stepping convention follows `t_in_epochs`; the other call records only the metric.
+    func testStepIndexAndTheOtherCall() throws {
+        let (e, opt) = try build(#"{"type": "timm.StepLRScheduler", "decay_t": 2, "decay_rate": 0.5}"#)
+        XCTAssertEqual(e.stepIndex, .epoch)
+        try e.stepUpdate(7, metric: 1.5)
+        XCTAssertEqual(opt.groups[0].lr, 0.1)
+        XCTAssertEqual(e.stateDict()["metric"], .float(1.5))
+        try e.step(epoch: 4, metric: nil)
+        XCTAssertEqual(opt.groups[0].lr, 0.1 * 0.25)
+        XCTAssertThrowsError(try e.step()) { XCTAssertEqual(($0 as? LRSchedError)?.kind, .typeError) }
+        let (u, _) = try build(#"{"type": "timm.StepLRScheduler", "decay_t": 2, "t_in_epochs": false}"#)
+        XCTAssertEqual(u.stepIndex, .update)
+        let (torch, _) = try build(#"{"type": "StepLR", "step_size": 2}"#)
+        XCTAssertEqual(torch.stepIndex, .counter)
+        XCTAssertThrowsError(try torch.stepUpdate(1, metric: nil))
+    }
+
+    /// timm's asserts are ValueErrors whose messages name the argument.
+    func testAssertsNameTheArgument() throws {
+        for (json, arg) in [(#"{"type": "timm.CosineLRScheduler", "t_initial": 0}"#, "t_initial"),
+                            (#"{"type": "timm.TanhLRScheduler", "t_initial": 5, "lb": 3.0, "ub": 1.0}"#, "lb"),
+                            (#"{"type": "timm.PolyLRScheduler", "t_initial": 5, "lr_min": -1.0}"#, "lr_min"),
+                            (#"{"type": "timm.create_scheduler_v2", "step_on_epochs": false}"#, "updates_per_epoch")] {
+            XCTAssertThrowsError(try build(json), json) { e in
+                XCTAssertEqual((e as? LRSchedError)?.kind, .valueError, json)
+                XCTAssertTrue((e as? LRSchedError)?.message.contains(arg) ?? false, "\(json): \(e)")
+            }
+        }
+    }
+
+    /// A failed construction leaves the optimizer's groups as they were.
+    func testFailedConstructionChangesNothing() throws {
+        let opt = try OptimizerState(lr: 0.1)
+        let spec = try JSON.parse(#"{"type": "timm.WSDLRScheduler", "t_initial": 10, "decay_t": 20, "warmup_t": 3}"#)
+        XCTAssertThrowsError(try SchedulerSpec.build(spec, optimizer: opt))
+        XCTAssertEqual(opt.groups[0].lr, 0.1)
+        XCTAssertNil(opt.groups[0].initialLR)
+    }
+
+    /// PlateauLRScheduler loads timm's own two-key state.
+    func testPlateauLoadsTimmsTwoKeyDict() throws {
+        let (s, _) = try build(#"{"type": "timm.PlateauLRScheduler", "mode": "min"}"#)
+        try s.loadState(json: #"{"best": 0.25, "last_epoch": 7}"#)
+        let st = s.stateDict()
+        XCTAssertEqual(st["best"], .float(0.25))
+        XCTAssertEqual(st["last_epoch"], .int(7))
+        XCTAssertEqual(st.objectValue?.keys.prefix(2).map { $0 }, ["best", "last_epoch"])
+    }
+
+    /// `lr_scale` multiplies what timm writes, warmup included; a wrong count is a ValueError.
+    func testLRScale() throws {
+        let (s, opt) = try build(#"{"type": "timm.StepLRScheduler", "decay_t": 1, "decay_rate": 0.5, "warmup_t": 2, "warmup_lr_init": 0.01, "lr_scale": [1.0, 0.5]}"#,
+                                 groups: 2)
+        XCTAssertEqual(opt.groups.map(\.lr), [0.01, 0.01 * 0.5])
+        try s.step(epoch: 3, metric: nil)
+        XCTAssertEqual(opt.groups.map(\.lr), [0.1 * 0.5, 0.1 * 0.5 * 0.5])
+        XCTAssertThrowsError(try build(#"{"type": "timm.StepLRScheduler", "decay_t": 1, "lr_scale": [1.0]}"#, groups: 2))
+    }
+
+    /// Normal noise that could never fall within `noise_pct` is refused (timm would spin).
+    func testNoisePctMustBePositive() throws {
+        XCTAssertThrowsError(try build(#"{"type": "timm.CosineLRScheduler", "t_initial": 5, "noise_range_t": 1, "noise_pct": 0.0}"#))
+    }
+}
