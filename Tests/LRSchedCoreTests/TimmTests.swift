@@ -84,6 +84,29 @@ final class TimmTests: XCTestCase {
     }
 
     /// timm's `state_dict()` keys: `__dict__` without the optimizer, in order.
+    /// A preview steps timm's schedulers by their next index (`step(t)` / `step_update(t)`),
+    /// as a training loop does: the same doubles as stepping them, the scheduler unchanged.
+    func testPreviewStepsByIndex() throws {
+        for json in [
+            #"{"type": "timm.CosineLRScheduler", "t_initial": 5, "warmup_t": 2, "warmup_lr_init": 0.01}"#,
+            #"{"type": "timm.StepLRScheduler", "decay_t": 2, "t_in_epochs": false}"#,
+        ] {
+            let (s, opt) = try build(json)
+            try s.stepUpdate(1, metric: nil)  // the other call for one of them: changes no lr
+            try s.step(epoch: 1, metric: nil)
+            let before = s.stateJSON()
+            let preview = try s.preview(steps: 6)
+            XCTAssertEqual(s.stateJSON(), before, json)
+            var stepped: [UInt64] = []
+            for _ in 0..<6 {
+                let t = s.lastEpoch + 1
+                if s.stepIndex == .epoch { try s.step(epoch: t, metric: nil) } else { try s.stepUpdate(t, metric: nil) }
+                stepped.append(opt.lr(0).bitPattern)
+            }
+            XCTAssertEqual(preview.lrs.map(\.bitPattern), stepped, json)
+        }
+    }
+
     func testCosineStateKeysInTimmOrder() throws {
         let (s, _) = try build(#"{"type": "timm.CosineLRScheduler", "t_initial": 10}"#)
         XCTAssertEqual(s.stateDict().objectValue?.keys,

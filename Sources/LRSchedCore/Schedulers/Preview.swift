@@ -80,8 +80,9 @@ public struct Preview: Sendable {
                     lrs: UnsafeMutableBufferPointer<Double>, momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
         var row = 0
         let plateau = copies.map { $0.flags.contains(.metric) }
+        let counting = copies.map { $0.stepIndex == .counter }
         // The common case, one scheduler without metrics, without the per-step dispatch.
-        if copies.count == 1 && !plateau[0] && momenta == nil {
+        if copies.count == 1 && !plateau[0] && counting[0] && momenta == nil {
             let s = copies[0]
             let n = opt.groups.count
             guard steps <= lrs.count / max(n, 1) else { throw .value("preview buffers are too small") }
@@ -95,7 +96,9 @@ public struct Preview: Sendable {
         }
         for k in 0..<steps {
             for (j, s) in copies.enumerated() {
-                if plateau[j] {
+                if !counting[j] {
+                    try advance(s, metric: metrics.flatMap { k < $0.count ? $0[k] : nil })
+                } else if plateau[j] {
                     try s.step(metric: metrics?[k] ?? .nan)
                 } else {
                     try s.step()
@@ -108,6 +111,19 @@ public struct Preview: Sendable {
                 for g in 0..<n { momenta[row + g] = opt.cycledMomentum(g) }
             }
             row += n
+        }
+    }
+}
+
+extension Preview {
+    /// One step of a scheduler given its index explicitly (timm's): the index after the
+    /// last one it was stepped to, as a training loop would pass it.
+    static func advance(_ s: LRScheduler, metric: Double?) throws(LRSchedError) {
+        let t = try Py.add(s.lastEpoch, 1)
+        if s.stepIndex == .epoch {
+            try s.step(epoch: t, metric: metric)
+        } else {
+            try s.stepUpdate(t, metric: metric)
         }
     }
 }
