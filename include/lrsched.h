@@ -403,6 +403,8 @@ LRSCHED_API const char *lrsched_scheduler_type(const lrsched_scheduler *sched);
 #define LRSCHED_FLAG_FRACTIONAL_EPOCH 2u /* step_epoch takes fractional epochs, not deprecated */
 #define LRSCHED_FLAG_COMPOSITE        4u /* holds child schedulers */
 #define LRSCHED_FLAG_NO_EPOCH         8u /* step_epoch is LRSCHED_TYPE_ERROR */
+#define LRSCHED_FLAG_STEP_AT_EPOCH   16u /* timm's step(epoch, metric): lrsched_scheduler_step_at */
+#define LRSCHED_FLAG_STEP_AT_UPDATE  32u /* timm's step_update(num_updates, metric): ..._step_at */
 /** Writes the scheduler's LRSCHED_FLAG_* bits to *out. Later versions may add bits:
  *  ignore the unknown ones. */
 LRSCHED_API int lrsched_scheduler_flags(const lrsched_scheduler *sched, uint32_t *out);
@@ -416,6 +418,14 @@ LRSCHED_API int lrsched_scheduler_flags(const lrsched_scheduler *sched, uint32_t
  *  (with "of") | "lr_function" | "scale_function" | "schedulers"}. Static storage,
  *  never freed; NUL-terminated. */
 LRSCHED_API const char *lrsched_describe(void);
+
+/** timm's scheduler.step(t, metric) (update == 0) or step_update(t, metric) (update != 0):
+ *  the schedule at index t, given explicitly; metric NULL is None. A scheduler flagged
+ *  LRSCHED_FLAG_STEP_AT_EPOCH changes its lrs on step(t), one flagged
+ *  LRSCHED_FLAG_STEP_AT_UPDATE on step_update(t) (the other call only records the
+ *  metric), as timm's t_in_epochs says. Any other scheduler: LRSCHED_TYPE_ERROR. On
+ *  failure nothing changes. */
+LRSCHED_API int lrsched_scheduler_step_at(lrsched_scheduler *sched, int64_t t, int update, const double *metric);
 
 /** scheduler.step(). On failure (e.g. ZeroDivisionError, OneCycleLR past its end, a
  *  callback failure) nothing changes. ReduceLROnPlateau needs a metric: TypeError. */

@@ -40,6 +40,22 @@ public func lrsched_scheduler_step_metric(_ sched: OpaquePointer?, _ metric: Dou
     }
 }
 
+@_cdecl("lrsched_scheduler_step_at")
+public func lrsched_scheduler_step_at(_ sched: OpaquePointer?, _ t: Int64, _ update: Int32,
+                                      _ metric: UnsafePointer<Double>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        try requireNotInCallback("lrsched_scheduler_step_at")
+        let index = try int(t, "t")
+        let m = metric?.pointee
+        try withExtendedLifetime(s) { () throws(CFailure) in
+            try core { () throws(LRSchedError) in
+                if update != 0 { try s.stepUpdate(index, metric: m) } else { try s.step(epoch: index, metric: m) }
+            }
+        }
+    }
+}
+
 @_cdecl("lrsched_scheduler_step_epoch")
 public func lrsched_scheduler_step_epoch(_ sched: OpaquePointer?, _ epoch: Double) -> Int32 {
     capi { () throws(CFailure) in

@@ -1168,6 +1168,28 @@ static void test_describe_and_flags(void) {
     }
     uint32_t f = 0;
     CHECK_RC(lrsched_scheduler_flags(NULL, &f), LRSCHED_NULL_ARGUMENT);
+
+    /* timm's schedulers step at an index given explicitly (lrsched_scheduler_step_at). */
+    lrsched_scheduler *tm = sched_json(o, "{\"type\": \"timm.StepLRScheduler\", \"decay_t\": 2, \"decay_rate\": 0.5}");
+    OK(lrsched_scheduler_flags(tm, &f));
+    CHECK(f == LRSCHED_FLAG_STEP_AT_EPOCH);
+    CHECK_RC(lrsched_scheduler_step(tm), LRSCHED_TYPE_ERROR);
+    double lr = 0, metric = 1.0;
+    OK(lrsched_scheduler_step_at(tm, 4, 0, NULL)); /* epoch 4: two decays */
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &lr));
+    CHECK(same_bits(lr, 1.0 * 0.5 * 0.5));
+    OK(lrsched_scheduler_step_at(tm, 6, 1, &metric)); /* step_update: only the metric */
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &lr));
+    CHECK(same_bits(lr, 0.25));
+    CHECK_RC(lrsched_scheduler_step_at(NULL, 1, 0, NULL), LRSCHED_NULL_ARGUMENT);
+    lrsched_scheduler_free(tm);
+    lrsched_scheduler *upd = sched_json(o, "{\"type\": \"timm.CosineLRScheduler\", \"t_initial\": 10, \"t_in_epochs\": false}");
+    OK(lrsched_scheduler_flags(upd, &f));
+    CHECK(f == LRSCHED_FLAG_STEP_AT_UPDATE);
+    lrsched_scheduler_free(upd);
+    lrsched_scheduler *plain = sched_json(o, "{\"type\": \"StepLR\", \"step_size\": 2}");
+    CHECK_ERR(lrsched_scheduler_step_at(plain, 1, 0, NULL), LRSCHED_TYPE_ERROR, "timm's");
+    lrsched_scheduler_free(plain);
     lrsched_optimizer_free(o);
 }
 

@@ -63,11 +63,17 @@ public struct SchedulerFlags: OptionSet, Sendable {
     public static let composite = SchedulerFlags(rawValue: 4)
     /// `step(epoch)` is a TypeError: it takes no epoch.
     public static let noEpoch = SchedulerFlags(rawValue: 8)
+    /// Stepped with its index given explicitly, timm's `step(epoch, metric)`
+    /// (`LRScheduler.stepIndex` `.epoch`; an instance's flag: it follows `t_in_epochs`).
+    public static let stepsAtEpoch = SchedulerFlags(rawValue: 16)
+    /// Stepped with timm's `step_update(num_updates, metric)` (`stepIndex` `.update`).
+    public static let stepsAtUpdate = SchedulerFlags(rawValue: 32)
 
     /// The flags' names, for `lrsched_describe()`.
     public var names: [String] {
         [(Self.metric, "metric"), (.fractionalEpoch, "fractional_epoch"), (.composite, "composite"),
-         (.noEpoch, "no_epoch")].filter { contains($0.0) }.map(\.1)
+         (.noEpoch, "no_epoch"), (.stepsAtEpoch, "steps_at_epoch"), (.stepsAtUpdate, "steps_at_update")]
+            .filter { contains($0.0) }.map(\.1)
     }
 }
 

@@ -56,7 +56,13 @@ public class LRScheduler {
     public var typeName: String { descriptor.name }
 
     /// How this scheduler steps (a metric, fractional epochs, a composite).
-    public var flags: SchedulerFlags { descriptor.flags }
+    public var flags: SchedulerFlags {
+        switch stepIndex {
+        case .counter: descriptor.flags
+        case .epoch: descriptor.flags.union(.stepsAtEpoch)
+        case .update: descriptor.flags.union(.stepsAtUpdate)
+        }
+    }
 
     /// The base class's own descriptor (it is never built from a spec).
     static let baseDescriptor = SchedulerDescriptor(

@@ -1140,6 +1140,35 @@ Scheduler_step_epoch(SchedulerObject *self, PyObject *epoch)
     return scheduler_raw_step(self, STEP_EPOCH, epoch);
 }
 
+PyDoc_STRVAR(Scheduler_step_at_doc,
+"_step_at(t, update, metric, /)\n--\n\n"
+"lrsched_scheduler_step_at: timm's step(t, metric) (update false) or step_update(t, metric);\n"
+"metric None is None.");
+
+static PyObject *
+Scheduler_step_at(SchedulerObject *self, PyObject *args)
+{
+    long long t;
+    int update;
+    PyObject *metric;
+    if (!PyArg_ParseTuple(args, "LpO:_step_at", &t, &update, &metric) || scheduler_check(self) < 0) {
+        return NULL;
+    }
+    double m = 0.0;
+    if (metric != Py_None) {
+        m = PyFloat_AsDouble(metric); /* float(metric), as timm's arithmetic */
+        if (m == -1.0 && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    int rc = lrsched_scheduler_step_at(self->handle, (int64_t)t, update, metric == Py_None ? NULL : &m);
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    Py_RETURN_NONE;
+}
+
 PyDoc_STRVAR(Scheduler_check_doc,
 "_check()\n--\n\n"
 "RuntimeError when the scheduler is not initialized or its optimizer is in use by\n"
@@ -1417,6 +1446,7 @@ static PyMethodDef Scheduler_methods[] = {
     {"_step", (PyCFunction)Scheduler_step_plain, METH_NOARGS, Scheduler_step_plain_doc},
     {"_step_metric", (PyCFunction)Scheduler_step_metric, METH_O, Scheduler_step_metric_doc},
     {"_step_epoch", (PyCFunction)Scheduler_step_epoch, METH_O, Scheduler_step_epoch_doc},
+    {"_step_at", (PyCFunction)Scheduler_step_at, METH_VARARGS, Scheduler_step_at_doc},
     {"_check", (PyCFunction)Scheduler_check, METH_NOARGS, Scheduler_check_doc},
     {"flags", (PyCFunction)Scheduler_flags, METH_NOARGS, Scheduler_flags_doc},
     {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
@@ -2706,6 +2736,8 @@ _lrsched_exec(PyObject *module)
         {"FLAG_FRACTIONAL_EPOCH", LRSCHED_FLAG_FRACTIONAL_EPOCH},
         {"FLAG_COMPOSITE", LRSCHED_FLAG_COMPOSITE},
         {"FLAG_NO_EPOCH", LRSCHED_FLAG_NO_EPOCH},
+        {"FLAG_STEP_AT_EPOCH", LRSCHED_FLAG_STEP_AT_EPOCH},
+        {"FLAG_STEP_AT_UPDATE", LRSCHED_FLAG_STEP_AT_UPDATE},
         /* Python frames between the caller of step() and _step_slow(): none (step() is C). */
         {"STEP_WRAPPER_FRAMES", 0},
     };

@@ -32,6 +32,7 @@ _Scheduler = B.Scheduler
 
 
 _FLAG_METRIC = B.FLAG_METRIC
+_FLAG_STEP_AT = B.FLAG_STEP_AT_EPOCH | B.FLAG_STEP_AT_UPDATE  # timm's schedulers
 
 
 def _flags(sched):
@@ -57,6 +58,23 @@ class LRScheduler(_Scheduler):
     """
 
     _kind = 0  # LRSCHED_FLAG_* bits, set when bound
+
+    def step_update(self, num_updates, metric=None):
+        """timm's ``step_update(num_updates, metric=None)``: the schedule after
+        ``num_updates`` optimizer updates (a timm scheduler with ``t_in_epochs=False``;
+        with ``t_in_epochs=True`` it only records the metric). TypeError for the others."""
+        self._check()
+        if self._foreign:
+            self._mirror.sync_in(self.optimizer)
+        self._step_at(num_updates, True, metric)
+        if self._foreign:
+            self._mirror.sync_out(self.optimizer)
+
+    @property
+    def _steps_at_index(self):
+        """timm's stepping: "epoch" (step(t)), "update" (step_update(t)) or None."""
+        kind = self._kind
+        return "epoch" if kind & B.FLAG_STEP_AT_EPOCH else "update" if kind & B.FLAG_STEP_AT_UPDATE else None
 
     @property
     def _steps_on_metric(self):
@@ -127,6 +145,9 @@ class LRScheduler(_Scheduler):
         """step() without the foreign-optimizer synchronisation: torch's arguments, then
         the backend's raw step."""
         kind = self._kind
+        if kind & _FLAG_STEP_AT:  # timm's step(epoch, metric=None)
+            t, metric = _stepping.timm_args("epoch", args, kwargs)
+            return self._step_at(t, False, metric)
         metrics, epoch = _stepping.step_args(kind & B.FLAG_METRIC, args, kwargs)
         if kind & B.FLAG_METRIC:
             if epoch is not _stepping.MISSING and epoch is not None:

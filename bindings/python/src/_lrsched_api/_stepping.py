@@ -43,6 +43,22 @@ def step_args(metric_kind: bool, args: tuple, kwargs: dict):
     return metrics, epoch
 
 
+def timm_args(first: str, args: tuple, kwargs: dict):
+    """(t, metric) of timm's step(epoch, metric=None) / step_update(num_updates, metric=None)."""
+    if len(args) > 2:
+        raise TypeError(f"step() takes at most 2 positional arguments ({len(args)} given)")
+    values = dict(zip((first, "metric"), args))
+    for name, value in kwargs.items():
+        if name not in (first, "metric"):
+            raise TypeError(f"step() got an unexpected keyword argument '{name}'")
+        if name in values:
+            raise TypeError(f"step() got multiple values for argument '{name}'")
+        values[name] = value
+    if first not in values:
+        raise TypeError(f"step() missing 1 required positional argument: '{first}'")
+    return values[first], values.get("metric")
+
+
 def real(x):
     """float(x) as C's PyFloat_AsDouble converts it (what the backends' raw steps do),
     ahead of the deprecation warning: TypeError "must be real number, not <type>"."""

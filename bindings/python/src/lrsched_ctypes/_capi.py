@@ -124,6 +124,7 @@ LIBRARY_VERSION_NUMBER = _lib.lrsched_version_number()
 _scheduler_step = _lib.lrsched_scheduler_step
 _scheduler_step_metric = _lib.lrsched_scheduler_step_metric
 _scheduler_step_epoch = _lib.lrsched_scheduler_step_epoch
+_scheduler_step_at = _lib.lrsched_scheduler_step_at
 _scheduler_last_lr = _lib.lrsched_scheduler_last_lr
 # The same C function as a second ctypes object whose pointer parameters are declared
 # void *: get_last_lr() passes precomputed addresses (ints), which skips ctypes' per-call
@@ -636,6 +637,14 @@ class Scheduler(_Owned):
     def _step_epoch(self, epoch):
         """lrsched_scheduler_step_epoch(float(epoch))."""
         return self._raw_call(_scheduler_step_epoch, epoch)
+
+    def _step_at(self, t, update, metric):
+        """lrsched_scheduler_step_at(t, update, metric or NULL): timm's step/step_update."""
+        self._check()
+        m = None if metric is None else ctypes.byref(c_double(_float_arg(metric)))
+        rc = _scheduler_step_at(self._h, _int64(t), 1 if update else 0, m)
+        self._invalidate()
+        _check_after_callbacks(rc)
 
     def _raw_call(self, fn, arg):
         self._check()

@@ -32,7 +32,8 @@ __all__ = [
     "KEY_BASE_MOMENTUM", "FRESH", "UNSET", "MODE_MIN", "MODE_MAX", "THRESHOLD_REL",
     "THRESHOLD_ABS", "CYCLIC_TRIANGULAR", "CYCLIC_TRIANGULAR2", "CYCLIC_EXP_RANGE",
     "SCALE_CYCLE", "SCALE_ITERATIONS", "ANNEAL_COS", "ANNEAL_LINEAR", "FLAG_METRIC",
-    "FLAG_FRACTIONAL_EPOCH", "FLAG_COMPOSITE", "FLAG_NO_EPOCH", "STEP_EPOCH", "STEP_BATCH",
+    "FLAG_FRACTIONAL_EPOCH", "FLAG_COMPOSITE", "FLAG_NO_EPOCH", "FLAG_STEP_AT_EPOCH",
+    "FLAG_STEP_AT_UPDATE", "STEP_EPOCH", "STEP_BATCH",
 ]
 
 VERSION_MAJOR = 0
@@ -84,6 +85,8 @@ FLAG_METRIC = 1
 FLAG_FRACTIONAL_EPOCH = 2
 FLAG_COMPOSITE = 4
 FLAG_NO_EPOCH = 8
+FLAG_STEP_AT_EPOCH = 16
+FLAG_STEP_AT_UPDATE = 32
 STEP_EPOCH = 0
 STEP_BATCH = 1
 # Not plain integers (casts), not generated: LRSCHED_NUL_TERMINATED ((size_t)-1)
@@ -146,6 +149,7 @@ PROTOTYPES = {
     "lrsched_scheduler_type": (c_char_p, (c_void_p,)),
     "lrsched_scheduler_flags": (c_int, (c_void_p, POINTER(c_uint32))),
     "lrsched_describe": (c_char_p, ()),
+    "lrsched_scheduler_step_at": (c_int, (c_void_p, c_int64, c_int, POINTER(c_double))),
     "lrsched_scheduler_step": (c_int, (c_void_p,)),
     "lrsched_scheduler_step_metric": (c_int, (c_void_p, c_double)),
     "lrsched_scheduler_step_epoch": (c_int, (c_void_p, c_double)),
