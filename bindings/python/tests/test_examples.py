@@ -47,6 +47,12 @@ def test_beyond_torch_prints_transformers_wsd(backend):
     assert run_example("beyond_torch.py", backend) == (REPO / "Tests" / "C" / "beyond_torch.expected").read_text()
 
 
+@pytest.mark.parametrize("backend", ["ext", "ctypes"])
+def test_timm_cosine_prints_timms_restarts(backend):
+    # Recorded from this example and checked against `lrsched-cli show` of the same spec.
+    assert run_example("timm_cosine.py", backend) == (REPO / "Tests" / "python" / "timm_cosine.expected").read_text()
+
+
 def test_examples_run_as_plain_scripts():
     for name in ("article.py", "article_lrs.py"):
         r = subprocess.run([sys.executable, str(EXAMPLES / name)], capture_output=True, text=True)
