@@ -299,6 +299,58 @@ static int compare(const double *got, size_t n, const json_t *row, const char *w
  * Cases
  * ---------------------------------------------------------------------------------- */
 
+/* A state as malloc'd JSON text: the size query, then the save (NULL on failure). */
+static char *saved_state(const void *obj, int (*save)(const void *, char *, size_t, size_t *)) {
+    size_t len = 0;
+    if (save(obj, NULL, 0, &len) != LRSCHED_OK) return NULL;
+    char *buf = malloc(len ? len : 1);
+    if (buf && save(obj, buf, len, &len) != LRSCHED_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static int save_optimizer(const void *o, char *buf, size_t cap, size_t *len) {
+    return lrsched_optimizer_state_save(o, buf, cap, len);
+}
+
+static int save_scheduler(const void *s, char *buf, size_t cap, size_t *len) {
+    return lrsched_scheduler_state_save(s, buf, cap, len);
+}
+
+/* A checkpoint round trip at step k, in torch's order: after k steps save the optimizer's
+ * state and each scheduler's, build the case afresh, load the optimizer's state, then the
+ * schedulers', and continue: every row must be the vectors' (detail set otherwise). */
+static void resume_check(const json_t *c, long k, long n, const json_t *lrs) {
+    struct run a, b;
+    int rc = run_build(&a, c);
+    for (long i = 1; rc == LRSCHED_OK && i <= k; i++) rc = run_step(&a, i);
+    char *opt_state = rc == LRSCHED_OK ? saved_state(a.opt, save_optimizer) : NULL;
+    char *states[MAX_SCHEDULERS] = {0};
+    for (size_t i = 0; opt_state && i < a.n_scheds; i++) states[i] = saved_state(a.scheds[i], save_scheduler);
+    rc = opt_state ? run_build(&b, c) : -1;
+    if (rc == LRSCHED_OK) rc = lrsched_optimizer_state_load(b.opt, opt_state, strlen(opt_state));
+    for (size_t i = 0; rc == LRSCHED_OK && i < b.n_scheds; i++)
+        rc = states[i] ? lrsched_scheduler_state_load(b.scheds[i], states[i], strlen(states[i])) : -1;
+    if (rc != LRSCHED_OK) fail("checkpoint at step %ld: %s", k, rc > 0 ? lrsched_last_error() : "save failed");
+    for (long i = k; rc == LRSCHED_OK && i <= n && !detail[0]; i++) {
+        if (i > k && (rc = run_step(&b, i)) != LRSCHED_OK) {
+            fail("resumed at %ld: step %ld raised %s: %s", k, i, exception_name(rc), lrsched_last_error());
+            break;
+        }
+        double *got_lrs = NULL, *got_moms = NULL;
+        if (run_read(&b, &got_lrs, &got_moms) == LRSCHED_OK)
+            compare(got_lrs, b.n_groups, json_array_get(lrs, (size_t)i), "lr resumed", i);
+        free(got_lrs);
+        free(got_moms);
+    }
+    free(opt_state);
+    for (size_t i = 0; i < MAX_SCHEDULERS; i++) free(states[i]);
+    run_free(&a);
+    if (opt_state) run_free(&b);
+}
+
 static void schedule_case(const json_t *c) {
     struct run r;
     int rc = run_build(&r, c);
@@ -333,6 +385,7 @@ static void schedule_case(const json_t *c) {
             free(got_lrs);
             free(got_moms);
         }
+        if (!detail[0]) resume_check(c, n / 2, n, lrs);
     }
     run_free(&r);
 }
