@@ -109,8 +109,18 @@ LRSCHED_API int32_t lrsched_abi_version(void);
 #define LRSCHED_CALLBACK_FAILED        7  /* an lrsched_lr_fn or lrsched_epoch_fn returned non-zero */
 #define LRSCHED_NULL_ARGUMENT          8  /* a required pointer was NULL */
 #define LRSCHED_BUFFER_TOO_SMALL       9  /* see "Buffers" */
-#define LRSCHED_OUT_OF_MEMORY         10 /* reserved: the Swift runtime aborts on a failed
-                                             allocation, so 0.1 never returns it */
+#define LRSCHED_OUT_OF_MEMORY         10 /* a call would allocate beyond one of the caps
+                                             below; refused before allocating (Python:
+                                             MemoryError). A failed allocation below the
+                                             caps still aborts (the Swift runtime's rule) */
+
+/* Caps on what one call may allocate, checked before allocating (LRSCHED_OUT_OF_MEMORY
+ * beyond them, from every path: C, both Python packages, the CLI). */
+#define LRSCHED_MAX_PREVIEW_VALUES    67108864 /* 2^26 values (steps x groups, 512 MiB of
+                                                  doubles) in one preview or plot */
+#define LRSCHED_MAX_CREATED_GROUPS    1048576  /* 2^20 groups when an optimizer is created
+                                                  (lrsched_optimizer_create, _from_json,
+                                                  Python's Optimizer); add_group adds more */
 
 /** A static, human-readable name for a status code ("ok", "value error", ...).
  *  Unknown codes give "unknown status". Never NULL. */
@@ -155,16 +165,18 @@ typedef struct lrsched_optimizer lrsched_optimizer;
 /** Creates an optimizer state with n_groups groups, each with lr and momentum (other
  *  hyperparameters 0/false) — SGD(lr=lr, momentum=momentum) with n_groups groups.
  *  With LRSCHED_MOMENTUM_BETAS every group also gets betas (momentum, 0.999).
- *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR for n_groups == 0 or above 2^20 (add more
- *  with lrsched_optimizer_add_group), negative or non-finite values (SGD's checks), an
- *  unknown momentum_kind; LRSCHED_NULL_ARGUMENT. */
+ *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR for n_groups == 0, negative or non-finite
+ *  values (SGD's checks), an unknown momentum_kind; LRSCHED_OUT_OF_MEMORY for n_groups
+ *  above LRSCHED_MAX_CREATED_GROUPS (add more with lrsched_optimizer_add_group);
+ *  LRSCHED_NULL_ARGUMENT. */
 LRSCHED_API int lrsched_optimizer_create(size_t n_groups, double lr, double momentum,
                                          int momentum_kind, lrsched_optimizer **out);
 
 /** Creates an optimizer state from the conformance format's optimizer spec, e.g.
  *  {"lr": 0.1, "momentum": 0.9, "groups": [{"lr": 0.1}, {"lr": 0.01}]}.
  *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR for malformed JSON or invalid values;
- *  LRSCHED_TYPE_ERROR for unknown keys or wrong types. */
+ *  LRSCHED_TYPE_ERROR for unknown keys or wrong types; LRSCHED_OUT_OF_MEMORY for more
+ *  than LRSCHED_MAX_CREATED_GROUPS groups. */
 LRSCHED_API int lrsched_optimizer_create_from_json(const char *spec, size_t len, lrsched_optimizer **out);
 
 /** Drops the caller's reference. NULL is a harmless no-op. */
@@ -472,10 +484,11 @@ LRSCHED_API int lrsched_scheduler_state_load(lrsched_scheduler *sched, const cha
  *  group count, also with LRSCHED_BUFFER_TOO_SMALL (so a first call can size the
  *  buffers). When metrics is NULL, n_metrics is ignored; otherwise n_metrics must be at
  *  least steps when a ReduceLROnPlateau is among the schedulers.
- *  @return LRSCHED_BUFFER_TOO_SMALL when a capacity is below steps x groups (lrs may be
- *  NULL only when steps x groups is 0); LRSCHED_VALUE_ERROR for no schedulers,
- *  schedulers on different optimizers, steps < 0 or steps x groups overflowing; any
- *  step error (then the buffers' contents are unspecified). */
+ *  @return LRSCHED_OUT_OF_MEMORY when steps x groups is above LRSCHED_MAX_PREVIEW_VALUES
+ *  (checked first, whatever the buffers); LRSCHED_BUFFER_TOO_SMALL when a capacity is
+ *  below steps x groups (lrs may be NULL only when steps x groups is 0);
+ *  LRSCHED_VALUE_ERROR for no schedulers, schedulers on different optimizers, steps < 0;
+ *  any step error (then the buffers' contents are unspecified). */
 LRSCHED_API int lrsched_preview(lrsched_scheduler *const *scheds, size_t n_scheds, int64_t steps,
                                 const double *metrics, size_t n_metrics, double *lrs, size_t lrs_capacity,
                                 double *momenta, size_t momenta_capacity, size_t *n_groups);

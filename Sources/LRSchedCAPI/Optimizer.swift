@@ -8,10 +8,6 @@ private let keysByCode: [ParamGroupKey] = [
     .beta1, .beta2, .max_lr, .min_lr, .max_momentum, .base_momentum,
 ]
 
-/// The most groups lrsched_optimizer_create makes (a larger count is surely a bug, and
-/// would allocate without bound).
-let maxCreatedGroups = 1 << 20
-
 private func key(_ code: Int32) throws(CFailure) -> ParamGroupKey {
     guard let i = Int(exactly: code), keysByCode.indices.contains(i) else {
         throw .value("unknown param group key \(code) (LRSCHED_KEY_* is 0...\(keysByCode.count - 1))")
@@ -51,7 +47,7 @@ public func lrsched_optimizer_create(_ nGroups: UInt, _ lr: Double, _ momentum: 
         let kind = try momentumKind(momentumKindCode)
         let n = try size(nGroups, "n_groups")
         if n == 0 { throw .value("optimizer got an empty parameter list") }
-        if n > maxCreatedGroups { throw .value("n_groups = \(n) is too large (at most \(maxCreatedGroups))") }
+        try core { () throws(LRSchedError) in try OptimizerState.checkGroupCount(n) }
         var g = ParamGroup(lr: lr, momentum: momentum)
         if kind == .betas {
             g.beta1 = momentum

@@ -129,9 +129,7 @@ public func lrsched_preview(_ scheds: UnsafePointer<OpaquePointer?>?, _ nScheds:
         guard let first = list.first else { throw .value("preview needs at least one scheduler") }
         let n = first.optimizer.count
         let k = try int(steps, "steps")
-        if k < 0 { throw .value("preview steps must be >= 0, got \(k)") }
-        let (total, overflow) = k.multipliedReportingOverflow(by: n)
-        if overflow { throw .value("preview of \(k) steps x \(n) groups is too large") }
+        let total = try core { () throws(LRSchedError) in try Preview.size(steps: k, groups: n) }
         let ms: [Double]? = metrics == nil ? nil : try array(metrics, nMetrics, "metrics")
         nGroups.pointee = UInt(n)
         let needed = UInt(total)

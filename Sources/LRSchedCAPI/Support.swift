@@ -36,6 +36,7 @@ enum Status {
         case .zeroDivisionError: zeroDivisionError
         case .notImplementedError: notImplementedError
         case .callbackFailed: callbackFailed
+        case .memoryError: outOfMemory
         }
     }
 

@@ -14,6 +14,10 @@ public struct LRSchedError: Error, Equatable, CustomStringConvertible, Sendable 
         case notImplementedError = "NotImplementedError"
         /// A user-supplied lr function (a C callback) reported failure.
         case callbackFailed = "CallbackFailed"
+        /// A call would allocate beyond one of lrsched's documented caps (a preview of
+        /// more than `Preview.maxValues` values, more than `OptimizerState.maxGroups`
+        /// groups): refused before allocating.
+        case memoryError = "MemoryError"
     }
 
     public var kind: Kind
@@ -28,6 +32,7 @@ public struct LRSchedError: Error, Equatable, CustomStringConvertible, Sendable 
 
     package static func value(_ m: String) -> LRSchedError { .init(.valueError, m) }
     package static func type(_ m: String) -> LRSchedError { .init(.typeError, m) }
+    package static func memory(_ m: String) -> LRSchedError { .init(.memoryError, m) }
     package static func key(_ m: String) -> LRSchedError { .init(.keyError, m) }
     package static func runtime(_ m: String) -> LRSchedError { .init(.runtimeError, m) }
     package static func zeroDivision(_ m: String) -> LRSchedError { .init(.zeroDivisionError, m) }

@@ -157,8 +157,21 @@ static void test_optimizer(void) {
     CHECK_ERR(lrsched_optimizer_create(1, 0.1, 0, 3, &o), LRSCHED_VALUE_ERROR, "momentum_kind");
     CHECK_RC(lrsched_optimizer_create(1, 0.1, 0, -1, &o), LRSCHED_VALUE_ERROR);
     CHECK_RC(lrsched_optimizer_create(SIZE_MAX, 0.1, 0, LRSCHED_MOMENTUM_SGD, &o), LRSCHED_VALUE_ERROR);
-    CHECK_RC(lrsched_optimizer_create((size_t)1 << 40, 0.1, 0, LRSCHED_MOMENTUM_SGD, &o), LRSCHED_VALUE_ERROR);
+    CHECK_RC(lrsched_optimizer_create((size_t)1 << 40, 0.1, 0, LRSCHED_MOMENTUM_SGD, &o), LRSCHED_OUT_OF_MEMORY);
+    CHECK_ERR(lrsched_optimizer_create(LRSCHED_MAX_CREATED_GROUPS + 1, 0.1, 0, LRSCHED_MOMENTUM_SGD, &o),
+              LRSCHED_OUT_OF_MEMORY, "limit of 1048576 groups");
     CHECK(o == NULL);
+    {   /* the same cap from JSON: {"groups": [{}, {}, ...]} with one group too many */
+        size_t count = LRSCHED_MAX_CREATED_GROUPS + 1, len = 0;
+        char *spec = malloc(16 + 3 * count);
+        CHECK(spec != NULL);
+        len += (size_t)sprintf(spec, "{\"groups\": [");
+        for (size_t i = 0; i < count; i++) len += (size_t)sprintf(spec + len, i ? ",{}" : "{}");
+        len += (size_t)sprintf(spec + len, "]}");
+        CHECK_ERR(lrsched_optimizer_create_from_json(spec, len, &o), LRSCHED_OUT_OF_MEMORY, "limit of 1048576 groups");
+        CHECK(o == NULL);
+        free(spec);
+    }
 
     /* create: SGD with three groups */
     OK(lrsched_optimizer_create(3, 0.1, 0.9, LRSCHED_MOMENTUM_SGD, &o));
@@ -1522,7 +1535,12 @@ static void test_preview(void) {
     CHECK_RC(lrsched_preview(with_null, 2, 6, NULL, 0, lrs, 12, NULL, 0, &ng), LRSCHED_NULL_ARGUMENT);
     CHECK_ERR(lrsched_preview(two, 0, 6, NULL, 0, lrs, 12, NULL, 0, &ng), LRSCHED_VALUE_ERROR, "at least one");
     CHECK_ERR(lrsched_preview(two, 2, -1, plateau_metrics, 25, lrs, 12, NULL, 0, &ng), LRSCHED_VALUE_ERROR, ">= 0");
-    CHECK_RC(lrsched_preview(two, 2, INT64_MAX, plateau_metrics, 25, lrs, 12, NULL, 0, &ng), LRSCHED_VALUE_ERROR);
+    CHECK_RC(lrsched_preview(two, 2, INT64_MAX, plateau_metrics, 25, lrs, 12, NULL, 0, &ng), LRSCHED_OUT_OF_MEMORY);
+    /* the cap is on steps x groups, checked before the buffers and the metrics */
+    CHECK_ERR(lrsched_preview(two, 2, LRSCHED_MAX_PREVIEW_VALUES / 2 + 1, NULL, 0, NULL, 0, NULL, 0, &ng),
+              LRSCHED_OUT_OF_MEMORY, "limit of 67108864 values");
+    CHECK_RC(lrsched_preview(two, 2, LRSCHED_MAX_PREVIEW_VALUES / 2, plateau_metrics, 25, lrs, 12, NULL, 0, &ng),
+             LRSCHED_BUFFER_TOO_SMALL);
     CHECK_RC(lrsched_preview(two, 2, INT64_MIN, plateau_metrics, 25, lrs, 12, NULL, 0, &ng), LRSCHED_VALUE_ERROR);
     CHECK_ERR(lrsched_preview(two, 2, 6, NULL, 0, lrs, 12, NULL, 0, &ng), LRSCHED_VALUE_ERROR, "metric");
     CHECK_RC(lrsched_preview(two, 2, 6, plateau_metrics, 3, lrs, 12, NULL, 0, &ng), LRSCHED_VALUE_ERROR);

@@ -79,6 +79,41 @@ final class CheckpointTests: XCTestCase {
     }
 
     /// A child state that does not fit makes a composite's load fail with nothing changed.
+    /// A state must fit the optimizer the scheduler steps: one value per param group in
+    /// `base_lrs`, `_last_lr` (finite), timm's `base_values` and `warmup_steps`, and
+    /// ReduceLROnPlateau's `min_lrs` (unless `default_min_lr` refills it).
+    func testStateMustFitTheOptimizersGroups() throws {
+        let two = try OptimizerState(defaults: ParamGroup(lr: 0.1), groups: [ParamGroup(lr: 0.1), ParamGroup(lr: 0.2)])
+        let step = try StepLR(two, stepSize: 3)
+        let cosine = try CosineLRScheduler(two, tInitial: 10)
+        let listMin = try ReduceLROnPlateau(two, minLR: .perGroup([0.0, 0.0]))
+        let cases: [(LRScheduler, String, String)] = [
+            (step, #"{"base_lrs": [0.1, 0.1, 0.1]}"#, "StepLR state: 'base_lrs' needs one value per param group (2), got 3"),
+            (step, #"{"base_lrs": [0.1]}"#, "StepLR state: 'base_lrs' needs one value per param group (2), got 1"),
+            (step, #"{"_last_lr": [0.1]}"#, "StepLR state: '_last_lr' needs one value per param group (2), got 1"),
+            (step, #"{"_last_lr": [0.1, "Infinity"]}"#, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+            (step, #"{"_last_lr": [0.1, NaN]}"#, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+            (cosine, #"{"base_values": [0.1]}"#, "timm.CosineLRScheduler state: 'base_values' needs one value per param group (2), got 1"),
+            (cosine, #"{"warmup_steps": [1, 1, 1]}"#, "timm.CosineLRScheduler state: 'warmup_steps' needs one value per param group (2), got 3"),
+            (listMin, #"{"min_lrs": []}"#, "ReduceLROnPlateau state: 'min_lrs' needs one value per param group (2), got 0"),
+        ]
+        for (s, text, message) in cases {
+            let before = s.stateJSON()
+            XCTAssertThrowsError(try s.loadState(json: text), text) { e in
+                XCTAssertEqual((e as? LRSchedError)?.kind, .valueError, text)
+                XCTAssertEqual((e as? LRSchedError)?.message, message, text)
+            }
+            XCTAssertEqual(s.stateJSON(), before, text)
+        }
+        // A scalar min_lr saves default_min_lr, which refills min_lrs as torch does.
+        let scalarMin = try ReduceLROnPlateau(two, patience: 0)
+        try scalarMin.loadState(json: #"{"min_lrs": []}"#)
+        try scalarMin.step(metric: 1)
+        try scalarMin.step(metric: 2)
+        XCTAssertEqual(scalarMin.minLRs, [0, 0])
+        XCTAssertEqual(two.groups.map(\.lr), [0.1 * 0.1, 0.2 * 0.1])
+    }
+
     func testCompositeLoadIsAllOrNothing() throws {
         let opt = try OptimizerState(lr: 0.1)
         let a = try ConstantLR(opt, factor: 0.5, totalIters: 2)

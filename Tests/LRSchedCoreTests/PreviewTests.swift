@@ -41,6 +41,34 @@ final class PreviewTests: XCTestCase {
         XCTAssertEqual(s.lastEpoch, 0)
     }
 
+    /// One preview holds at most 2^26 values (the C header's LRSCHED_MAX_PREVIEW_VALUES),
+    /// refused with MemoryError before allocating or stepping anything.
+    func testPreviewSizeIsCapped() throws {
+        XCTAssertEqual(Preview.maxValues, 1 << 26)
+        let opt = try OptimizerState(defaults: ParamGroup(lr: 0.1), groups: [ParamGroup(lr: 0.1), ParamGroup(lr: 0.2)])
+        let s = try StepLR(opt, stepSize: 3)
+        let message = "a preview of 33554433 steps x 2 groups is more than lrsched's limit of 67108864 values (2^26)"
+        assertThrows(.memoryError, message) { _ = try s.preview(steps: (1 << 25) + 1) }
+        assertThrows(.memoryError) { _ = try s.preview(steps: Int.max) }
+        assertThrows(.memoryError) { _ = try s.preview(steps: 1_000_000_000) }
+        XCTAssertEqual(try Preview.size(steps: 1 << 25, groups: 2), 1 << 26)
+        assertThrows(.valueError, "preview steps must be >= 0, got -1") { _ = try Preview.size(steps: -1, groups: 2) }
+        XCTAssertEqual(s.lastEpoch, 0)
+    }
+
+    /// An optimizer is created with at most 2^20 groups (LRSCHED_MAX_CREATED_GROUPS), from
+    /// any path; more are added one at a time.
+    func testCreatedGroupsAreCapped() throws {
+        XCTAssertEqual(OptimizerState.maxGroups, 1 << 20)
+        let message = "an optimizer of 1048577 param groups is more than lrsched's limit of 1048576 groups at creation (2^20)"
+        assertThrows(.memoryError, message) {
+            _ = try OptimizerState(defaults: ParamGroup(), groups: Array(repeating: ParamGroup(), count: (1 << 20) + 1))
+        }
+        let spec = JSONValue.object(JSONObject([("groups", .array(Array(repeating: .object(JSONObject()), count: (1 << 20) + 1)))]))
+        assertThrows(.memoryError, message) { _ = try OptimizerState(spec: spec) }
+        XCTAssertNoThrow(try OptimizerState.checkGroupCount(1 << 20))
+    }
+
     func testPlateauPreviewNeedsMetrics() throws {
         let opt = try OptimizerState(lr: 0.1)
         let s = try ReduceLROnPlateau(opt, patience: 0)

@@ -46,6 +46,7 @@ extension LRScheduler {
         for f in fields {
             if let load = f.load, let v = o[f.key] { try load(v, probe) }
         }
+        for f in fields where o[f.key] != nil { try f.check?(probe) }
         try probe.checkLoadedState()
         return probe
     }

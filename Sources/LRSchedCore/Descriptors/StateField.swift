@@ -19,17 +19,30 @@ package struct StateField: @unchecked Sendable {
     package let load: ((JSONValue, LRScheduler) throws(LRSchedError) -> Void)?
     /// Copies the value from the first scheduler to the second.
     package let assign: (LRScheduler, LRScheduler) -> Void
+    /// Checks a loaded value against what stepping needs from the scheduler's optimizer
+    /// (one value per param group, say), after every field was loaded; nil: nothing to check.
+    package let check: ((LRScheduler) throws(LRSchedError) -> Void)?
 
     package init(_ key: String, attribute: Bool? = nil, type pythonType: String = "Any",
                  save: @escaping (LRScheduler) -> JSONValue,
                  load: ((JSONValue, LRScheduler) throws(LRSchedError) -> Void)?,
-                 assign: @escaping (LRScheduler, LRScheduler) -> Void) {
+                 assign: @escaping (LRScheduler, LRScheduler) -> Void,
+                 check: ((LRScheduler) throws(LRSchedError) -> Void)? = nil) {
         self.key = key
         self.isAttribute = attribute ?? !key.hasPrefix("_")
         self.pythonType = pythonType
         self.save = save
         self.load = load
         self.assign = assign
+        self.check = check
+    }
+
+    /// ValueError unless `values` holds one value per param group of `s`'s optimizer.
+    package static func checkPerGroup(_ values: [Double], _ key: String, _ s: LRScheduler) throws(LRSchedError) {
+        let n = s.optimizer.groups.count
+        guard values.count == n else {
+            throw .value("\(s.typeName) state: '\(key)' needs one value per param group (\(n)), got \(values.count)")
+        }
     }
 
     /// A stored property, converted by `encode` and `decode` (which checks and throws
@@ -37,7 +50,8 @@ package struct StateField: @unchecked Sendable {
     package static func stored<S: LRScheduler, V>(
         _ key: String, _ kp: ReferenceWritableKeyPath<S, V>, attribute: Bool? = nil, type: String = "Any",
         encode: @escaping (V) -> JSONValue,
-        decode: @escaping (JSONValue, _ owner: String) throws(LRSchedError) -> V
+        decode: @escaping (JSONValue, _ owner: String) throws(LRSchedError) -> V,
+        check: ((LRScheduler) throws(LRSchedError) -> Void)? = nil
     ) -> StateField {
         StateField(
             key, attribute: attribute, type: type,
@@ -48,7 +62,8 @@ package struct StateField: @unchecked Sendable {
             },
             assign: { from, to in
                 if let from = from as? S, let to = to as? S { to[keyPath: kp] = from[keyPath: kp] }
-            })
+            },
+            check: check)
     }
 
     package static func int<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, Int>) -> StateField {
@@ -70,10 +85,14 @@ package struct StateField: @unchecked Sendable {
                decode: { (v, o) throws(LRSchedError) in try StateValue.optionalFinite(v, key, o) })
     }
 
+    /// A list of doubles; `perGroup`: one per param group (checked on load).
     package static func doubles<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, [Double]>,
-                                                finite: Bool = true) -> StateField {
+                                                finite: Bool = true, perGroup: Bool = false) -> StateField {
         stored(key, kp, type: "list[float]", encode: { .floats($0) },
-               decode: { (v, o) throws(LRSchedError) in try StateValue.doubles(v, key, o, finite: finite) })
+               decode: { (v, o) throws(LRSchedError) in try StateValue.doubles(v, key, o, finite: finite) },
+               check: perGroup ? { (s) throws(LRSchedError) in
+                   if let s = s as? S { try checkPerGroup(s[keyPath: kp], key, s) }
+               } : nil)
     }
 
     package static func ints<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, [Int]>) -> StateField {
@@ -124,7 +143,8 @@ extension StateField {
         assign: { from, to in
             to.baseLRs = from.baseLRs
             if to.newLRs.count != to.baseLRs.count { to.resizeScratch(to.baseLRs.count) }
-        })
+        },
+        check: { (s) throws(LRSchedError) in try checkPerGroup(s.baseLRs, "base_lrs", s) })
 
     package static let lastEpoch = StateField(
         "last_epoch", attribute: false, save: { .int($0.lastEpoch) },
@@ -139,7 +159,8 @@ extension StateField {
     package static let lastLR = StateField(
         "_last_lr", save: { .floats($0.lastLRStorage) },
         load: { (v, s) throws(LRSchedError) in
-            s.lastLRStorage = try StateValue.doubles(v, "_last_lr", s.typeName, finite: false)
+            s.lastLRStorage = try StateValue.doubles(v, "_last_lr", s.typeName, finite: true)
         },
-        assign: { from, to in to.lastLRStorage = from.lastLRStorage })
+        assign: { from, to in to.lastLRStorage = from.lastLRStorage },
+        check: { (s) throws(LRSchedError) in try checkPerGroup(s.lastLRStorage, "_last_lr", s) })
 }

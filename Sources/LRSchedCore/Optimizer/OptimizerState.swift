@@ -34,12 +34,13 @@ public final class OptimizerState {
     /// - Throws: ValueError as torch's SGD constructor (negative lr, momentum or
     ///   weight decay; nesterov without momentum or with dampening), for any
     ///   non-finite value, and for an empty `groups` list ("optimizer got an empty
-    ///   parameter list").
+    ///   parameter list"); MemoryError for more than `maxGroups` groups.
     public init(defaults: ParamGroup, groups: [ParamGroup]? = nil,
                 momentumKind: MomentumKind = .momentum) throws(LRSchedError) {
         try defaults.validate()
         if let groups {
             if groups.isEmpty { throw .value("optimizer got an empty parameter list") }
+            try Self.checkGroupCount(groups.count)
             for g in groups { try g.validate() }
         }
         if momentumKind == .betas {
@@ -51,6 +52,18 @@ public final class OptimizerState {
         self.defaults = defaults
         self.groups = groups ?? [defaults]
         self.momentumKind = momentumKind
+    }
+
+    /// The most groups an optimizer is created with, from any path (2^20; more can be
+    /// added one at a time with `addParamGroup`): a larger count is surely a bug, and would
+    /// allocate without bound.
+    public static let maxGroups = 1 << 20
+
+    /// MemoryError when creating `count` groups would pass `maxGroups`, before allocating.
+    public static func checkGroupCount(_ count: Int) throws(LRSchedError) {
+        guard count <= maxGroups else {
+            throw .memory("an optimizer of \(count) param groups is more than lrsched's limit of \(maxGroups) groups at creation (2^20)")
+        }
     }
 
     /// SGD-style shorthand: `OptimizerState(lr: 0.1, momentum: 0.9)`, one group.

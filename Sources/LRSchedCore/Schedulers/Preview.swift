@@ -23,13 +23,12 @@ public struct Preview: Sendable {
     ///   - metrics: one per step, required when a ReduceLROnPlateau is among `schedulers`.
     ///   - momentum: also record the momenta.
     /// - Throws: ValueError for an empty list, schedulers on different optimizers, a
-    ///   negative `steps`, missing metrics; any error a step raises (then nothing is
-    ///   returned).
+    ///   negative `steps`, missing metrics; MemoryError beyond `maxValues`; any error a
+    ///   step raises (then nothing is returned).
     public init(_ schedulers: [LRScheduler], steps: Int, metrics: [Double]? = nil, momentum: Bool = false) throws(LRSchedError) {
         let (copies, opt) = try Self.copies(schedulers, steps: steps, metrics: metrics)
         let n = opt.count
-        let (total, o) = steps.multipliedReportingOverflow(by: n)
-        guard !o, total <= 1 << 31 else { throw .value("preview of \(steps) steps × \(n) groups is too large") }
+        let total = try Self.size(steps: steps, groups: n)
         var lrs = [Double](repeating: 0, count: total)
         var moms: [Double]? = momentum ? [Double](repeating: 0, count: total) : nil
         try lrs.withUnsafeMutableBufferPointer { (lrBuf) throws(LRSchedError) in
@@ -53,11 +52,26 @@ public struct Preview: Sendable {
                              lrs: UnsafeMutableBufferPointer<Double>,
                              momenta: UnsafeMutableBufferPointer<Double>?) throws(LRSchedError) {
         let (copies, opt) = try copies(schedulers, steps: steps, metrics: metrics)
-        let (total, o) = steps.multipliedReportingOverflow(by: opt.count)
-        guard !o, lrs.count >= total, (momenta?.count ?? total) >= total else {
+        let total = try size(steps: steps, groups: opt.count)
+        guard lrs.count >= total, (momenta?.count ?? total) >= total else {
             throw .value("preview buffers hold fewer than \(steps) × \(opt.count) values")
         }
         try run(copies, opt, steps: steps, metrics: metrics, lrs: lrs, momenta: momenta)
+    }
+
+    /// The most values (steps × groups) one preview may hold: 2^26, 512 MiB of doubles
+    /// (`LRSCHED_MAX_PREVIEW_VALUES` in C). Front ends check it before allocating.
+    public static let maxValues = 1 << 26
+
+    /// `steps × groups`, checked against `maxValues`.
+    /// - Throws: ValueError for negative `steps`; MemoryError beyond `maxValues`.
+    public static func size(steps: Int, groups: Int) throws(LRSchedError) -> Int {
+        guard steps >= 0 else { throw .value("preview steps must be >= 0, got \(steps)") }
+        let (total, o) = steps.multipliedReportingOverflow(by: groups)
+        guard !o, total <= maxValues else {
+            throw .memory("a preview of \(steps) steps x \(groups) groups is more than lrsched's limit of \(maxValues) values (2^26)")
+        }
+        return total
     }
 
     package static func copies(_ schedulers: [LRScheduler], steps: Int, metrics: [Double]?) throws(LRSchedError) -> ([LRScheduler], OptimizerState) {

@@ -66,6 +66,12 @@ public final class ReduceLROnPlateau: LRScheduler {
         super.init(copying: other, optimizer: optimizer)
     }
 
+    /// `min_lrs` needs one value per group, unless `default_min_lr` refills it (as
+    /// torch does at the next reduction).
+    package override func checkLoadedState() throws(LRSchedError) {
+        if defaultMinLR == nil { try StateField.checkPerGroup(minLRs, "min_lrs", self) }
+    }
+
     /// torch's first check, before anything else.
     package static func checkFactor(_ factor: Double) throws(LRSchedError) {
         if factor >= 1.0 { throw .value("Factor should be < 1.0.") }

@@ -11,7 +11,7 @@ extension OptimizerState {
     /// same keys, one entry per group (absent: one group of the defaults).
     ///
     /// - Throws: TypeError for unknown keys or wrong types, ValueError as SGD's
-    ///   constructor.
+    ///   constructor, MemoryError for more than `maxGroups` groups.
     public convenience init(spec: JSONValue) throws(LRSchedError) {
         guard case .object(let obj) = spec else {
             throw .type("optimizer spec must be an object, got \(spec.typeName)")
@@ -26,6 +26,7 @@ extension OptimizerState {
             guard case .array(let items) = groupSpecs else {
                 throw .type("SGD: 'groups' must be a list of objects, got \(groupSpecs.typeName)")
             }
+            try OptimizerState.checkGroupCount(items.count)
             var gs: [ParamGroup] = []
             for item in items {
                 guard case .object(let g) = item else {

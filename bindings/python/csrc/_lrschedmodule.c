@@ -119,7 +119,7 @@ raise_from_status(int status)
         PyErr_SetString(PyExc_NotImplementedError, msg);
         break;
     case LRSCHED_OUT_OF_MEMORY:
-        PyErr_NoMemory();
+        PyErr_SetString(PyExc_MemoryError, msg);
         break;
     case LRSCHED_CALLBACK_FAILED:
         /* A callback failed without leaving an exception (should not happen). */
@@ -2714,6 +2714,8 @@ _lrsched_exec(PyObject *module)
         {"NULL_ARGUMENT", LRSCHED_NULL_ARGUMENT},
         {"BUFFER_TOO_SMALL", LRSCHED_BUFFER_TOO_SMALL},
         {"OUT_OF_MEMORY", LRSCHED_OUT_OF_MEMORY},
+        {"MAX_PREVIEW_VALUES", LRSCHED_MAX_PREVIEW_VALUES},
+        {"MAX_CREATED_GROUPS", LRSCHED_MAX_CREATED_GROUPS},
         {"MOMENTUM_SGD", LRSCHED_MOMENTUM_SGD},
         {"MOMENTUM_BETAS", LRSCHED_MOMENTUM_BETAS},
         {"MOMENTUM_NONE", LRSCHED_MOMENTUM_NONE},

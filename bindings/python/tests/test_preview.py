@@ -124,3 +124,26 @@ def test_numpy_is_imported_lazily_and_optional(module):
         print("ok")
     """)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr
+
+
+def test_preview_size_is_capped(api):
+    """One preview holds at most MAX_PREVIEW_VALUES (2^26) values: beyond, MemoryError
+    with the library's message, before anything is allocated or stepped."""
+    assert api.MAX_PREVIEW_VALUES == 2**26
+    opt = api.SGD([{"lr": 0.1}, {"lr": 0.2}], lr=0.1)
+    s = api.StepLR(opt, 3)
+    msg = "a preview of 33554433 steps x 2 groups is more than lrsched's limit of 67108864 values"
+    with pytest.raises(MemoryError, match=msg):
+        s.preview(2**25 + 1)
+    with pytest.raises(MemoryError, match=msg):
+        api.preview([s], 2**25 + 1, momentum=True)
+    with pytest.raises(MemoryError, match="a preview of 1000000000 steps x 2 groups"):
+        s.preview(10**9)
+    assert s.last_epoch == 0 and lrs_of(opt) == [0.1, 0.2]
+
+
+def test_created_groups_are_capped(api):
+    """An optimizer is created with at most MAX_CREATED_GROUPS (2^20) groups."""
+    assert api.MAX_CREATED_GROUPS == 2**20
+    with pytest.raises(MemoryError, match="an optimizer of 1048577 param groups is more than lrsched's limit"):
+        api.SGD([{"lr": 0.1}] * (2**20 + 1), lr=0.1)

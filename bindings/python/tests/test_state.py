@@ -151,13 +151,23 @@ def test_load_state_dict_errors(api):
     with pytest.raises(ValueError):
         s.load_state_dict({**before, "last_epoch": "x"})
     assert s.state_dict() == before  # a failed load changes nothing
-    # As torch (__dict__.update), a state for another group count loads, and the next
-    # step fails (torch: zip(strict=True)); the lrs are unchanged.
-    s.load_state_dict({**before, "base_lrs": [0.1]})
-    lrs = lrs_of(opt)
-    with pytest.raises(ValueError):
-        s.step()
-    assert lrs_of(opt) == lrs
+    # A state that does not fit the optimizer is refused whole (torch loads it and fails
+    # at every step): one value per group in base_lrs and _last_lr, finite lrs.
+    n = len(opt.param_groups)
+    bad = [
+        ({"base_lrs": [0.1] * (n + 1)}, f"StepLR state: 'base_lrs' needs one value per param group ({n}), got {n + 1}"),
+        ({"_last_lr": [0.1] * (n + 1)}, f"StepLR state: '_last_lr' needs one value per param group ({n}), got {n + 1}"),
+        ({"_last_lr": [float("inf")] * n}, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+        ({"_last_lr": [float("nan")] * n}, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+    ]
+    for change, message in bad:
+        with pytest.raises(ValueError) as e:
+            s.load_state_dict({**before, **change})
+        assert str(e.value) == message
+        assert s.state_dict() == before
+    p = api.ReduceLROnPlateau(api.SGD([{"lr": 0.1}, {"lr": 0.2}], lr=0.1), min_lr=[0.0, 0.0])
+    with pytest.raises(ValueError, match=r"'min_lrs' needs one value per param group \(2\), got 0"):
+        p.load_state_dict({**p.state_dict(), "min_lrs": []})
 
 
 def test_state_of_resumed_scheduler_with_last_epoch(api):

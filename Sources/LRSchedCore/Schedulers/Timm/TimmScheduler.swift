@@ -479,7 +479,8 @@ extension StateField {
             assign: { from, to in
                 to.baseLRs = from.baseLRs
                 if to.newLRs.count != to.baseLRs.count { to.resizeScratch(to.baseLRs.count) }
-            }),
+            },
+            check: { (s) throws(LRSchedError) in try checkPerGroup(s.baseLRs, "base_values", s) }),
         .stored("metric", \TimmScheduler.metric, type: "float | None", encode: { $0.map { .float($0) } ?? .null },
                 decode: { (v, o) throws(LRSchedError) in v.isNull ? nil : try StateValue.double(v, "metric", o) }),
         .bool("t_in_epochs", \TimmScheduler.tInEpochs),
@@ -495,7 +496,7 @@ extension StateField {
     static let timmWarmupT = StateField.int("warmup_t", \TimmScheduler.warmupT)
     static let timmWarmupLRInit = StateField.finite("warmup_lr_init", \TimmScheduler.warmupLRInit)
     static let timmWarmupPrefix = StateField.bool("warmup_prefix", \TimmScheduler.warmupPrefix)
-    static let timmWarmupSteps = StateField.doubles("warmup_steps", \TimmScheduler.warmupSteps)
+    static let timmWarmupSteps = StateField.doubles("warmup_steps", \TimmScheduler.warmupSteps, perGroup: true)
 
     /// A `PyNumber` hyperparameter (kept int or float, as timm saves it).
     static func number<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, PyNumber>) -> StateField {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import operator
-import sys
 
 from _lrsched_api._data import _as_matrix
 from _lrsched_api._values import OMIT, _decode_state, _dumps, _encode_state, spec_value
@@ -98,12 +97,14 @@ def _preview_groups(scheds):
 
 
 def _preview_buffers(n, groups, momentum):
-    """(lrs, momenta or None): bytearrays for n x groups float64 values."""
+    """(lrs, momenta or None): bytearrays for n x groups float64 values (none beyond
+    the library's cap, LRSCHED_MAX_PREVIEW_VALUES, which it then refuses)."""
     if not -(1 << 63) <= n < (1 << 63):
         raise OverflowError("Python int too large to convert to C long")
     total = n * groups if n > 0 else 0
-    if total > sys.maxsize // 8:
-        raise MemoryError("preview too large")
+    if total > B.MAX_PREVIEW_VALUES:
+        # Allocate nothing: the library refuses the size (MemoryError, its message).
+        return bytearray(), None
     return bytearray(total * 8), bytearray(total * 8) if momentum else None
 
 
@@ -138,3 +139,7 @@ if bind_methods is not None:
         bind_methods(cls)
 
 __all__ = ["from_spec", "preview"]
+# The library's caps (include/lrsched.h), exported outside __all__ as ParamGroup is.
+_UNLISTED_EXPORTS = ["MAX_PREVIEW_VALUES", "MAX_CREATED_GROUPS"]
+MAX_PREVIEW_VALUES = B.MAX_PREVIEW_VALUES
+MAX_CREATED_GROUPS = B.MAX_CREATED_GROUPS

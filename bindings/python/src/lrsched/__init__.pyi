@@ -185,6 +185,9 @@ class PolynomialLR(LRScheduler):
 
 # /regen
 
+MAX_PREVIEW_VALUES: int  # 2**26: a larger preview (or plot) raises MemoryError
+MAX_CREATED_GROUPS: int  # 2**20: an optimizer created with more groups raises MemoryError
+
 def from_spec(optimizer: _Optimizer, spec: dict[str, Any] | str | bytes) -> LRScheduler: ...
 @overload
 def preview(

@@ -144,6 +144,7 @@ _EXCEPTIONS = {
     RUNTIME_ERROR: RuntimeError,
     ZERO_DIVISION_ERROR: ZeroDivisionError,
     NOT_IMPLEMENTED_ERROR: NotImplementedError,
+    OUT_OF_MEMORY: MemoryError,
 }
 
 # The exception an lr_lambda raised during the current library call, per thread.
@@ -167,8 +168,6 @@ def _raise(status: int):
     cls = _EXCEPTIONS.get(status)
     if cls is not None:
         raise cls(msg)
-    if status == OUT_OF_MEMORY:
-        raise MemoryError()
     name = _lib.lrsched_status_string(status).decode()
     if status == CALLBACK_FAILED:
         raise RuntimeError(f"lr_lambda failed: {msg}")
