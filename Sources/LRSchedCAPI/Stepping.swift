@@ -133,12 +133,8 @@ public func lrsched_preview(_ scheds: UnsafePointer<OpaquePointer?>?, _ nScheds:
         let ms: [Double]? = metrics == nil ? nil : try array(metrics, nMetrics, "metrics")
         nGroups.pointee = UInt(n)
         let needed = UInt(total)
-        if total > 0 && (lrs == nil || lrsCapacity < needed) {
-            throw CFailure(Status.bufferTooSmall, "lrs buffer too small: \(needed) values needed, capacity \(lrsCapacity)")
-        }
-        if let _ = momenta, momentaCapacity < needed {
-            throw CFailure(Status.bufferTooSmall, "momenta buffer too small: \(needed) values needed, capacity \(momentaCapacity)")
-        }
+        if total > 0 { _ = try buffer(lrs, lrsCapacity, needed: needed, "lrs") }
+        if let momenta { _ = try buffer(momenta, momentaCapacity, needed: needed, "momenta") }
         let lrBuf = UnsafeMutableBufferPointer(start: total > 0 ? lrs : nil, count: total > 0 ? total : 0)
         let momBuf = momenta.map { UnsafeMutableBufferPointer(start: total > 0 ? $0 : nil, count: total > 0 ? total : 0) }
         try withExtendedLifetime(list) { () throws(CFailure) in

@@ -233,15 +233,28 @@ func parseJSON(_ p: UnsafePointer<CChar>?, _ len: UInt, _ name: String) throws(C
 /// `*count` is set first; `(NULL, 0)` is a pure size query; a NULL buffer with a
 /// capacity, or a capacity below the count, is LRSCHED_BUFFER_TOO_SMALL naming it.
 func writeValues<T>(_ values: some Collection<T>, _ buf: UnsafeMutablePointer<T>?, _ capacity: UInt,
-                    _ count: UnsafeMutablePointer<UInt>?) throws(CFailure) {
+                    _ count: UnsafeMutablePointer<UInt>?, _ name: String = "buf") throws(CFailure) {
     let count = try output(count, "count")
     let n = UInt(values.count)
     count.pointee = n
     if buf == nil && capacity == 0 { return }  // a pure size query
-    guard let buf, capacity >= n else {
-        throw CFailure(Status.bufferTooSmall, "buffer too small: \(n) values needed, capacity \(capacity)")
+    let out = try buffer(buf, capacity, needed: n, name)
+    for (i, v) in values.enumerated() { out[i] = v }
+}
+
+/// `buf` when it holds `needed` values, else LRSCHED_BUFFER_TOO_SMALL naming the
+/// problem: a NULL `name` with a non-zero capacity, or a capacity below `needed`
+/// (`what`: what the values are, for the message).
+func buffer<T>(_ buf: UnsafeMutablePointer<T>?, _ capacity: UInt, needed: UInt, _ name: String,
+               what: String = "") throws(CFailure) -> UnsafeMutablePointer<T> {
+    guard let buf else {
+        throw CFailure(Status.bufferTooSmall,
+                       "\(name) is NULL with capacity \(capacity) (\(needed) values needed\(what); NULL and 0 ask for the size)")
     }
-    for (i, v) in values.enumerated() { buf[i] = v }
+    guard capacity >= needed else {
+        throw CFailure(Status.bufferTooSmall, "\(name) too small: \(needed) values needed\(what), capacity \(capacity)")
+    }
+    return buf
 }
 
 /// Writes `text` and a NUL into `(buf, capacity)`, setting `*len` (bytes including the

@@ -139,7 +139,7 @@ public func lrsched_model_parameter_shape(_ model: OpaquePointer?, _ index: UInt
     capi { () throws(CFailure) in
         let m = try modelHandle(model)
         let i = try parameterIndex(m, index)
-        try writeValues(m.parameters[i].parameter.shape.map { UInt($0) }, dims, capacity, count)
+        try writeValues(m.parameters[i].parameter.shape.map { UInt($0) }, dims, capacity, count, "dims")
     }
 }
 
@@ -197,9 +197,7 @@ public func lrsched_model_forward(_ model: OpaquePointer?, _ x: UnsafePointer<Fl
         let n = UInt(r * widths.outputs)
         count.pointee = n
         if buf == nil && capacity == 0 { return }  // a pure size query
-        guard let buf, capacity >= n else {
-            throw CFailure(Status.bufferTooSmall, "buffer too small: \(n) values needed, capacity \(capacity)")
-        }
+        let buf = try buffer(buf, capacity, needed: n, "buf")
         if nx > 0 && x == nil { throw .null("x") }
         let input = Array(UnsafeBufferPointer(start: nx > 0 ? x : nil, count: nx))
         let result = try withExtendedLifetime(m) { () throws(CFailure) -> Tensor in

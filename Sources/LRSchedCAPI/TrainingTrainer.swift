@@ -142,10 +142,11 @@ public func lrsched_trainer_fit(_ trainer: OpaquePointer?, _ x: UnsafePointer<Fl
         _ = try valueCount(min(t.batchSize, data.rows), widths.widest, "a layer's output for one batch")
         let needed = UInt(4 * n)
         if history != nil || capacity != 0 {
-            guard let _ = history, capacity >= needed else {
+            do throws(CFailure) {
+                _ = try buffer(history, capacity, needed: needed, "history", what: " for \(n) epochs")
+            } catch {
                 count?.pointee = needed
-                throw CFailure(Status.bufferTooSmall,
-                               "history buffer too small: \(needed) values needed for \(n) epochs, capacity \(capacity)")
+                throw error
             }
         }
         let dataset = try data.dataset()

@@ -242,7 +242,9 @@ static void test_optimizer(void) {
     OK(lrsched_optimizer_lrs(o, NULL, 0, &n)); /* size query */
     CHECK(n == 3);
     n = 0;
-    CHECK_ERR(lrsched_optimizer_lrs(o, lrs, 2, &n), LRSCHED_BUFFER_TOO_SMALL, "buffer too small");
+    CHECK_ERR(lrsched_optimizer_lrs(o, lrs, 2, &n), LRSCHED_BUFFER_TOO_SMALL, "buf too small: 3 values needed, capacity 2");
+    CHECK_ERR(lrsched_optimizer_lrs(o, NULL, 10, &n), LRSCHED_BUFFER_TOO_SMALL,
+              "buf is NULL with capacity 10 (3 values needed; NULL and 0 ask for the size)");
     CHECK(n == 3);
     CHECK(lrs[0] == 7 && lrs[1] == 7); /* nothing written */
     CHECK_RC(lrsched_optimizer_lrs(o, NULL, 5, &n), LRSCHED_BUFFER_TOO_SMALL);
@@ -1550,7 +1552,8 @@ static void test_preview(void) {
     CHECK_ERR(lrsched_preview(two, 2, 6, plateau_metrics, 25, lrs, 11, NULL, 0, &ng), LRSCHED_BUFFER_TOO_SMALL,
               "12 values");
     CHECK(ng == 2);
-    CHECK_RC(lrsched_preview(two, 2, 6, plateau_metrics, 25, NULL, 0, NULL, 0, &ng), LRSCHED_BUFFER_TOO_SMALL);
+    CHECK_ERR(lrsched_preview(two, 2, 6, plateau_metrics, 25, NULL, 0, NULL, 0, &ng), LRSCHED_BUFFER_TOO_SMALL,
+              "lrs is NULL with capacity 0 (12 values needed");
     CHECK_RC(lrsched_preview(two, 2, 6, plateau_metrics, 25, lrs, 12, moms, 11, &ng), LRSCHED_BUFFER_TOO_SMALL);
     OK(lrsched_preview(two, 2, 0, plateau_metrics, 0, NULL, 0, NULL, 0, &ng)); /* zero steps */
     CHECK(ng == 2);

@@ -701,7 +701,8 @@ static void test_fit_errors(void) {
               "40 values needed for 10 epochs, capacity 39");
     CHECK(count == 40);
     count = 0;
-    CHECK_RC(lrsched_trainer_fit(st.t, x, Y6, 6, 2, 1, 10, NULL, NULL, NULL, 40, &count), LRSCHED_BUFFER_TOO_SMALL);
+    CHECK_ERR(lrsched_trainer_fit(st.t, x, Y6, 6, 2, 1, 10, NULL, NULL, NULL, 4, &count), LRSCHED_BUFFER_TOO_SMALL,
+              "history is NULL with capacity 4 (40 values needed for 10 epochs; NULL and 0 ask for the size)");
     CHECK(count == 40);
     CHECK_RC(lrsched_trainer_fit(st.t, x, Y6, 6, 2, 1, 10, NULL, NULL, h, 0, NULL), LRSCHED_BUFFER_TOO_SMALL);
     /* nothing changed */
