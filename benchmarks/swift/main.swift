@@ -30,6 +30,18 @@ func fmt(_ x: Double, _ unit: String, digits: Int = 3) -> String { formatFixed(x
 
 // `lrsched-bench profile KIND [REPS]`: only KIND's 1M-step preview, repeated (for perf, callgrind).
 let arguments = CommandLine.arguments
+// `lrsched-bench profile MLP784 [EPOCHS]`: only the 784-256-1 MLP's training (for perf).
+if arguments.count >= 3 && arguments[1] == "profile" && arguments[2] == "MLP784" {
+    var g2 = SeededGenerator(seed: 7)
+    let data = try Dataset(x: Tensor.normal(shape: [60_000, 784], mean: 0, std: 1, using: &g2),
+                           y: Tensor.normal(shape: [60_000, 1], mean: 0, std: 1, using: &g2))
+    let model = Sequential(Linear(in: 784, out: 256, seed: 2), ReLU(), Linear(in: 256, out: 1, seed: 3))
+    let sgd = try SGD(parameters: model.parameters, lr: 0.01, momentum: 0.9)
+    let t = try Trainer(model: model, optimizer: sgd, batchSize: 64, shuffle: true, seed: 1)
+    let elapsed = try clock.measure { try t.fit(data, epochs: arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1) }
+    print(seconds(elapsed))
+    exit(0)
+}
 if arguments.count >= 3 && arguments[1] == "profile" {
     let opt = try OptimizerState(lr: 0.1, momentum: 0.9)
     let s: LRScheduler
@@ -70,6 +82,27 @@ let mlp = try best(3) {
     try t.fit(mlpData, epochs: 5)
 }
 row("MLP 64-128-1, 20k rows, batch 32, 5 epochs", fmt(mlp * 1e3, "ms", digits: 1))
+
+// The MLP: 784 -> 256 ReLU -> 1, SGD(lr=0.01, momentum=0.9), 60k rows, batch 64,
+// shuffled, one epoch plus the full-data loss (as torch's loop in bench_train.py).
+// FLOPs counted: the first layer's forward per batch, its weight gradient, and the loss's
+// forward (2·rows·784·256 each); the second layer and elementwise work are left out.
+do {
+    var g2 = SeededGenerator(seed: 7)
+    let rows = 60_000, features = 784, hidden = 256
+    let bx = Tensor.normal(shape: [rows, features], mean: 0, std: 1, using: &g2)
+    let by = Tensor.normal(shape: [rows, 1], mean: 0, std: 1, using: &g2)
+    let bigData = try Dataset(x: bx, y: by)
+    let epoch = try best(3) {
+        let model = Sequential(Linear(in: features, out: hidden, seed: 2), ReLU(), Linear(in: hidden, out: 1, seed: 3))
+        let sgd = try SGD(parameters: model.parameters, lr: 0.01, momentum: 0.9)
+        let t = try Trainer(model: model, optimizer: sgd, batchSize: 64, shuffle: true, seed: 1)
+        try t.fit(bigData, epochs: 1)
+    }
+    let flops = 3 * 2 * Double(rows * features * hidden)
+    row("MLP 784-256-1, 60k rows, batch 64, 1 epoch (\(getNumThreads()) thr)",
+        fmt(epoch * 1e3, "ms", digits: 1) + ", " + fmt(flops / epoch * 1e-9, "GFLOP/s", digits: 1))
+}
 
 // step() + get_last_lr() per call, and a 1M-step preview.
 let n = 1_000_000
