@@ -42,6 +42,36 @@ if arguments.count >= 3 && arguments[1] == "profile" && arguments[2] == "MLP784"
     print(seconds(elapsed))
     exit(0)
 }
+// `lrsched-bench crossover`: a·bᵀ and aᵀ·b through the Swift loops and through the BLAS, by
+// size (m·k·n), single-threaded: where Tensor.blasMinimumWork comes from.
+if arguments.count >= 2 && arguments[1] == "crossover" {
+    try setNumThreads(1)
+    var g = SeededGenerator(seed: 3)
+    print("| m x k x n | m·k·n | a·bᵀ loops | a·bᵀ BLAS | aᵀ·b loops | aᵀ·b BLAS |")
+    print("|---|---|---|---|---|---|")
+    for (m, k, n) in [(10, 2, 1), (16, 4, 16), (16, 16, 16), (32, 16, 32), (32, 32, 32), (32, 32, 64),
+                      (32, 64, 64), (32, 64, 128), (64, 128, 64), (64, 256, 128)] {
+        let a = Tensor.normal(shape: [m, k], mean: 0, std: 1, using: &g)
+        let b = Tensor.normal(shape: [n, k], mean: 0, std: 1, using: &g)
+        let at = Tensor.normal(shape: [k, m], mean: 0, std: 1, using: &g)
+        let bk = Tensor.normal(shape: [k, n], mean: 0, std: 1, using: &g)
+        var out = Tensor()
+        let reps = max(10, 20_000_000 / (m * k * n))
+        var cells: [String] = []
+        for threshold in [Int.max, 1] {
+            Tensor.blasThreshold = threshold
+            let t = try best(3) { for _ in 0..<reps { try Tensor.matmul(a, b, transposeB: true, into: &out) } }
+            cells.append(fmt(t / Double(reps) * 1e6, "µs"))
+        }
+        for threshold in [Int.max, 1] {
+            Tensor.blasThreshold = threshold
+            let t = try best(3) { for _ in 0..<reps { try Tensor.matmul(at, bk, transposeA: true, into: &out) } }
+            cells.append(fmt(t / Double(reps) * 1e6, "µs"))
+        }
+        print("| \(m) x \(k) x \(n) | \(m * k * n) | " + cells.joined(separator: " | ") + " |")
+    }
+    exit(0)
+}
 if arguments.count >= 3 && arguments[1] == "profile" {
     let opt = try OptimizerState(lr: 0.1, momentum: 0.9)
     let s: LRScheduler

@@ -83,10 +83,12 @@ extension Tensor {
         }
     }
 
-    /// The smallest product (`m·k·n` multiply-adds) sent to the BLAS. Below it the
-    /// call's set-up costs more than the loops (measured with `lrsched-bench`: the
-    /// article's `Linear(2, 1)` products are a few dozen).
-    public static let blasMinimumWork = 32_768
+    /// The smallest product (`m·k·n` multiply-adds) sent to the BLAS. Measured with
+    /// `lrsched-bench crossover` (one thread): OpenBLAS costs about 0.1 µs a call, so
+    /// the loops win only for the tiniest products (the article's `Linear(2, 1)`: 20,
+    /// 0.04–0.07 µs against 0.11–0.13 µs); from 4096 on the BLAS is 2.5–4 times faster
+    /// in both forms, between 1024 and 4096 it depends on the form.
+    public static let blasMinimumWork = 4096
 
     /// Whether the sgemm goes to the BLAS (built with one, and big enough).
     @inline(__always)
