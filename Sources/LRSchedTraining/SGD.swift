@@ -1,7 +1,7 @@
 import LRSchedSupport
 import LRSchedJSON
 import LRSchedCore
-import LRSchedKernels
+internal import LRSchedKernels
 
 /// Stochastic gradient descent, torch's `torch.optim.SGD` (single-tensor path).
 ///

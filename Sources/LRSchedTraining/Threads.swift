@@ -1,7 +1,7 @@
 import LRSchedSupport
 import LRSchedJSON
 import LRSchedCore
-import LRSchedKernels
+internal import LRSchedKernels
 
 // The number of threads the training kernels (the BLAS's matrix products) use.
 //

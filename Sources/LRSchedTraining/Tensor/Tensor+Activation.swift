@@ -1,7 +1,7 @@
 import LRSchedSupport
 import LRSchedJSON
 import LRSchedCore
-import LRSchedKernels
+internal import LRSchedKernels
 
 // ReLU and its backward mask.
 

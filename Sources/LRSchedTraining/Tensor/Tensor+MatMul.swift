@@ -1,7 +1,7 @@
 import LRSchedSupport
 import LRSchedJSON
 import LRSchedCore
-import LRSchedKernels
+internal import LRSchedKernels
 
 // Matrix products of rank-2 tensors, with the transposed forms backward passes need.
 
