@@ -30,11 +30,13 @@ func fmt(_ x: Double, _ unit: String, digits: Int = 3) -> String { formatFixed(x
 
 // `lrsched-bench profile KIND [REPS]`: only KIND's 1M-step preview, repeated (for perf, callgrind).
 let arguments = CommandLine.arguments
-// `lrsched-bench profile MLP784 [EPOCHS]`: only the 784-256-1 MLP's training (for perf).
+// `lrsched-bench profile MLP784 [EPOCHS [ROWS]]`: only the 784-256-1 MLP's training (for perf,
+// and for counting allocations under valgrind: the count grows per epoch, not per batch).
 if arguments.count >= 3 && arguments[1] == "profile" && arguments[2] == "MLP784" {
     var g2 = SeededGenerator(seed: 7)
-    let data = try Dataset(x: Tensor.normal(shape: [60_000, 784], mean: 0, std: 1, using: &g2),
-                           y: Tensor.normal(shape: [60_000, 1], mean: 0, std: 1, using: &g2))
+    let rows = arguments.count > 4 ? Int(arguments[4]) ?? 60_000 : 60_000
+    let data = try Dataset(x: Tensor.normal(shape: [rows, 784], mean: 0, std: 1, using: &g2),
+                           y: Tensor.normal(shape: [rows, 1], mean: 0, std: 1, using: &g2))
     let model = Sequential(Linear(in: 784, out: 256, seed: 2), ReLU(), Linear(in: 256, out: 1, seed: 3))
     let sgd = try SGD(parameters: model.parameters, lr: 0.01, momentum: 0.9)
     let t = try Trainer(model: model, optimizer: sgd, batchSize: 64, shuffle: true, seed: 1)
