@@ -4,6 +4,11 @@ import PackageDescription
 /// This directory (the manifest's), for linker flags that need absolute paths.
 let packageDirectory = String(#filePath.dropLast("Package.swift".count))
 
+/// Matrix products go to OpenBLAS's sgemm, linked statically (libopenblas.a: Debian's
+/// libopenblas-dev), so liblrsched.so still needs only the C/C++ runtime.
+/// `LRSCHED_BLAS=none swift build` builds without a BLAS (the Swift kernels only).
+let useBLAS = Context.environment["LRSCHED_BLAS"] != "none"
+
 /// The modules `LRSched` re-exports.
 let lrschedModules: [Target.Dependency] = ["LRSchedSupport", "LRSchedJSON", "LRSchedCore", "LRSchedTraining"]
 
@@ -30,7 +35,13 @@ let package = Package(
         // The schedules: optimizer state, schedulers, their descriptors, specs, state, previews.
         .target(name: "LRSchedCore", dependencies: ["LRSchedSupport", "LRSchedJSON"]),
         // Training: tensors, models, data, the RNG, SGD and the trainer.
-        .target(name: "LRSchedTraining", dependencies: ["LRSchedCore"]),
+        .target(name: "LRSchedTraining", dependencies: ["LRSchedCore", "LRSchedKernels"]),
+        // sgemm (OpenBLAS), the thread setting and the SGD update with run-time FMA dispatch.
+        .target(
+            name: "LRSchedKernels",
+            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])] + (useBLAS ? [] : [.define("LRSCHED_NO_BLAS")]),
+            linkerSettings: useBLAS ? [.unsafeFlags(["-Xlinker", "-l:libopenblas.a"])] : []
+        ),
         // The umbrella module: re-exports the four above. (Targets of this package that
         // import it also name the modules directly, so that an incremental build recompiles
         // them when a re-exported module changes.)

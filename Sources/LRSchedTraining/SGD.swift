@@ -1,6 +1,7 @@
 import LRSchedSupport
 import LRSchedJSON
 import LRSchedCore
+internal import LRSchedKernels
 
 /// Stochastic gradient descent, torch's `torch.optim.SGD` (single-tensor path).
 ///
@@ -213,30 +214,20 @@ public final class SGD {
             slot.momentumBuffer = Array(repeating: 0, count: n)
             firstMomentumStep = true
         }
+        // One vectorized pass (Sources/LRSchedKernels: hardware FMA when the CPU has it;
+        // fmaf otherwise, the same single roundings).
         grad.storage.withUnsafeBufferPointer { gBuf in
             p.data.storage.withUnsafeMutableBufferPointer { pBuf in
                 let g = gBuf.baseAddress!, w = pBuf.baseAddress!
+                func run(_ b: UnsafeMutablePointer<Float>?) {
+                    lrskern_sgd_step(w, b, g, n, h.negLR, h.weightDecay, h.momentum, h.oneMinusDampening,
+                                     h.useWeightDecay ? 1 : 0, firstMomentumStep ? 1 : 0,
+                                     h.nesterov ? 1 : 0, h.maximize ? 1 : 0)
+                }
                 if h.useMomentum {
-                    slot.momentumBuffer!.withUnsafeMutableBufferPointer { bBuf in
-                        let b = bBuf.baseAddress!
-                        for i in 0..<n {
-                            var d = h.maximize ? -g[i] : g[i]
-                            if h.useWeightDecay { d = d.addingProduct(w[i], h.weightDecay) }
-                            if firstMomentumStep {
-                                b[i] = d
-                            } else {
-                                b[i] = (b[i] * h.momentum).addingProduct(d, h.oneMinusDampening)
-                            }
-                            d = h.nesterov ? d.addingProduct(b[i], h.momentum) : b[i]
-                            w[i] = w[i].addingProduct(d, h.negLR)
-                        }
-                    }
+                    slot.momentumBuffer!.withUnsafeMutableBufferPointer { run($0.baseAddress!) }
                 } else {
-                    for i in 0..<n {
-                        var d = h.maximize ? -g[i] : g[i]
-                        if h.useWeightDecay { d = d.addingProduct(w[i], h.weightDecay) }
-                        w[i] = w[i].addingProduct(d, h.negLR)
-                    }
+                    run(nil)
                 }
             }
         }

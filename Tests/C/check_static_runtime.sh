@@ -21,6 +21,16 @@ for n in $needed; do
   fi
 done
 
+# 1b. No undefined symbol of a runtime it does not name: the BLAS linked in statically
+#     (libopenblas.a) must be the pthread build, whose sgemm needs neither OpenMP nor
+#     libgfortran (Debian's libopenblas-openmp-dev would leave GOMP_* unresolved).
+unresolved=$(nm -D --undefined-only "$lib" | awk '{ print $2 }' | grep -E '^(GOMP_|omp_|_gfortran_)' || true)
+if [ -n "$unresolved" ]; then
+  echo "check_static_runtime: $lib leaves OpenMP/gfortran symbols unresolved:"
+  echo "$unresolved" | head -10
+  fail=1
+fi
+
 # 2. No RUNPATH/RPATH into the Swift toolchain (or anywhere but $ORIGIN).
 paths=$(readelf -d "$lib" | sed -n 's/.*(\(RUNPATH\|RPATH\)).*\[\(.*\)\]/\2/p')
 for p in ${paths//:/ }; do

@@ -128,9 +128,7 @@ public struct DataLoader: Sendable {
             order.withUnsafeBufferPointer { o in
                 guard let d = dst.baseAddress, let s = src.baseAddress else { return }
                 for r in 0..<b {
-                    let from = s + o[start + r] * w
-                    let to = d + r * w
-                    for c in 0..<w { to[c] = from[c] }
+                    (d + r * w).update(from: s + o[start + r] * w, count: w)
                 }
             }
         }

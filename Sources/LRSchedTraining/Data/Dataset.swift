@@ -81,10 +81,12 @@ public struct Dataset: @unchecked Sendable {
         y.ensureShape(n, outputCount)
         withBuffers { xs, ys in
             x.storage.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<(n * featureCount) { dst[i] = xs[start * featureCount + i] }
+                guard let d = dst.baseAddress, let s = xs.baseAddress else { return }
+                d.update(from: s + start * featureCount, count: n * featureCount)
             }
             y.storage.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<(n * outputCount) { dst[i] = ys[start * outputCount + i] }
+                guard let d = dst.baseAddress, let s = ys.baseAddress else { return }
+                d.update(from: s + start * outputCount, count: n * outputCount)
             }
         }
     }

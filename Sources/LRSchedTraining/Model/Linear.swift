@@ -56,8 +56,7 @@ public final class Linear: Layer {
             let s = input.shape.map(String.init).joined(separator: "x")
             throw .value("mat1 and mat2 shapes cannot be multiplied (\(s) and \(inFeatures)x\(outFeatures))")
         }
-        try Tensor.matmul(input, weight.data, transposeB: true, into: &output)
-        try output.addRowVector(bias.data)
+        try Tensor.affine(input, weight.data, bias: bias.data, into: &output)
         self.input = input
         return output
     }

@@ -1,6 +1,7 @@
 import LRSchedSupport
 import LRSchedJSON
 import LRSchedCore
+internal import LRSchedKernels
 
 // ReLU and its backward mask.
 
@@ -21,11 +22,7 @@ extension Tensor {
         if n == 0 { return }
         out.storage.withUnsafeMutableBufferPointer { dst in
             x.storage.withUnsafeBufferPointer { src in
-                let d = dst.baseAddress!, s = src.baseAddress!
-                for i in 0..<n {
-                    let v = s[i]
-                    d[i] = v < 0 ? 0 : v
-                }
+                lrskern_relu(dst.baseAddress!, src.baseAddress!, n)
             }
         }
     }
@@ -52,8 +49,7 @@ extension Tensor {
         out.storage.withUnsafeMutableBufferPointer { dst in
             gradOutput.storage.withUnsafeBufferPointer { gBuf in
                 output.storage.withUnsafeBufferPointer { yBuf in
-                    let d = dst.baseAddress!, g = gBuf.baseAddress!, y = yBuf.baseAddress!
-                    for i in 0..<n { d[i] = y[i] <= 0 ? 0 : g[i] }
+                    lrskern_relu_backward(dst.baseAddress!, gBuf.baseAddress!, yBuf.baseAddress!, n)
                 }
             }
         }

@@ -1,6 +1,7 @@
 import LRSchedSupport
 import LRSchedJSON
 import LRSchedCore
+internal import LRSchedKernels
 
 // Matrix products of rank-2 tensors, with the transposed forms backward passes need.
 
@@ -34,10 +35,12 @@ extension Tensor {
     /// `out`. `out` is reshaped to `[m, n]` if needed; it allocates nothing when it
     /// already has that shape and unshared storage.
     ///
-    /// The kernels use contiguous inner loops the compiler vectorizes: i-k-j order for
-    /// `a·b` and `aᵀ·b`, and dot products with 8 partial sums for `a·bᵀ`. Products and
-    /// sums are separate float32 roundings (no fused multiply-add), so results can
-    /// differ from a BLAS in the last bits.
+    /// Products of at least ``blasMinimumWork`` multiply-adds (`m·k·n`) go to the BLAS's
+    /// sgemm (OpenBLAS, on ``getNumThreads()`` threads). Smaller ones, where a BLAS call
+    /// costs more than it saves, use contiguous loops the compiler vectorizes: i-k-j
+    /// order for `a·b` and `aᵀ·b`, and dot products with 8 partial sums for `a·bᵀ`;
+    /// there products and sums are separate float32 roundings (no fused multiply-add).
+    /// Either way results can differ from torch's in the last bits.
     ///
     /// - Throws: ValueError as the allocating form; `out` is untouched then.
     /// - Complexity: O(m·k·n).
@@ -64,11 +67,65 @@ extension Tensor {
             a.storage.withUnsafeBufferPointer { aBuf in
                 b.storage.withUnsafeBufferPointer { bBuf in
                     let pa = aBuf.baseAddress!, pb = bBuf.baseAddress!
+                    if usesBLAS(m, k, n) {
+                        lrskern_sgemm(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, 1,
+                                      pa, a.shape[1], pb, b.shape[1], 0, c, n)
+                        return
+                    }
                     switch (transposeA, transposeB) {
                     case (false, false): gemmNN(pa, pb, c, m, k, n)
                     case (true, false): gemmTN(pa, pb, c, m, k, n)
                     case (false, true): gemmNT(pa, pb, c, m, k, n)
                     case (true, true): gemmTT(pa, pb, c, m, k, n)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The smallest product (`m·k·n` multiply-adds) sent to the BLAS. Measured with
+    /// `lrsched-bench crossover` (one thread): OpenBLAS costs about 0.1 µs a call, so
+    /// the loops win only for the tiniest products (the article's `Linear(2, 1)`: 20,
+    /// 0.04–0.07 µs against 0.11–0.13 µs); from 4096 on the BLAS is 2.5–4 times faster
+    /// in both forms, between 1024 and 4096 it depends on the form.
+    public static let blasMinimumWork = 4096
+
+    /// Whether the sgemm goes to the BLAS (built with one, and big enough).
+    @inline(__always)
+    package static func usesBLAS(_ m: Int, _ k: Int, _ n: Int) -> Bool {
+        blasAvailable && m * k * n >= blasThreshold
+    }
+
+    /// The threshold in force: ``blasMinimumWork``, lowered only by tests (which run
+    /// serially) to send every product of the small recorded runs through the BLAS.
+    nonisolated(unsafe) package static var blasThreshold = blasMinimumWork
+
+    private static let blasAvailable = lrskern_blas_available() != 0
+
+    /// `out = x·wᵀ + bias` for `x` `[m, k]`, `w` `[n, k]` and `bias` `[n]` (a linear
+    /// layer's forward, torch's `addmm(bias, x, wᵀ)`). Through the BLAS the bias rows
+    /// are written first and the product added to them in one sgemm (`beta = 1`);
+    /// small products are ``matmul(_:_:transposeA:transposeB:into:)`` then
+    /// ``addRowVector(_:)``.
+    /// - Throws: ValueError for mismatched shapes; `out` is untouched then.
+    /// - Complexity: O(m·k·n); no allocation when `out` already is `[m, n]`.
+    package static func affine(_ x: Tensor, _ w: Tensor, bias: Tensor, into out: inout Tensor) throws(LRSchedError) {
+        guard x.shape.count == 2, w.shape.count == 2, bias.shape.count == 1,
+              x.shape[1] == w.shape[1], bias.shape[0] == w.shape[0],
+              usesBLAS(x.shape[0], x.shape[1], w.shape[0]) else {
+            try matmul(x, w, transposeB: true, into: &out)
+            try out.addRowVector(bias)
+            return
+        }
+        let m = x.shape[0], k = x.shape[1], n = w.shape[0]
+        out.ensureShape(m, n)
+        out.storage.withUnsafeMutableBufferPointer { cBuf in
+            x.storage.withUnsafeBufferPointer { xBuf in
+                w.storage.withUnsafeBufferPointer { wBuf in
+                    bias.storage.withUnsafeBufferPointer { bBuf in
+                        let c = cBuf.baseAddress!, pb = bBuf.baseAddress!
+                        for i in 0..<m { (c + i * n).update(from: pb, count: n) }
+                        lrskern_sgemm(0, 1, m, n, k, 1, xBuf.baseAddress!, k, wBuf.baseAddress!, k, 1, c, n)
                     }
                 }
             }

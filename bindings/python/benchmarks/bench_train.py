@@ -12,6 +12,13 @@ and, where torch is importable, through torch's training loop:
    batch 32, shuffled, 5 epochs; torch single-threaded (torch.set_num_threads(1)) and
    with its default thread count.
 
+3. the issue's MLP (--issue-mlp): Linear(784, 256), ReLU, Linear(256, 1), SGD(lr=0.01,
+   momentum=0.9), 60,000 rows, batch 64, shuffled, one epoch plus the full-data loss;
+   lrsched.Trainer and torch's loop alternate run by run (5 each by default) and the
+   median is reported, at the thread count given by --threads (default: torch's
+   default). lrsched's count comes from LRSCHED_NUM_THREADS, which this script sets
+   before importing lrsched (or lrsched.set_num_threads where the package has it).
+
 Every loop does what lrsched's fit does per epoch: the mini-batch steps (MSE loss,
 backward, SGD step), then the loss over the whole dataset and the scheduler step. Times
 are the best of several runs of the whole fit (model, optimizer and scheduler built
@@ -137,6 +144,58 @@ def torch_mlp(torch, X, y, epochs, batch, hidden, threads):
     return setup
 
 
+# --- The issue's MLP, interleaved ------------------------------------------------------------
+
+
+def median_interleaved(setups, repeats):
+    """Median wall time of each setup's run(), the setups alternating run by run (so that
+    a change in the machine's load hits every implementation alike)."""
+    import gc
+    import statistics
+
+    times = [[] for _ in setups]
+    for _ in range(repeats):
+        for i, setup in enumerate(setups):
+            run = setup()
+            gc.collect()
+            gc.disable()
+            try:
+                t0 = time.perf_counter()
+                run()
+                times[i].append(time.perf_counter() - t0)
+            finally:
+                gc.enable()
+    return [statistics.median(t) for t in times]
+
+
+def issue_mlp(args, lrsched, torch):
+    rows = 6_400 if args.quick else 60_000
+    features, hidden, batch = 784, 256, 64
+    X, y = mlp_data(rows, features)
+    threads = args.threads
+    setups = [lrsched_mlp(lrsched, X, y, 1, batch, hidden)]
+    labels = ["lrsched.Trainer (extension)"]
+    if torch is not None:
+        setups.append(torch_mlp(torch, X, y, 1, batch, hidden, threads))
+        labels.append("torch loop")
+    repeats = args.repeats or (2 if args.quick else 5)
+    medians = median_interleaved(setups, repeats)
+    flops = 3 * 2 * rows * features * hidden  # layer 1 forward + weight gradient, loss forward
+    print(f"## MLP {features} -> {hidden} ReLU -> 1, {rows:,} rows, batch {batch}, shuffled, momentum 0.9, "
+          f"1 epoch + full-data loss\n")
+    print(f"- machine: {cpu_model()}, {os.cpu_count()} cores; load average (1 min): {os.getloadavg()[0]:.2f}")
+    print(f"- threads: {threads} (torch.set_num_threads; lrsched: "
+          f"LRSCHED_NUM_THREADS={os.environ.get('LRSCHED_NUM_THREADS')})")
+    print(f"- {'torch ' + torch.__version__ if torch is not None else 'torch not importable'}, "
+          f"lrsched {lrsched.__version__}; median of {repeats} interleaved runs\n")
+    print("| implementation | seconds (median) | GFLOP/s | torch / this |")
+    print("|---|---|---|---|")
+    for label, t in zip(labels, medians):
+        ratio = f"{medians[-1] / t:.2f}x" if torch is not None else "n/a"
+        print(f"| {label} | {t:.3f} | {flops / t * 1e-9:.1f} | {ratio} |")
+    return 0
+
+
 # --- Main -----------------------------------------------------------------------------------
 
 
@@ -144,7 +203,26 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes and few repeats (a smoke run)")
     ap.add_argument("--repeats", type=int, default=None, help="runs per figure (best of)")
+    ap.add_argument("--issue-mlp", action="store_true",
+                    help="only the issue's 784-256-1 MLP, lrsched and torch interleaved (median)")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="threads for --issue-mlp (torch and lrsched); default: torch's default")
     args = ap.parse_args()
+    if args.issue_mlp:
+        if args.threads is not None:
+            os.environ["LRSCHED_NUM_THREADS"] = str(args.threads)  # before lrsched loads
+        import lrsched
+
+        try:
+            import torch
+        except ImportError:
+            torch = None
+        if args.threads is None:
+            args.threads = torch.get_num_threads() if torch is not None else os.cpu_count()
+            os.environ.setdefault("LRSCHED_NUM_THREADS", str(args.threads))
+        if hasattr(lrsched, "set_num_threads"):
+            lrsched.set_num_threads(args.threads)
+        return issue_mlp(args, lrsched, torch)
     quick = args.quick
     repeats = args.repeats or (2 if quick else 7)
     mlp_repeats = args.repeats or (1 if quick else 3)
