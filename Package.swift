@@ -1,13 +1,21 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 /// This directory (the manifest's), for linker flags that need absolute paths.
 let packageDirectory = String(#filePath.dropLast("Package.swift".count))
 
 /// Matrix products go to OpenBLAS's sgemm, linked statically (libopenblas.a: Debian's
-/// libopenblas-dev), so liblrsched.so still needs only the C/C++ runtime.
-/// `LRSCHED_BLAS=none swift build` builds without a BLAS (the Swift kernels only).
-let useBLAS = Context.environment["LRSCHED_BLAS"] != "none"
+/// libopenblas-pthread-dev, which `make deps` installs), so liblrsched.so still needs
+/// only the C/C++ runtime. `LRSCHED_BLAS` chooses: `auto` (the default: OpenBLAS when
+/// libopenblas.a is in a system library directory or on LIBRARY_PATH, else the Swift
+/// kernels, slower, same schedules), `openblas` (required: the link fails without it),
+/// `none` (the Swift kernels only).
+let blasSetting = Context.environment["LRSCHED_BLAS"] ?? "auto"
+let libraryDirectories = (Context.environment["LIBRARY_PATH"] ?? "").split(separator: ":").map(String.init)
+    + ["/usr/local/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"]
+let useBLAS = blasSetting == "openblas"
+    || (blasSetting == "auto" && libraryDirectories.contains { FileManager.default.fileExists(atPath: $0 + "/libopenblas.a") })
 
 /// The modules `LRSched` re-exports.
 let lrschedModules: [Target.Dependency] = ["LRSchedSupport", "LRSchedJSON", "LRSchedCore", "LRSchedTraining"]

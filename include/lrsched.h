@@ -701,6 +701,23 @@ LRSCHED_API int lrsched_trainer_fit(lrsched_trainer *trainer, const float *x, co
 LRSCHED_API int lrsched_trainer_loss(lrsched_trainer *trainer, const float *x, const float *y, size_t rows,
                                      size_t features, size_t outputs, double *out);
 
+/* ------------------------------------------------------------------------------------
+ * Threads
+ * ------------------------------------------------------------------------------------ */
+
+/** Sets the number of threads lrsched's training kernels (the matrix products inside
+ *  lrsched_trainer_fit, lrsched_trainer_loss and lrsched_model_forward) use, for the
+ *  whole process (torch's set_num_threads). Takes effect at the next product; results
+ *  do not depend on it beyond float32 rounding (the lrs never do).
+ *  @return LRSCHED_OK; LRSCHED_VALUE_ERROR unless 1 <= n <= 4096 (the setting is then
+ *  unchanged). */
+LRSCHED_API int lrsched_set_num_threads(int n);
+
+/** The number of threads the training kernels use: the last lrsched_set_num_threads,
+ *  else LRSCHED_NUM_THREADS from the environment when it is an integer in 1..4096, else
+ *  the number of CPUs the process may run on (its affinity mask). */
+LRSCHED_API int lrsched_get_num_threads(void);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

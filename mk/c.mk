@@ -144,7 +144,9 @@ test-c-valgrind: $(C_OUT)/test_api $(C_OUT)/test_train $(C_OUT)/test_threads
 test-c-abi: lib $(VENV_STAMP) | $(C_OUT)
 	@$(SWIFTC) -typecheck -parse-as-library -module-name LRSchedCAPI -I $(LIB_DIR)/Modules \
 	    -Xcc -fmodule-map-file=$(LIB_DIR)/LRSchedCShims.build/module.modulemap \
-	    -I Sources/LRSchedCShims/include Sources/LRSchedCAPI/*.swift \
+	    -I Sources/LRSchedCShims/include \
+	    -Xcc -fmodule-map-file=$(LIB_DIR)/LRSchedKernels.build/module.modulemap \
+	    -I Sources/LRSchedKernels/include Sources/LRSchedCAPI/*.swift \
 	    -emit-clang-header-path $(C_OUT)/LRSchedCAPI-Swift.h
 	@$(VENV_PY) Tests/C/check_abi.py include/lrsched.h $(LIB_DIR)/liblrsched.so $(C_OUT)/LRSchedCAPI-Swift.h \
 	    Tests/C/test_api.c Tests/C/test_train.c

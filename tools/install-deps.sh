@@ -18,8 +18,9 @@ cd "$(dirname "$0")/.."
 # What a fresh Debian 12 lacks for the build and the tests (Swift, gcc and python3
 # come with the machine): venv and headers for the Python packages, cmake for the
 # CMake package test, patchelf, jansson for the C conformance runner, pkg-config for
-# the install test, valgrind for the C suite.
-APT_PACKAGES=(python3-venv python3-dev cmake patchelf libjansson-dev pkg-config valgrind)
+# the install test, valgrind for the C suite, OpenBLAS (its pthread build: the OpenMP one
+# would need libgomp) linked statically for the trainer's matrix products.
+APT_PACKAGES=(python3-venv python3-dev cmake patchelf libjansson-dev pkg-config valgrind libopenblas-pthread-dev)
 PIP_PACKAGES=(pytest numpy matplotlib jsonschema hypothesis)
 
 PYTHON=${PYTHON:-python3}

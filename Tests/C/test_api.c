@@ -140,6 +140,20 @@ static void test_last_error(void) {
  * Optimizer
  * -------------------------------------------------------------------------------- */
 
+/* The training kernels' thread setting (process-wide). */
+static void test_threads_setting(void) {
+    int n = lrsched_get_num_threads();
+    CHECK(n >= 1 && n <= 4096);
+    CHECK_ERR(lrsched_set_num_threads(0), LRSCHED_VALUE_ERROR, "set_num_threads expects a positive integer (at most 4096), got 0");
+    CHECK_RC(lrsched_set_num_threads(4097), LRSCHED_VALUE_ERROR);
+    CHECK_RC(lrsched_set_num_threads(-1), LRSCHED_VALUE_ERROR);
+    CHECK(lrsched_get_num_threads() == n);
+    OK(lrsched_set_num_threads(1));
+    CHECK(lrsched_get_num_threads() == 1);
+    OK(lrsched_set_num_threads(n));
+    CHECK(lrsched_get_num_threads() == n);
+}
+
 static void test_optimizer(void) {
     lrsched_optimizer *o = NULL;
     size_t n = 0;
@@ -1718,6 +1732,7 @@ static void test_edges(void) {
 int main(void) {
     test_versions();
     test_last_error();
+    test_threads_setting();
     test_optimizer();
     test_known_values();
     test_typed_vs_json();

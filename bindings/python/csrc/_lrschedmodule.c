@@ -34,6 +34,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <limits.h>
 #include <string.h>
 
 #include "lrsched.h"
@@ -2647,7 +2648,39 @@ _lrsched_status_string(PyObject *Py_UNUSED(module), PyObject *arg)
     return PyUnicode_FromString(lrsched_status_string((int)s));
 }
 
+PyDoc_STRVAR(set_num_threads_doc, "set_num_threads(n, /)\n--\n\nlrsched_set_num_threads (n fits a C int: the caller checks).");
+
+static PyObject *
+_lrsched_set_num_threads(PyObject *Py_UNUSED(module), PyObject *arg)
+{
+    int overflow = 0;
+    long n = PyLong_AsLongAndOverflow(arg, &overflow);
+    if (n == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (overflow || n < INT_MIN || n > INT_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "set_num_threads: n does not fit a C int");
+        return NULL;
+    }
+    int rc = lrsched_set_num_threads((int)n);
+    if (rc != LRSCHED_OK) {
+        raise_from_status(rc);
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(get_num_threads_doc, "get_num_threads()\n--\n\nlrsched_get_num_threads.");
+
+static PyObject *
+_lrsched_get_num_threads(PyObject *Py_UNUSED(module), PyObject *Py_UNUSED(ignored))
+{
+    return PyLong_FromLong(lrsched_get_num_threads());
+}
+
 static PyMethodDef _lrsched_functions[] = {
+    {"set_num_threads", (PyCFunction)_lrsched_set_num_threads, METH_O, set_num_threads_doc},
+    {"get_num_threads", (PyCFunction)_lrsched_get_num_threads, METH_NOARGS, get_num_threads_doc},
     {"preview", (PyCFunction)(void (*)(void))_lrsched_preview, METH_FASTCALL, preview_doc},
     {"bind_methods", (PyCFunction)_lrsched_bind_methods, METH_O, bind_methods_doc},
     {"version", (PyCFunction)_lrsched_version, METH_NOARGS, version_doc},

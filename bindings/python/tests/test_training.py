@@ -690,3 +690,24 @@ def test_signatures(api):
     t = api.Trainer(model=m, opt=opt, scheduler=None, loss="mse", batch_size=10, shuffle=False,
                     step_scheduler="epoch", seed=0)
     assert t.model is m and t.optimizer is opt and t.schedulers == []
+
+
+def test_num_threads(api):
+    """The training kernels' thread setting: process-wide, checked by the library."""
+    n = api.get_num_threads()
+    assert 1 <= n <= 4096
+    try:
+        api.set_num_threads(1)
+        assert api.get_num_threads() == 1
+        with pytest.raises(ValueError, match=r"^set_num_threads expects a positive integer \(at most 4096\), got 0$"):
+            api.set_num_threads(0)
+        with pytest.raises(ValueError, match="got 4097"):
+            api.set_num_threads(4097)
+        with pytest.raises(OverflowError):
+            api.set_num_threads(2**40)
+        with pytest.raises(TypeError):
+            api.set_num_threads(1.5)
+        assert api.get_num_threads() == 1
+    finally:
+        api.set_num_threads(n)
+    assert api.get_num_threads() == n

@@ -15,7 +15,25 @@ from ._schedulers import LRScheduler
 B = _backend  # noqa: F821
 module_name = _module_name  # noqa: F821
 
-__all__ = ["Trainer"]
+__all__ = ["Trainer", "set_num_threads", "get_num_threads"]
+
+
+def set_num_threads(n):
+    """Sets the number of threads the trainer's matrix products use, for the whole
+    process (``torch.set_num_threads``); results do not depend on it beyond float32
+    rounding. ValueError unless ``1 <= n <= 4096``; OverflowError when ``n`` does not
+    fit a C int."""
+    n = _int_arg(n, "set_num_threads", "n")
+    if not -(1 << 31) <= n < (1 << 31):
+        raise OverflowError(f"set_num_threads: 'n' = {n} does not fit a C int")
+    B.set_num_threads(n)
+
+
+def get_num_threads():
+    """The number of threads the trainer's matrix products use: the last
+    :func:`set_num_threads`, else ``LRSCHED_NUM_THREADS`` from the environment, else
+    the CPUs this process may run on."""
+    return B.get_num_threads()
 
 # ------------------------------------------------------------------------------------
 # Training

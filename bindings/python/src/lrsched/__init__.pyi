@@ -29,6 +29,8 @@ __all__ = [
     "ReLU",
     "Sequential",
     "Trainer",
+    "set_num_threads",
+    "get_num_threads",
     "plot",
 ]
 
@@ -274,6 +276,9 @@ class Trainer:
         progress: bool = False,
     ) -> list[EpochRecord]: ...
     def evaluate(self, X: Any, y: Any) -> float: ...
+
+def set_num_threads(n: int) -> None: ...
+def get_num_threads() -> int: ...
 
 def plot(
     sched_or_spec: LRScheduler | Sequence[LRScheduler] | dict[str, Any] | str | bytes,

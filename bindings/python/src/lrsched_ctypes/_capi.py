@@ -1170,6 +1170,18 @@ def version():
     return _lib.lrsched_version().decode()
 
 
+def set_num_threads(n):
+    """lrsched_set_num_threads (n fits a C int: the caller checks)."""
+    rc = _lib.lrsched_set_num_threads(n)
+    if rc:
+        _raise(rc)
+
+
+def get_num_threads():
+    """lrsched_get_num_threads."""
+    return _lib.lrsched_get_num_threads()
+
+
 def status_string(status):
     """The library's name for a status code."""
     return _lib.lrsched_status_string(int(status)).decode()

@@ -183,4 +183,6 @@ PROTOTYPES = {
     "lrsched_trainer_free": (None, (c_void_p,)),
     "lrsched_trainer_fit": (c_int, (c_void_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, c_int64, c_void_p, c_void_p, c_void_p, c_size_t, POINTER(c_size_t))),
     "lrsched_trainer_loss": (c_int, (c_void_p, c_void_p, c_void_p, c_size_t, c_size_t, c_size_t, POINTER(c_double))),
+    "lrsched_set_num_threads": (c_int, (c_int,)),
+    "lrsched_get_num_threads": (c_int, ()),
 }
