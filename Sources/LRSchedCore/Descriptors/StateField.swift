@@ -37,11 +37,13 @@ package struct StateField: @unchecked Sendable {
         self.check = check
     }
 
-    /// ValueError unless `values` holds one value per param group of `s`'s optimizer.
+    /// ValueError unless `values` holds between one value and one per param group of
+    /// `s`'s optimizer: fewer than the groups is what torch saves after a group was added
+    /// (it stays loadable; stepping then decides), more is never valid.
     package static func checkPerGroup(_ values: [Double], _ key: String, _ s: LRScheduler) throws(LRSchedError) {
         let n = s.optimizer.groups.count
-        guard values.count == n else {
-            throw .value("\(s.typeName) state: '\(key)' needs one value per param group (\(n)), got \(values.count)")
+        guard (1...max(n, 1)).contains(values.count) else {
+            throw .value("\(s.typeName) state: '\(key)' holds \(values.count) values for \(n) param groups (one per group at most, at least one)")
         }
     }
 
@@ -85,7 +87,7 @@ package struct StateField: @unchecked Sendable {
                decode: { (v, o) throws(LRSchedError) in try StateValue.optionalFinite(v, key, o) })
     }
 
-    /// A list of doubles; `perGroup`: one per param group (checked on load).
+    /// A list of doubles; `perGroup`: at most one per param group (checked on load).
     package static func doubles<S: LRScheduler>(_ key: String, _ kp: ReferenceWritableKeyPath<S, [Double]>,
                                                 finite: Bool = true, perGroup: Bool = false) -> StateField {
         stored(key, kp, type: "list[float]", encode: { .floats($0) },

@@ -153,3 +153,22 @@ def test_plot_uses_agg_without_a_display(tmp_path):
 
 def test_vectors_dir_exists():
     assert (VECTORS_DIR / "schedules.json").is_file()
+
+
+def test_plot_a_bare_composite_spec(api):
+    """A bare SequentialLR spec (it has "schedulers" too) is a scheduler spec, not a case."""
+    spec = {
+        "type": "SequentialLR",
+        "schedulers": [
+            {"type": "LinearLR", "start_factor": 0.1, "total_iters": 5},
+            {"type": "CosineAnnealingLR", "T_max": 95},
+        ],
+        "milestones": [5],
+    }
+    want = api.from_spec(api.SGD([{}], lr=0.1), spec).preview(100)[:, 0].tolist()
+    for source in (spec, json.dumps(spec)):
+        ax = api.plot(source, 100)
+        (line,) = lines_of(ax)
+        assert list(line.get_ydata()) == want
+        assert ax.get_title() == "SequentialLR"
+    assert want[4] == 0.1  # the milestone: cosine starts at the base lr

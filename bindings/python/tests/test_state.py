@@ -152,11 +152,15 @@ def test_load_state_dict_errors(api):
         s.load_state_dict({**before, "last_epoch": "x"})
     assert s.state_dict() == before  # a failed load changes nothing
     # A state that does not fit the optimizer is refused whole (torch loads it and fails
-    # at every step): one value per group in base_lrs and _last_lr, finite lrs.
+    # at every step): at least one value, at most one per group, in base_lrs and
+    # _last_lr; finite lrs. Fewer than the groups (torch's state after an added group)
+    # loads.
     n = len(opt.param_groups)
+    too_many = f"values for {n} param groups (one per group at most, at least one)"
     bad = [
-        ({"base_lrs": [0.1] * (n + 1)}, f"StepLR state: 'base_lrs' needs one value per param group ({n}), got {n + 1}"),
-        ({"_last_lr": [0.1] * (n + 1)}, f"StepLR state: '_last_lr' needs one value per param group ({n}), got {n + 1}"),
+        ({"base_lrs": [0.1] * (n + 1)}, f"StepLR state: 'base_lrs' holds {n + 1} {too_many}"),
+        ({"base_lrs": []}, f"StepLR state: 'base_lrs' holds 0 {too_many}"),
+        ({"_last_lr": [0.1] * (n + 1)}, f"StepLR state: '_last_lr' holds {n + 1} {too_many}"),
         ({"_last_lr": [float("inf")] * n}, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
         ({"_last_lr": [float("nan")] * n}, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
     ]
@@ -166,7 +170,7 @@ def test_load_state_dict_errors(api):
         assert str(e.value) == message
         assert s.state_dict() == before
     p = api.ReduceLROnPlateau(api.SGD([{"lr": 0.1}, {"lr": 0.2}], lr=0.1), min_lr=[0.0, 0.0])
-    with pytest.raises(ValueError, match=r"'min_lrs' needs one value per param group \(2\), got 0"):
+    with pytest.raises(ValueError, match=r"'min_lrs' holds 0 values for 2 param groups"):
         p.load_state_dict({**p.state_dict(), "min_lrs": []})
 
 

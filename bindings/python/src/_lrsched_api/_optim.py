@@ -8,7 +8,7 @@ import json
 import weakref
 from collections.abc import MutableMapping
 
-from _lrsched_api._values import _decode_state, _dumps, _encode_state, _float_value, _number
+from _lrsched_api._values import _decode_state, _dumps, _dumps_spec, _encode_state, _float_number, _float_value
 
 from ._models import Parameter
 
@@ -270,10 +270,10 @@ class SGD:
                  maximize=False, foreach=None, differentiable=False, fused=None):
         owner = "SGD"
         spec = {
-            "lr": _number(lr, owner, "lr"),
-            "momentum": _number(momentum, owner, "momentum"),
-            "dampening": _number(dampening, owner, "dampening"),
-            "weight_decay": _number(weight_decay, owner, "weight_decay"),
+            "lr": _float_number(lr, owner, "lr"),
+            "momentum": _float_number(momentum, owner, "momentum"),
+            "dampening": _float_number(dampening, owner, "dampening"),
+            "weight_decay": _float_number(weight_decay, owner, "weight_decay"),
             "nesterov": bool(nesterov),
             "maximize": bool(maximize),
         }
@@ -300,7 +300,7 @@ class SGD:
         model_ref = _model_of(extras)
         # The library optimizer of the groups: it validates every value (as torch's
         # SGD validates its defaults) and holds them.
-        h = _Optimizer.from_json(_dumps(spec))
+        h = _Optimizer.from_json(_dumps_spec(spec))
         for i, opt_vals in enumerate(optionals):
             for k, v in opt_vals.items():
                 h.set(i, lib_keys[k][0], v)
@@ -330,11 +330,11 @@ class SGD:
             if k == "params":
                 continue
             if k in spec_keys:
-                lib[k] = bool(v) if k in ("nesterov", "maximize") else _number(v, "param group", k)
+                lib[k] = bool(v) if k in ("nesterov", "maximize") else _float_number(v, "param group", k)
             elif k in optional_keys:
                 opt_vals[k] = _float_value(v, k)
             elif k == "betas":
-                lib[k] = [_number(b, "param group", "betas") for b in v]
+                lib[k] = [_float_number(b, "param group", "betas") for b in v]
             else:
                 extra[k] = v
         for k in python_defaults:
@@ -367,8 +367,8 @@ class SGD:
                 "(SGD(model.parameters(), ...))"
             )
         self._check_duplicates(self._extras + [extra])
-        lr = lib.get("lr", _number(self.defaults["lr"], "SGD", "lr"))
-        momentum = lib.get("momentum", _number(self.defaults["momentum"], "SGD", "momentum"))
+        lr = lib.get("lr", _float_number(self.defaults["lr"], "SGD", "lr"))
+        momentum = lib.get("momentum", _float_number(self.defaults["momentum"], "SGD", "momentum"))
         self._h.add_group(lr, momentum)
         i = self._h.group_count() - 1
         for k in ("dampening", "weight_decay", "nesterov", "maximize"):

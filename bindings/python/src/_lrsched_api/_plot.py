@@ -34,7 +34,7 @@ def _plot_source(source, steps, metrics):
             spec = json.loads(spec)
         if not isinstance(spec, dict):
             raise TypeError("plot: a JSON spec must be an object")
-        if "schedulers" in spec:  # a conformance case
+        if "schedulers" in spec and "type" not in spec:  # a conformance case (a composite's spec has a type)
             o = dict(spec.get("optimizer") or {})
             groups = o.pop("groups", None)
             lr = o.pop("lr", 0.1)

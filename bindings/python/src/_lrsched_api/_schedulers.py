@@ -17,6 +17,7 @@ from _lrsched_api._values import (
     spec_value,
     _decode_state,
     _dumps,
+    _dumps_spec,
     _encode_state,
     _int_arg,
 )
@@ -107,7 +108,7 @@ class LRScheduler(_Scheduler):
             mirror.sync_out(optimizer)
 
     def _bind_json(self, optimizer, spec):
-        text = spec if isinstance(spec, str) else _dumps(spec)
+        text = spec if isinstance(spec, str) else _dumps_spec(spec)
         self._bind(optimizer, lambda h: self._init_json(h, text), text)
 
     def _bind_spec(self, optimizer, type_name, **args):

@@ -7,7 +7,7 @@ import json
 import operator
 
 from _lrsched_api._data import _as_matrix
-from _lrsched_api._values import OMIT, _decode_state, _dumps, _encode_state, spec_value
+from _lrsched_api._values import OMIT, _decode_state, _dumps, _dumps_spec, _encode_state, spec_value
 
 from . import _schedulers, _schedulers_gen
 from ._schedulers import LRScheduler
@@ -64,7 +64,7 @@ def from_spec(optimizer, spec):
             parsed = None  # the library reports malformed JSON
     elif isinstance(spec, dict):
         parsed = spec
-        text = _dumps(_encode_state(spec))
+        text = _dumps_spec(spec)
     else:
         raise TypeError(f"spec must be a dict or a JSON str, got {type(spec).__name__}")
     cls = classes.get(parsed.get("type")) if isinstance(parsed, dict) else None

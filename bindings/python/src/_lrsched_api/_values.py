@@ -62,6 +62,26 @@ def _scalar(x):
     return None
 
 
+def _encode_spec(v):
+    """A spec (dict) as JSON values: tuples become lists, numpy scalars Python numbers;
+    floats stay floats, NaN and infinities included (written bare, for the library to
+    refuse with its own message)."""
+    if v is None or isinstance(v, (bool, int, float, str)):
+        return v
+    if isinstance(v, dict):
+        return {k: _encode_spec(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_encode_spec(x) for x in v]
+    n = _scalar(v)
+    if n is not None:
+        return n
+    raise TypeError(f"a spec value of type {type(v).__name__} is not supported: {v!r} (specs hold JSON values)")
+
+
+def _dumps_spec(spec) -> str:
+    return json.dumps(_encode_spec(spec), separators=(",", ":"))
+
+
 def _dumps(obj) -> str:
     return json.dumps(obj, allow_nan=False, separators=(",", ":"))
 
@@ -77,31 +97,43 @@ def _number(x, owner, name):
     if t is int:
         return x
     if t is float:
-        return _finite(x, owner, name)
+        return x
     if isinstance(x, bool):
         return int(x)
     if isinstance(x, int):
         return int(x)
     if isinstance(x, float):
-        return _finite(float(x), owner, name)
+        return float(x)
     n = None if x is None or isinstance(x, (str, bytes, bytearray)) else _scalar(x)
     if n is not None:
-        return _finite(n, owner, name) if isinstance(n, float) else n
+        return n
     raise TypeError(f"{owner}: '{name}' must be a number, got {t.__name__} {x!r}")
 
 
-def _finite(x, owner, name):
-    # JSON cannot carry NaN or infinities; the library rejects them anyway (ValueError).
-    if x - x != 0.0:
-        raise ValueError(f"{owner}: '{name}' must be finite, got {x!r}")
-    return x
+_INT64 = range(-(1 << 63), 1 << 63)
+
+
+def _float_number(x, owner, name):
+    """A float-kind argument (lr, gamma, eta_min): as _number, and an int beyond 64 bits
+    becomes float(x), as torch's arithmetic takes it (OverflowError past float's range)."""
+    v = _number(x, owner, name)
+    return float(v) if type(v) is int and v not in _INT64 else v
+
+
+def _int_number(x, owner, name):
+    """An int-kind argument (step_size, milestones): as _number; an int beyond 64 bits is
+    an OverflowError naming the argument (lrsched's ints are int64)."""
+    v = _number(x, owner, name)
+    if type(v) is int and v not in _INT64:
+        raise OverflowError(f"{owner}: '{name}' = {v} is outside the 64-bit integers lrsched takes")
+    return v
 
 
 def _numbers(x, owner, name):
     """torch's _format_param input: one number, or a list/tuple (one per group)."""
     if isinstance(x, (list, tuple)):
-        return [_number(v, owner, name) for v in x]
-    return _number(x, owner, name)
+        return [_float_number(v, owner, name) for v in x]
+    return _float_number(x, owner, name)
 
 
 def _int_list(x, owner, name):
@@ -109,7 +141,7 @@ def _int_list(x, owner, name):
         items = list(x)
     except TypeError:
         raise TypeError(f"{owner}: '{name}' must be a list of ints, got {type(x).__name__}") from None
-    return [_number(v, owner, name) for v in items]
+    return [_int_number(v, owner, name) for v in items]
 
 
 def _int_arg(x, owner, name):
@@ -140,7 +172,7 @@ def _loose_number(x, owner, name):
     if isinstance(x, (bool, str)) or type(x) is int:
         return x
     if type(x) is float:
-        return _finite(x, owner, name)
+        return x
     try:
         return _number(x, owner, name)
     except TypeError:
@@ -153,10 +185,13 @@ def spec_value(x, kind, owner, name):
     nullable_<kind>, scale_fn)."""
     if kind.startswith("nullable_"):
         return None if x is None else spec_value(x, kind[len("nullable_"):], owner, name)
-    if kind in ("int", "float"):
-        return _number(x, owner, name)
+    if kind == "int":
+        return _int_number(x, owner, name)
+    if kind == "float":
+        return _float_number(x, owner, name)
     if kind == "number":
-        return _loose_number(x, owner, name)
+        v = _loose_number(x, owner, name)
+        return _int_number(v, owner, name) if type(v) is int else v
     if kind == "per_group":
         return _numbers(x, owner, name)
     if kind == "ints":

@@ -1,0 +1,71 @@
+"""One table of bad inputs, run through both packages: each must raise the same
+exception class with the same message (the library's, where the library checks), and
+change nothing. Messages that name their package are written with {pkg}."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from conftest import BACKENDS
+
+
+def sgd(api, groups=1):
+    return api.SGD([{"lr": 0.1 * (i + 1)} for i in range(groups)], lr=0.1)
+
+
+# (id, build(api) -> call, exception class, exact message)
+CASES = [
+    # float-kind arguments take any int, as float() does; int-kind ones stop at int64
+    ("step_size beyond int64", lambda api: lambda: api.StepLR(sgd(api), step_size=2**70),
+     OverflowError, "StepLR: 'step_size' = 1180591620717411303424 is outside the 64-bit integers lrsched takes"),
+    ("milestone beyond int64", lambda api: lambda: api.MultiStepLR(sgd(api), [2**64]),
+     OverflowError, "MultiStepLR: 'milestones' = 18446744073709551616 is outside the 64-bit integers lrsched takes"),
+    ("T_0 beyond int64", lambda api: lambda: api.CosineAnnealingWarmRestarts(sgd(api), T_0=2**70),
+     OverflowError, "CosineAnnealingWarmRestarts: 'T_0' = 1180591620717411303424 is outside the 64-bit integers lrsched takes"),
+    ("gamma past float", lambda api: lambda: api.ExponentialLR(sgd(api), gamma=2**2000),
+     OverflowError, "int too large to convert to float"),
+    # NaN and infinities: the library's ValueError, whatever the path
+    ("lr nan", lambda api: lambda: api.SGD([{}], lr=math.nan), ValueError, "Invalid lr value: nan (must be finite)"),
+    ("group lr inf", lambda api: lambda: api.SGD([{"lr": math.inf}], lr=0.1),
+     ValueError, "Invalid lr value: inf (must be finite)"),
+    ("gamma nan", lambda api: lambda: api.ExponentialLR(sgd(api), gamma=math.nan),
+     ValueError, "gamma must be finite, got nan"),
+    ("gamma nan from a spec", lambda api: lambda: api.from_spec(sgd(api), {"type": "ExponentialLR", "gamma": math.nan}),
+     ValueError, "gamma must be finite, got nan"),
+    ("max_lr inf", lambda api: lambda: api.OneCycleLR(sgd(api), max_lr=math.inf, total_steps=10),
+     ValueError, "max_lr must be finite, got inf"),
+    # specs hold JSON values
+    ("a callable in a spec", lambda api: lambda: api.from_spec(sgd(api), {"type": "LambdaLR", "lr_lambda": len}),
+     TypeError, "a spec value of type builtin_function_or_method is not supported: <built-in function len> (specs hold JSON values)"),
+    # caps on allocation
+    ("preview past the cap", lambda api: lambda: api.StepLR(sgd(api, 2), 3).preview(10**9),
+     MemoryError, "a preview of 1000000000 steps x 2 groups is more than lrsched's limit of 67108864 values (2^26)"),
+    # states must fit the optimizer
+    ("base_lrs longer than the groups", lambda api: (lambda s: lambda: s.load_state_dict({**s.state_dict(), "base_lrs": [0.1, 0.1]}))(api.StepLR(sgd(api), 3)),
+     ValueError, "StepLR state: 'base_lrs' holds 2 values for 1 param groups (one per group at most, at least one)"),
+    ("_last_lr infinite", lambda api: (lambda s: lambda: s.load_state_dict({**s.state_dict(), "_last_lr": [math.inf]}))(api.StepLR(sgd(api), 3)),
+     ValueError, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+    # the thread setting
+    ("zero threads", lambda api: lambda: api.set_num_threads(0),
+     ValueError, "set_num_threads expects a positive integer (at most 4096), got 0"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_same_error_from_both_packages(case):
+    _, build, exc, message = case
+    seen = []
+    for pkg, api in sorted(BACKENDS.items()):
+        with pytest.raises(exc) as e:
+            build(api)()
+        assert str(e.value) == message.format(pkg=pkg), pkg
+        seen.append((type(e.value), str(e.value)))
+    assert len(BACKENDS) == 2 and seen[0] == seen[1]
+
+
+def test_float_kind_arguments_take_big_ints(api):
+    """lr=2**70 and gamma=2**70 are floats to torch's arithmetic: accepted, as floats."""
+    opt = api.SGD([{}], lr=2**70)
+    assert opt.param_groups[0]["lr"] == float(2**70)
+    assert api.ExponentialLR(sgd(api), gamma=2**70).gamma == float(2**70)
