@@ -60,6 +60,10 @@ python-bench: python-install
 	@cd $(PY_RUN) && $(PY_VENV_PY) $(abspath $(PY_DIR)/benchmarks/bench.py)
 	@echo
 	@cd $(PY_RUN) && $(PY_VENV_PY) $(abspath $(PY_DIR)/benchmarks/bench_train.py)
+	@echo
+	@cd $(PY_RUN) && $(PY_VENV_PY) $(abspath $(PY_DIR)/benchmarks/bench_train.py) --issue-mlp --threads 1
+	@echo
+	@cd $(PY_RUN) && $(PY_VENV_PY) $(abspath $(PY_DIR)/benchmarks/bench_train.py) --issue-mlp
 
 # `make bench` (the Swift core's figures, in the top-level Makefile) runs the Python ones too.
 bench: python-bench

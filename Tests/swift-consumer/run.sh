@@ -24,7 +24,10 @@ rm -rf "$work/swift-consumer"
 mkdir -p "$work/swift-consumer"
 cp -pR Tests/swift-consumer/Package.swift Tests/swift-consumer/Sources "$work/swift-consumer/"
 
-"$swift" build --package-path "$work/swift-consumer" --scratch-path "$scratch/build" 1>&2
+build() { "$swift" build --package-path "$work/swift-consumer" --scratch-path "$scratch/build" 1>&2; }
+# SwiftPM's incremental build of a dependency can miss a target added to it (no such
+# module): one clean rebuild before failing.
+build || { echo "swift-consumer: retrying from a clean scratch folder" 1>&2; rm -rf "$scratch/build"; build; }
 out=$("$scratch/build/debug/swift-consumer")
 expected=$(sed -n '/^StepLR(/,/^epoch 10 /p' Tests/C/article_lrs.expected)
 [ "$(wc -l <<<"$expected")" -eq 11 ] || { echo "swift-consumer: no StepLR section in Tests/C/article_lrs.expected"; exit 1; }

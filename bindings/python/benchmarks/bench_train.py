@@ -173,8 +173,10 @@ def issue_mlp(args, lrsched, torch):
     features, hidden, batch = 784, 256, 64
     X, y = mlp_data(rows, features)
     threads = args.threads
-    setups = [lrsched_mlp(lrsched, X, y, 1, batch, hidden)]
-    labels = ["lrsched.Trainer (extension)"]
+    import lrsched_ctypes
+
+    setups = [lrsched_mlp(lrsched, X, y, 1, batch, hidden), lrsched_mlp(lrsched_ctypes, X, y, 1, batch, hidden)]
+    labels = ["lrsched.Trainer (extension)", "lrsched_ctypes.Trainer"]
     if torch is not None:
         setups.append(torch_mlp(torch, X, y, 1, batch, hidden, threads))
         labels.append("torch loop")

@@ -25,3 +25,15 @@ def test_benchmark_smoke(script, title):
     if script == "bench_train.py":
         assert "lrsched.Trainer (extension)" in out and "lrsched_ctypes.Trainer" in out
         assert "64 -> 128 ReLU -> 1" in out
+
+
+def test_issue_mlp_smoke():
+    """bench_train.py --issue-mlp (make bench runs it at 1 thread and by default)."""
+    pytest.importorskip("numpy")
+    r = subprocess.run([sys.executable, str(BENCH / "bench_train.py"), "--issue-mlp", "--quick", "--threads", "1"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("## MLP 784 -> 256 ReLU -> 1")
+    assert "- threads: 1 " in out and "LRSCHED_NUM_THREADS=1" in out
+    assert "| lrsched.Trainer (extension) |" in out and "| lrsched_ctypes.Trainer |" in out
