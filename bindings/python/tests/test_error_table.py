@@ -14,6 +14,11 @@ def sgd(api, groups=1):
     return api.SGD([{"lr": 0.1 * (i + 1)} for i in range(groups)], lr=0.1)
 
 
+def trainer(api, **kwargs):
+    model = api.Linear(2, 1)
+    return api.Trainer(model, api.SGD(model.parameters(), lr=0.1), **kwargs)
+
+
 # (id, build(api) -> call, exception class, exact message)
 CASES = [
     # float-kind arguments take any int, as float() does; int-kind ones stop at int64
@@ -46,6 +51,17 @@ CASES = [
      ValueError, "StepLR state: 'base_lrs' holds 2 values for 1 param groups (one per group at most, at least one)"),
     ("_last_lr infinite", lambda api: (lambda s: lambda: s.load_state_dict({**s.state_dict(), "_last_lr": [math.inf]}))(api.StepLR(sgd(api), 3)),
      ValueError, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+    # typed ints are never wrapped by a C conversion (ctypes took 2**64+3 as 3)
+    ("batch_size beyond int64", lambda api: lambda: trainer(api, batch_size=2**64 + 3),
+     OverflowError, "Trainer: 'batch_size' = 18446744073709551619 is outside the 64-bit integers lrsched takes"),
+    ("negative batch_size", lambda api: lambda: trainer(api, batch_size=-1),
+     ValueError, "batch_size should be a positive integer value, but got batch_size=-1"),
+    ("seed beyond uint64", lambda api: lambda: trainer(api, seed=2**64),
+     ValueError, "seed must be between 0 and 2**64 - 1, got 18446744073709551616"),
+    ("Linear size beyond int64", lambda api: lambda: api.Linear(2**64 + 2, 1),
+     OverflowError, "Linear: 'in_features' = 18446744073709551618 is outside the 64-bit integers lrsched takes"),
+    ("last_epoch beyond int64", lambda api: lambda: api.StepLR(sgd(api), 3, last_epoch=2**63),
+     OverflowError, "StepLR: 'last_epoch' = 9223372036854775808 is outside the 64-bit integers lrsched takes"),
     # the thread setting
     ("zero threads", lambda api: lambda: api.set_num_threads(0),
      ValueError, "set_num_threads expects a positive integer (at most 4096), got 0"),

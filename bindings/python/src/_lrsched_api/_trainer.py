@@ -91,7 +91,7 @@ class Trainer:
             if getattr(s, "optimizer", None) is not optimizer:
                 raise ValueError(f"scheduler {i} ({type(s).__name__}) is attached to another optimizer")
         bs = _int_arg(batch_size, "Trainer", "batch_size")
-        sd = _int_arg(seed, "Trainer", "seed")
+        sd = _int_arg(seed, "Trainer", "seed", int64=False)  # a uint64, checked below
         if not 0 <= sd < 1 << 64:
             raise ValueError(f"seed must be between 0 and 2**64 - 1, got {sd}")
         self._t = B.Trainer.create(ref.h, optimizer._sgd, scheds, bs, bool(shuffle), bool(drop_last),

@@ -124,7 +124,12 @@ def _int_number(x, owner, name):
     """An int-kind argument (step_size, milestones): as _number; an int beyond 64 bits is
     an OverflowError naming the argument (lrsched's ints are int64)."""
     v = _number(x, owner, name)
-    if type(v) is int and v not in _INT64:
+    return _int64(v, owner, name) if type(v) is int else v
+
+
+def _int64(v, owner, name):
+    """v when it fits int64, else OverflowError naming the argument."""
+    if v not in _INT64:
         raise OverflowError(f"{owner}: '{name}' = {v} is outside the 64-bit integers lrsched takes")
     return v
 
@@ -144,12 +149,15 @@ def _int_list(x, owner, name):
     return [_int_number(v, owner, name) for v in items]
 
 
-def _int_arg(x, owner, name):
-    """An int for a typed library call (last_epoch, milestones): operator.index."""
+def _int_arg(x, owner, name, int64=True):
+    """An int for a typed library call (last_epoch, batch_size, Linear sizes):
+    operator.index, and within int64 (OverflowError naming the argument, never a value
+    wrapped by a C conversion); ``int64=False``: the caller checks the range."""
     try:
-        return operator.index(x)
+        v = operator.index(x)
     except TypeError:
         raise TypeError(f"{owner}: '{name}' must be an int, got {type(x).__name__} {x!r}") from None
+    return _int64(v, owner, name) if int64 else v
 
 
 def _float_value(x, key):
