@@ -270,8 +270,8 @@ class LambdaLR(_LambdaBase):
     """``LambdaLR(optimizer, lr_lambda, last_epoch=-1)``: lr = base_lr * lr_lambda(epoch).
 
     ``lr_lambda`` is a callable of the epoch counter (an int) or a list of them, one
-    per group. Its result is converted with ``float()`` (``lambda e: 0.95 ** e`` or
-    ``lambda e: e // 10``). An exception it raises propagates out of ``step()`` (or
+    per group. Its result must be a real number (``lambda e: 0.95 ** e`` or
+    ``lambda e: e // 10``; a str, None or complex is a TypeError). An exception it raises propagates out of ``step()`` (or
     the constructor) as itself, and the step changes nothing.
 
     Example (lr 0.1)::

@@ -7,7 +7,7 @@ import json
 import operator
 
 from _lrsched_api._data import _as_matrix
-from _lrsched_api._values import OMIT, _decode_state, _dumps, _dumps_spec, _encode_state, spec_value
+from _lrsched_api._values import OMIT, _decode_state, _dumps, _dumps_spec, _encode_state, _int64, spec_value
 
 from . import _schedulers, _schedulers_gen
 from ._schedulers import LRScheduler
@@ -99,8 +99,7 @@ def _preview_groups(scheds):
 def _preview_buffers(n, groups, momentum):
     """(lrs, momenta or None): bytearrays for n x groups float64 values (none beyond
     the library's cap, LRSCHED_MAX_PREVIEW_VALUES, which it then refuses)."""
-    if not -(1 << 63) <= n < (1 << 63):
-        raise OverflowError("Python int too large to convert to C long")
+    _int64(n, "preview", "n")
     total = n * groups if n > 0 else 0
     if total > B.MAX_PREVIEW_VALUES:
         # Allocate nothing: the library refuses the size (MemoryError, its message).

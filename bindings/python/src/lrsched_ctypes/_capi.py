@@ -43,6 +43,8 @@ __all__ = ["Optimizer", "Scheduler", "Model", "Sgd", "Trainer", "preview", "vers
 
 # --- Constants and prototypes of include/lrsched.h (generated: _decls.py) ---------------
 
+from _lrsched_api._stepping import real as _real
+
 from . import _decls
 from ._decls import *  # noqa: F403 - the header's constants (OK, KEY_LR, STEP_EPOCH, ...)
 
@@ -188,10 +190,7 @@ def _lr_fn_trampoline(epoch, user, out):
         return 1  # an earlier callback of this call failed: keep its exception
     try:
         fn = ctypes.cast(user, py_object).value  # kept alive by the scheduler
-        r = fn(epoch)
-        if isinstance(r, (str, bytes, bytearray)):
-            raise TypeError(f"must be real number, not {type(r).__name__}")
-        out[0] = float(r)  # ints such as e // 10 are fine
+        out[0] = _real(fn(epoch))  # ints such as e // 10 are fine
         return 0
     except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
         _tls.exc = e
@@ -367,9 +366,7 @@ class Optimizer(_Owned):
     def set(self, group, key, value):
         """param_groups[group][key] = value (a finite float)."""
         g, k = self._group_key(group, key)
-        if isinstance(value, (str, bytes, bytearray)):
-            raise TypeError(f"must be real number, not {type(value).__name__}")
-        v = float(value)
+        v = _real(value)
         self._check()
         rc = _lib.lrsched_optimizer_set(self._h, g, k, v)
         if rc:
@@ -445,11 +442,9 @@ _NO_ARG = object()
 
 
 def _float_arg(x):
-    if isinstance(x, float):
-        return x
-    if isinstance(x, (str, bytes, bytearray)):
-        raise TypeError(f"must be real number, not {type(x).__name__}")
-    return float(x)
+    """float(x) as the extension's PyFloat_AsDouble converts it: the same TypeError
+    ("must be real number, not NoneType") for what is no real number (str, None, complex)."""
+    return _real(x)
 
 
 class Scheduler(_Owned):
