@@ -35,8 +35,15 @@ public struct ScheduleSpecInput: Sendable {
         var shortWords: [String]? = nil
         if first.hasPrefix("@") {
             guard words.count == 1 else { throw LRSchedError(.valueError, "a @file SPEC takes no further words") }
-            let bytes = try readFile(String(first.dropFirst()))
-            text = String(decoding: bytes, as: UTF8.self)
+            let path = String(first.dropFirst())
+            let bytes = try readFile(path)
+            guard let decoded = String(validating: bytes, as: UTF8.self) else {
+                throw LRSchedError(.valueError, "\(path) is not UTF-8 text")
+            }
+            guard decoded.contains(where: { !$0.isWhitespace }) else {
+                throw LRSchedError(.valueError, "\(path) is empty: expected a SPEC (JSON or `Type key=value ...`)")
+            }
+            text = decoded
         } else {
             text = words.joined(separator: " ")
             if words.count > 1 { shortWords = words }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import LRSched
 import LRSchedReports
 
@@ -43,6 +44,7 @@ struct Plot: ParsableCommand {
                 if i < labels.count { t.label = labels[i] }
                 tables.append(t)
             }
+            if log { warnAboutHiddenLRs(tables) }
             let svg = try SVGChart(title: title, logScale: log).render(tables)
             if output == "-" {
                 print(svg, terminator: "")
@@ -50,5 +52,23 @@ struct Plot: ParsableCommand {
                 try writeFile(output, svg)
             }
         }
+    }
+}
+
+/// A log axis cannot show lrs that are 0 (or negative): say how many are left out, on
+/// stderr, instead of dropping them silently. (None positive at all is SVGChart's error.)
+func warnAboutHiddenLRs(_ tables: [ScheduleTable]) {
+    let values = tables.flatMap { $0.lrs.joined() }
+    let hidden = values.filter { !($0 > 0) }.count
+    guard hidden > 0, hidden < values.count else { return }
+    var err = StandardError()
+    print("warning: --log leaves out \(hidden) of \(values.count) lrs that are not positive (a log axis cannot show them)", to: &err)
+}
+
+/// `print(..., to:)` into stderr (the CLI writes its output to stdout).
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        let bytes = Array(string.utf8)
+        _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }  // fd 2: stderr
     }
 }

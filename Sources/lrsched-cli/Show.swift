@@ -24,7 +24,7 @@ struct Show: ParsableCommand {
 
     @OptionGroup var spec: SpecOptions
 
-    @Option(help: "Print numbers with exactly N decimals.")
+    @Option(parsing: .unconditional, help: "Print numbers with exactly N decimals.")
     var digits: Int?
 
     @Flag(help: "Print CSV.")

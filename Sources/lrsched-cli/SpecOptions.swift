@@ -5,13 +5,15 @@ import LRSchedReports
 
 /// The options `show` and `plot` share to complete a SPEC.
 struct SpecOptions: ParsableArguments {
-    @Option(help: "Initial lr of the optimizer (default 0.1) when the SPEC has no optimizer.")
+    // `.unconditional`: `--lr -1` is the value -1 (for the library to refuse with its
+    // message), not a missing value followed by an option.
+    @Option(parsing: .unconditional, help: "Initial lr of the optimizer (default 0.1) when the SPEC has no optimizer.")
     var lr: Double?
 
-    @Option(help: "Momentum of the optimizer (CyclicLR/OneCycleLR cycle it).")
+    @Option(parsing: .unconditional, help: "Momentum of the optimizer (CyclicLR/OneCycleLR cycle it).")
     var momentum: Double?
 
-    @Option(help: "Number of steps (default: the SPEC's, else 100).")
+    @Option(parsing: .unconditional, help: "Number of steps (default: the SPEC's, else 100).")
     var steps: Int?
 
     @Option(help: "ReduceLROnPlateau metrics: a file of numbers (JSON list or whitespace-separated); '-' reads stdin.")
@@ -24,7 +26,7 @@ struct SpecOptions: ParsableArguments {
         d.steps = steps
         if let metrics {
             let bytes = metrics == "-" ? readStdin() : try readFileBytes(metrics)
-            d.metrics = try parseNumbers(String(decoding: bytes, as: UTF8.self))
+            d.metrics = try parseNumbers(try utf8Text(bytes, metrics == "-" ? "stdin" : metrics))
         }
         return d
     }
@@ -40,16 +42,28 @@ func readStdin() -> [UInt8] {
 func parseNumbers(_ text: String) throws -> [Double] {
     let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
     if trimmed.hasPrefix("[") {
-        guard let items = try JSON.parse(text).arrayValue else { throw ValidationError("metrics must be a list") }
-        return try items.map { v in
-            guard let d = v.doubleValue else { throw ValidationError("metrics must be numbers, got \(v.typeName)") }
+        guard let items = try JSON.parse(text).arrayValue else { throw LRSchedError(.valueError, "metrics must be a list") }
+        return try items.map { (v) throws(LRSchedError) -> Double in
+            guard let d = v.doubleValue else { throw LRSchedError(.valueError, "metrics must be numbers, got \(v.typeName)") }
             return d
         }
     }
-    return try text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," || $0 == "\r" }).map { w in
-        guard let d = Double(w) else { throw ValidationError("not a number in metrics: '\(w)'") }
+    return try text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "," || $0 == "\r" }).map {
+        (w) throws(LRSchedError) -> Double in
+        // Python's float() words: decimal numbers, inf and nan; not Swift's hex floats.
+        guard !w.contains(where: { $0 == "x" || $0 == "X" }), let d = Double(w) else {
+            throw LRSchedError(.valueError, "not a number in metrics: '\(w)'")
+        }
         return d
     }
+}
+
+/// `bytes` as text, or ValueError naming `source` when they are not UTF-8.
+func utf8Text(_ bytes: [UInt8], _ source: String) throws(LRSchedError) -> String {
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw LRSchedError(.valueError, "\(source) is not UTF-8 text")
+    }
+    return text
 }
 
 /// A library error as the CLI reports it: `Error: Kind: message`, exit status 1.

@@ -162,3 +162,45 @@ def test_plot_momentum_panel_and_log_axis(tmp_path):
 def test_verify_runs_all_three_vector_kinds():
     out = cli("verify", *(str(VECTORS / f) for f in ["schedules.json", "errors.json", "training.json"])).stdout
     assert out.splitlines()[-1] == "110 passed, 0 failed"
+
+
+@pytest.mark.parametrize(
+    "args, stdin, message",
+    [
+        (["show", "--metrics", "-", "ReduceLROnPlateau"], "1\n2\nbad\n", "Error: ValueError: not a number in metrics: 'bad'"),
+        (["show", "--metrics", "-", "ReduceLROnPlateau"], "1 0x1p3\n", "Error: ValueError: not a number in metrics: '0x1p3'"),
+        (["show", "--lr", "-1", "StepLR", "step_size=2"], None, "Error: ValueError: Invalid learning rate: -1.0"),
+        (["show", "--momentum", "-0.5", "StepLR", "step_size=2"], None, "Error: ValueError: Invalid momentum value: -0.5"),
+        (["show", "--steps", "-1", "StepLR", "step_size=2"], None, "Error: ValueError: 'steps' must be an int between 0 and 10000000"),
+    ],
+)
+def test_bad_values_are_library_errors(args, stdin, message):
+    """Bad values (not bad usage) print `Error: Kind: message` and exit 1; a negative
+    number is a value, never "Missing value"."""
+    p = cli(*args, input=stdin, check=False)
+    assert (p.returncode, p.stderr.strip()) == (1, message)
+
+
+def test_digits_minus_one_is_a_range_error():
+    p = cli("show", "--digits", "-1", "StepLR", "step_size=2", check=False)
+    assert p.returncode == 64 and p.stderr.startswith("Error: --digits must be between 0 and 17")
+
+
+def test_spec_files_must_hold_utf8_text(tmp_path):
+    empty, binary = tmp_path / "empty.json", tmp_path / "binary.json"
+    empty.write_text("  \n")
+    binary.write_bytes(b"\xff\xfeStepLR step_size=2")
+    p = cli("show", f"@{empty}", check=False)
+    assert (p.returncode, p.stderr.strip()) == (1, f"Error: ValueError: {empty} is empty: expected a SPEC (JSON or `Type key=value ...`)")
+    for args in ([f"@{binary}"], ["--metrics", str(binary), "ReduceLROnPlateau"]):
+        p = cli("show", *args, check=False)
+        assert (p.returncode, p.stderr.strip()) == (1, f"Error: ValueError: {binary} is not UTF-8 text")
+
+
+def test_plot_log_says_what_it_leaves_out(tmp_path):
+    out = tmp_path / "c.svg"
+    p = cli("plot", "--log", "--steps", "20", "CosineAnnealingLR T_max=10", "-o", str(out))
+    assert p.stderr.strip() == "warning: --log leaves out 1 of 21 lrs that are not positive (a log axis cannot show them)"
+    assert "<svg" in out.read_text()
+    p = cli("plot", "--log", "--steps", "9", "CosineAnnealingLR T_max=10", "-o", str(out))
+    assert p.stderr == ""
