@@ -40,8 +40,8 @@ package struct StateReader {
 
     package static func optionalFinite(_ v: JSONValue, _ key: String, _ owner: String) throws(LRSchedError) -> Double? {
         if v.isNull { return nil }
-        guard let d = v.numberOrNonFinite, d.isFinite else { throw bad(key, owner, "a finite number or null", v) }
-        return d
+        guard v.numberOrNonFinite != nil else { throw bad(key, owner, "a finite number or null", v) }
+        return try finite(v, key, owner)
     }
 
     package static func int(_ v: JSONValue, _ key: String, _ owner: String) throws(LRSchedError) -> Int {
@@ -64,8 +64,9 @@ package struct StateReader {
         var out: [Double] = []
         out.reserveCapacity(items.count)
         for item in items {
-            guard let d = item.numberOrNonFinite, !finite || d.isFinite else {
-                throw bad(key, owner, "a list of finite numbers", v)
+            guard let d = item.numberOrNonFinite else { throw bad(key, owner, "a list of numbers", v) }
+            guard !finite || d.isFinite else {
+                throw .value("\(owner) state: '\(key)' must hold finite numbers, got \(pyRepr(d))")
             }
             out.append(d)
         }

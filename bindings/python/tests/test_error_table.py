@@ -50,7 +50,7 @@ CASES = [
     ("base_lrs longer than the groups", lambda api: (lambda s: lambda: s.load_state_dict({**s.state_dict(), "base_lrs": [0.1, 0.1]}))(api.StepLR(sgd(api), 3)),
      ValueError, "StepLR state: 'base_lrs' holds 2 values for 1 param groups (one per group at most, at least one)"),
     ("_last_lr infinite", lambda api: (lambda s: lambda: s.load_state_dict({**s.state_dict(), "_last_lr": [math.inf]}))(api.StepLR(sgd(api), 3)),
-     ValueError, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+     ValueError, "StepLR state: '_last_lr' must hold finite numbers, got inf"),
     # typed ints are never wrapped by a C conversion (ctypes took 2**64+3 as 3)
     ("batch_size beyond int64", lambda api: lambda: trainer(api, batch_size=2**64 + 3),
      OverflowError, "Trainer: 'batch_size' = 18446744073709551619 is outside the 64-bit integers lrsched takes"),
@@ -75,6 +75,10 @@ CASES = [
      TypeError, "must be real number, not str"),
     ("param group lr None", lambda api: lambda: sgd(api).param_groups[0].__setitem__("lr", None),
      TypeError, "param group 'lr' must be a number, got NoneType"),
+    ("optimizer state with an infinite initial_lr",
+     lambda api: (lambda o: lambda: o.load_state_dict(
+         {**o.state_dict(), "param_groups": [{**o.state_dict()["param_groups"][0], "initial_lr": math.inf}]}))(sgd(api)),
+     ValueError, "param group state: 'initial_lr' must be finite, got inf"),
     # the thread setting
     ("zero threads", lambda api: lambda: api.set_num_threads(0),
      ValueError, "set_num_threads expects a positive integer (at most 4096), got 0"),

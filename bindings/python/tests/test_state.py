@@ -161,8 +161,8 @@ def test_load_state_dict_errors(api):
         ({"base_lrs": [0.1] * (n + 1)}, f"StepLR state: 'base_lrs' holds {n + 1} {too_many}"),
         ({"base_lrs": []}, f"StepLR state: 'base_lrs' holds 0 {too_many}"),
         ({"_last_lr": [0.1] * (n + 1)}, f"StepLR state: '_last_lr' holds {n + 1} {too_many}"),
-        ({"_last_lr": [float("inf")] * n}, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
-        ({"_last_lr": [float("nan")] * n}, "StepLR state: '_last_lr' must be a list of finite numbers, got list"),
+        ({"_last_lr": [float("inf")] * n}, "StepLR state: '_last_lr' must hold finite numbers, got inf"),
+        ({"_last_lr": [float("nan")] * n}, "StepLR state: '_last_lr' must hold finite numbers, got nan"),
     ]
     for change, message in bad:
         with pytest.raises(ValueError) as e:
