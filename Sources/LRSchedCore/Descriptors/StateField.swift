@@ -136,17 +136,23 @@ extension StateField {
     package static let base: [StateField] = [baseLRs, lastEpoch, stepCount, .constant("_is_initial", .bool(false)),
                                               .constant("_get_lr_called_within_step", .bool(false)), lastLR]
 
-    package static let baseLRs = StateField(
-        "base_lrs", attribute: false, save: { .floats($0.baseLRs) },
-        load: { (v, s) throws(LRSchedError) in
-            s.baseLRs = try StateValue.doubles(v, "base_lrs", s.typeName, finite: true)
-            s.resizeScratch(s.baseLRs.count)
-        },
-        assign: { from, to in
-            to.baseLRs = from.baseLRs
-            if to.newLRs.count != to.baseLRs.count { to.resizeScratch(to.baseLRs.count) }
-        },
-        check: { (s) throws(LRSchedError) in try checkPerGroup(s.baseLRs, "base_lrs", s) })
+    package static let baseLRs = baseValues("base_lrs", attribute: false)
+
+    /// The scheduler's `baseLRs` under `key` (torch's `base_lrs`, timm's `base_values`):
+    /// finite, at most one per group; loading resizes the step scratch.
+    package static func baseValues(_ key: String, attribute: Bool? = nil, type: String = "Any") -> StateField {
+        StateField(
+            key, attribute: attribute, type: type, save: { .floats($0.baseLRs) },
+            load: { (v, s) throws(LRSchedError) in
+                s.baseLRs = try StateValue.doubles(v, key, s.typeName, finite: true)
+                s.resizeScratch(s.baseLRs.count)
+            },
+            assign: { from, to in
+                to.baseLRs = from.baseLRs
+                if to.newLRs.count != to.baseLRs.count { to.resizeScratch(to.baseLRs.count) }
+            },
+            check: { (s) throws(LRSchedError) in try checkPerGroup(s.baseLRs, key, s) })
+    }
 
     package static let lastEpoch = StateField(
         "last_epoch", attribute: false, save: { .int($0.lastEpoch) },

@@ -13,19 +13,7 @@ public struct MSELoss: Sendable {
     /// - Throws: ValueError when the shapes differ (torch would broadcast with a warning).
     /// - Complexity: O(count), no allocation.
     public func forward(_ prediction: Tensor, _ target: Tensor) throws(LRSchedError) -> Float {
-        try prediction.checkSameShape(target, "MSELoss")
-        let n = prediction.count
-        let s: Double = prediction.storage.withUnsafeBufferPointer { p in
-            target.storage.withUnsafeBufferPointer { y in
-                var acc = 0.0
-                for i in 0..<n {
-                    let d = p[i] - y[i]
-                    acc += Double(d * d)
-                }
-                return acc
-            }
-        }
-        return Float(s / Double(n))
+        Float(try sumOfSquares(prediction, target) / Double(prediction.count))
     }
 
     /// `Σ (prediction - target)²` with float32 differences and squares and a Double sum

@@ -470,17 +470,7 @@ extension StateField {
     static let timmBase: [StateField] = [
         .constant("param_group_field", .string("lr")),
         .constant("_initial_param_group_field", .string("initial_lr")),
-        StateField(
-            "base_values", type: "list[float]", save: { .floats($0.baseLRs) },
-            load: { (v, s) throws(LRSchedError) in
-                s.baseLRs = try StateValue.doubles(v, "base_values", s.typeName, finite: true)
-                s.resizeScratch(s.baseLRs.count)
-            },
-            assign: { from, to in
-                to.baseLRs = from.baseLRs
-                if to.newLRs.count != to.baseLRs.count { to.resizeScratch(to.baseLRs.count) }
-            },
-            check: { (s) throws(LRSchedError) in try checkPerGroup(s.baseLRs, "base_values", s) }),
+        .baseValues("base_values", type: "list[float]"),
         .stored("metric", \TimmScheduler.metric, type: "float | None", encode: { $0.map { .float($0) } ?? .null },
                 decode: { (v, o) throws(LRSchedError) in v.isNull ? nil : try StateValue.double(v, "metric", o) }),
         .bool("t_in_epochs", \TimmScheduler.tInEpochs),

@@ -6,8 +6,6 @@ ChainedScheduler. The others are generated (_schedulers_gen). Runs once per pack
 from __future__ import annotations
 
 import json
-import operator
-import sys
 import types
 import warnings
 

@@ -7,7 +7,7 @@ import json
 import operator
 
 from _lrsched_api._data import _as_matrix
-from _lrsched_api._values import OMIT, _decode_state, _dumps, _dumps_spec, _encode_state, _int64, spec_value
+from _lrsched_api._values import OMIT, _decode_state, _dumps_spec, _int64, spec_value
 
 from . import _schedulers, _schedulers_gen
 from ._schedulers import LRScheduler
