@@ -417,6 +417,7 @@ LRSCHED_API const char *lrsched_scheduler_type(const lrsched_scheduler *sched);
 #define LRSCHED_FLAG_NO_EPOCH         8u /* step_epoch is LRSCHED_TYPE_ERROR */
 #define LRSCHED_FLAG_STEP_AT_EPOCH   16u /* timm's step(epoch, metric): lrsched_scheduler_step_at */
 #define LRSCHED_FLAG_STEP_AT_UPDATE  32u /* timm's step_update(num_updates, metric): ..._step_at */
+#define LRSCHED_FLAG_CYCLES          64u /* timm's get_cycle_length: lrsched_scheduler_cycle_length */
 /** Writes the scheduler's LRSCHED_FLAG_* bits to *out. Later versions may add bits:
  *  ignore the unknown ones. */
 LRSCHED_API int lrsched_scheduler_flags(const lrsched_scheduler *sched, uint32_t *out);
@@ -464,6 +465,20 @@ LRSCHED_API int lrsched_scheduler_base_lrs(const lrsched_scheduler *sched, doubl
 
 /** last_epoch. */
 LRSCHED_API int lrsched_scheduler_last_epoch(const lrsched_scheduler *sched, int64_t *out);
+
+/** timm's get_cycle_length(cycles): writes to *out the schedule's length in steps of a
+ *  timm scheduler with LRSCHED_FLAG_CYCLES (CosineLRScheduler, TanhLRScheduler,
+ *  PolyLRScheduler: `cycles` cycles, 0 meaning cycle_limit, plus warmup_t with
+ *  warmup_prefix; WSDLRScheduler: warmup_t + t_initial). LRSCHED_TYPE_ERROR for any
+ *  other scheduler (timm's AttributeError); LRSCHED_VALUE_ERROR for a length beyond
+ *  int64 or a non-finite one (math.floor's error). */
+LRSCHED_API int lrsched_scheduler_cycle_length(const lrsched_scheduler *sched, int64_t cycles, int64_t *out);
+
+/** timm's create_scheduler_v2 returns (scheduler, num_epochs): writes that num_epochs
+ *  (the training length in epochs, with the cycles, warmup prefix and cooldown) of a
+ *  scheduler built from a "timm.create_scheduler_v2" spec to *out. LRSCHED_TYPE_ERROR
+ *  for any other scheduler. */
+LRSCHED_API int lrsched_scheduler_num_epochs(const lrsched_scheduler *sched, int64_t *out);
 
 /** The scheduler's state as JSON with torch's state_dict() keys (see "Buffers").
  *  Non-finite doubles are written as "Infinity", "-Infinity", "NaN". */

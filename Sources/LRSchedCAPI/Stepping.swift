@@ -95,6 +95,33 @@ public func lrsched_scheduler_last_epoch(_ sched: OpaquePointer?, _ out: UnsafeM
     }
 }
 
+@_cdecl("lrsched_scheduler_cycle_length")
+public func lrsched_scheduler_cycle_length(_ sched: OpaquePointer?, _ cycles: Int64,
+                                           _ out: UnsafeMutablePointer<Int64>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        let out = try output(out)
+        let n = try int(cycles, "cycles")
+        guard let t = s as? TimmScheduler else {
+            throw .type("'\(s.typeName)' has no get_cycle_length (timm's cosine, tanh, poly and WSD schedulers have one)")
+        }
+        let length = try core { () throws(LRSchedError) in try t.cycleLength(cycles: n) }
+        out.pointee = Int64(length)
+    }
+}
+
+@_cdecl("lrsched_scheduler_num_epochs")
+public func lrsched_scheduler_num_epochs(_ sched: OpaquePointer?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let s = try scheduler(sched)
+        let out = try output(out)
+        guard let n = (s as? TimmScheduler)?.factoryNumEpochs else {
+            throw .type("'\(s.typeName)' was not built by timm.create_scheduler_v2: it has no num_epochs")
+        }
+        out.pointee = Int64(n)
+    }
+}
+
 @_cdecl("lrsched_scheduler_state_save")
 public func lrsched_scheduler_state_save(_ sched: OpaquePointer?, _ buf: UnsafeMutablePointer<CChar>?, _ capacity: UInt,
                                          _ len: UnsafeMutablePointer<UInt>?) -> Int32 {

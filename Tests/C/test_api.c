@@ -1214,11 +1214,43 @@ static void test_describe_and_flags(void) {
     lrsched_scheduler_free(tm);
     lrsched_scheduler *upd = sched_json(o, "{\"type\": \"timm.CosineLRScheduler\", \"t_initial\": 10, \"t_in_epochs\": false}");
     OK(lrsched_scheduler_flags(upd, &f));
-    CHECK(f == LRSCHED_FLAG_STEP_AT_UPDATE);
+    CHECK(f == (LRSCHED_FLAG_STEP_AT_UPDATE | LRSCHED_FLAG_CYCLES));
     lrsched_scheduler_free(upd);
     lrsched_scheduler *plain = sched_json(o, "{\"type\": \"StepLR\", \"step_size\": 2}");
     CHECK_ERR(lrsched_scheduler_step_at(plain, 1, 0, NULL), LRSCHED_TYPE_ERROR, "timm's");
     lrsched_scheduler_free(plain);
+    lrsched_optimizer_free(o);
+}
+
+/* timm's get_cycle_length (lrsched_scheduler_cycle_length) and create_scheduler_v2's
+ * num_epochs (lrsched_scheduler_num_epochs), against timm 1.0.31's formulas by hand. */
+static void test_cycle_length(void) {
+    lrsched_optimizer *o = opt_json("{\"lr\": 1.0}");
+    int64_t n = -1;
+    lrsched_scheduler *cos = sched_json(o, "{\"type\": \"timm.CosineLRScheduler\", \"t_initial\": 10, "
+                                           "\"cycle_mul\": 2.0, \"cycle_limit\": 3}");
+    OK(lrsched_scheduler_cycle_length(cos, 0, &n));
+    CHECK(n == 70); /* floor(-10 * (2 ** 3 - 1) / (1 - 2)) */
+    OK(lrsched_scheduler_cycle_length(cos, 2, &n));
+    CHECK(n == 30);
+    CHECK_RC(lrsched_scheduler_cycle_length(cos, 0, NULL), LRSCHED_NULL_ARGUMENT);
+    CHECK_RC(lrsched_scheduler_cycle_length(NULL, 0, &n), LRSCHED_NULL_ARGUMENT);
+    CHECK_ERR(lrsched_scheduler_num_epochs(cos, &n), LRSCHED_TYPE_ERROR, "create_scheduler_v2");
+    CHECK(n == 30); /* unchanged by the failed call */
+    lrsched_scheduler_free(cos);
+    lrsched_scheduler *wsd = sched_json(o, "{\"type\": \"timm.WSDLRScheduler\", \"t_initial\": 20, \"decay_t\": 5, "
+                                           "\"warmup_t\": 3}");
+    OK(lrsched_scheduler_cycle_length(wsd, 0, &n));
+    CHECK(n == 23);
+    lrsched_scheduler_free(wsd);
+    lrsched_scheduler *st = sched_json(o, "{\"type\": \"timm.StepLRScheduler\", \"decay_t\": 2}");
+    CHECK_ERR(lrsched_scheduler_cycle_length(st, 0, &n), LRSCHED_TYPE_ERROR, "get_cycle_length");
+    lrsched_scheduler_free(st);
+    lrsched_scheduler *f = sched_json(o, "{\"type\": \"timm.create_scheduler_v2\", \"num_epochs\": 10, "
+                                         "\"warmup_epochs\": 5, \"warmup_prefix\": true, \"cooldown_epochs\": 3}");
+    OK(lrsched_scheduler_num_epochs(f, &n));
+    CHECK(n == 18); /* get_cycle_length() (10 + 5) + cooldown 3 */
+    lrsched_scheduler_free(f);
     lrsched_optimizer_free(o);
 }
 
@@ -1743,6 +1775,7 @@ int main(void) {
     test_stepping();
     test_step_errors();
     test_state();
+    test_cycle_length();
     test_preview();
     test_ownership();
     test_edges();

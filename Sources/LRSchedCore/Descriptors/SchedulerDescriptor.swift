@@ -68,11 +68,15 @@ public struct SchedulerFlags: OptionSet, Sendable {
     public static let stepsAtEpoch = SchedulerFlags(rawValue: 16)
     /// Stepped with timm's `step_update(num_updates, metric)` (`stepIndex` `.update`).
     public static let stepsAtUpdate = SchedulerFlags(rawValue: 32)
+    /// Has timm's `get_cycle_length(cycles=0)` (`TimmScheduler.cycleLength(cycles:)`,
+    /// `lrsched_scheduler_cycle_length`): cosine, tanh, poly and WSD.
+    public static let cycles = SchedulerFlags(rawValue: 64)
 
     /// The flags' names, for `lrsched_describe()`.
     public var names: [String] {
         [(Self.metric, "metric"), (.fractionalEpoch, "fractional_epoch"), (.composite, "composite"),
-         (.noEpoch, "no_epoch"), (.stepsAtEpoch, "steps_at_epoch"), (.stepsAtUpdate, "steps_at_update")]
+         (.noEpoch, "no_epoch"), (.stepsAtEpoch, "steps_at_epoch"), (.stepsAtUpdate, "steps_at_update"),
+         (.cycles, "cycles")]
             .filter { contains($0.0) }.map(\.1)
     }
 }

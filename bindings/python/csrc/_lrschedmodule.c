@@ -1358,6 +1358,41 @@ Scheduler_flags(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
     return PyLong_FromUnsignedLong((unsigned long)flags);
 }
 
+PyDoc_STRVAR(Scheduler_cycle_length_doc,
+"cycle_length(cycles)\n--\n\ntimm's get_cycle_length(cycles) (lrsched_scheduler_cycle_length).");
+
+static PyObject *
+Scheduler_cycle_length(SchedulerObject *self, PyObject *args)
+{
+    long long cycles;
+    if (!PyArg_ParseTuple(args, "L:cycle_length", &cycles) || scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int64_t out = 0;
+    int rc = lrsched_scheduler_cycle_length(self->handle, (int64_t)cycles, &out);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyLong_FromLongLong((long long)out);
+}
+
+PyDoc_STRVAR(Scheduler_num_epochs_doc,
+"num_epochs()\n--\n\ntimm's create_scheduler_v2 epoch count (lrsched_scheduler_num_epochs).");
+
+static PyObject *
+Scheduler_num_epochs(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int64_t out = 0;
+    int rc = lrsched_scheduler_num_epochs(self->handle, &out);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyLong_FromLongLong((long long)out);
+}
+
 static PyObject *
 Scheduler_get_opt(SchedulerObject *self, void *Py_UNUSED(closure))
 {
@@ -1450,6 +1485,8 @@ static PyMethodDef Scheduler_methods[] = {
     {"_step_at", (PyCFunction)Scheduler_step_at, METH_VARARGS, Scheduler_step_at_doc},
     {"_check", (PyCFunction)Scheduler_check, METH_NOARGS, Scheduler_check_doc},
     {"flags", (PyCFunction)Scheduler_flags, METH_NOARGS, Scheduler_flags_doc},
+    {"cycle_length", (PyCFunction)Scheduler_cycle_length, METH_VARARGS, Scheduler_cycle_length_doc},
+    {"num_epochs", (PyCFunction)Scheduler_num_epochs, METH_NOARGS, Scheduler_num_epochs_doc},
     {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      Scheduler_init_json_doc},
     {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,
@@ -2773,6 +2810,7 @@ _lrsched_exec(PyObject *module)
         {"FLAG_NO_EPOCH", LRSCHED_FLAG_NO_EPOCH},
         {"FLAG_STEP_AT_EPOCH", LRSCHED_FLAG_STEP_AT_EPOCH},
         {"FLAG_STEP_AT_UPDATE", LRSCHED_FLAG_STEP_AT_UPDATE},
+        {"FLAG_CYCLES", LRSCHED_FLAG_CYCLES},
         /* Python frames between the caller of step() and _step_slow(): none (step() is C). */
         {"STEP_WRAPPER_FRAMES", 0},
     };

@@ -36,6 +36,11 @@ public final class CosineLRScheduler: TimmScheduler {
         super.init(copying: other, optimizer: optimizer)
     }
 
+    /// timm's `get_cycle_length(cycles=0)`.
+    override public func cycleLength(cycles: Int = 0) throws(LRSchedError) -> Int {
+        try cycleScheduleLength(cycles, tInitial: tInitial, cycleMul: cycleMul, cycleLimit: cycleLimit)
+    }
+
     /// timm's `_get_lr(t)`.
     override package func values(at t: Int) throws(LRSchedError) -> [Double] {
         if t < warmupT { return warmupValues(at: t) }
@@ -68,6 +73,7 @@ private let cosineLRScheduler = SchedulerDescriptor(
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
         + [.init("k_decay", .float, default: .float(1), doc: "the cosine's argument is `pi * t_curr ** k / t_i ** k`"),
            ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+    flags: .cycles,
     state: StateField.timmBase + [
         .int("t_initial", \CosineLRScheduler.tInitial), .finite("lr_min", \CosineLRScheduler.lrMin),
         .finite("cycle_mul", \CosineLRScheduler.cycleMul), .finite("cycle_decay", \CosineLRScheduler.cycleDecay),

@@ -5,8 +5,8 @@ import LRSchedJSON
 /// factory's arguments mapped to a scheduler class as timm's `scheduler_factory.py` maps
 /// them (lengths in updates when `step_on_epochs` is false, `noise` as fractions of
 /// `t_initial`, wsd/rsqrt fitting within `num_epochs`). The spec type builds the
-/// scheduler it returns (timm also returns the total epoch count, which only
-/// `cooldown_epochs` and the cycles change: lrsched does not).
+/// scheduler it returns; timm's second result, the total epoch count, is the
+/// scheduler's `factoryNumEpochs` (`lrsched_scheduler_num_epochs` in C).
 ///
 /// Differences: `sched='none'` (timm returns None) is a ValueError, as lrsched always
 /// builds a scheduler; a callable `decay_fn` is not supported.
@@ -17,6 +17,7 @@ public enum CreateSchedulerV2 {
     /// The factory's arguments after its common preamble, in the scheduler's units.
     struct Lengths {
         var tInitial: Int, warmupT: Int, decayT: PyNumber, milestones: [Int], timescale: PyNumber?
+        var cooldownT: Int
     }
 
     /// `t_initial`, `warmup_t`, `decay_t`, milestones and timescale, times
@@ -28,7 +29,7 @@ public enum CreateSchedulerV2 {
                         milestones: try a.ints("decay_milestones"),
                         timescale: try a.optional("stable_timescale").map { (v) throws(LRSchedError) in
                             try PyNumber.read(v, key: "stable_timescale", owner: a.owner)
-                        })
+                        }, cooldownT: try a.int("cooldown_epochs"))
         guard !(try a.bool("step_on_epochs")) else { return l }
         let upe = try a.int("updates_per_epoch")
         if upe <= 0 { throw .value("updates_per_epoch must be set to number of dataloader batches") }
@@ -39,6 +40,7 @@ public enum CreateSchedulerV2 {
         for m in l.milestones { ms.append(try Py.mul(m, upe)) }
         l.milestones = ms
         l.timescale = try l.timescale?.times(upe)
+        l.cooldownT = try Py.mul(l.cooldownT, upe)
         return l
     }
 
@@ -66,13 +68,34 @@ public enum CreateSchedulerV2 {
         return o
     }
 
-    /// Builds the scheduler the factory returns.
+    /// Builds the scheduler the factory returns, with the epoch count it returns
+    /// (`factoryNumEpochs`).
     static func build(_ a: SpecArguments, _ c: SpecContext) throws(LRSchedError) -> LRScheduler {
         let sched = try a.string("sched")
         let decayEpochs = try a.optional("decay_epochs").map { (v) throws(LRSchedError) in
             try PyNumber.read(v, key: "decay_epochs", owner: a.owner)
         } ?? ((sched == "wsd" || sched == "rsqrt") ? .float(0.2) : .int(90))
         let l = try lengths(a, sched: sched, decayEpochs: decayEpochs)
+        let s = try scheduler(a, c, sched, decayEpochs, l)
+        if let t = s as? TimmScheduler { t.factoryNumEpochs = try numEpochs(a, t, l) }
+        return s
+    }
+
+    /// timm's returned epoch count: for the schedulers with `get_cycle_length` (cosine,
+    /// tanh, poly, wsd/rsqrt) `get_cycle_length() + cooldown_t` (per update: `//
+    /// updates_per_epoch`); else `num_epochs`, plus `warmup_epochs` with `warmup_prefix`.
+    static func numEpochs(_ a: SpecArguments, _ s: TimmScheduler, _ l: Lengths) throws(LRSchedError) -> Int {
+        if s.descriptor.flags.contains(.cycles) {
+            let t = try Py.add(try s.cycleLength(), l.cooldownT)
+            return try a.bool("step_on_epochs") ? t : try Py.floorDiv(t, try a.int("updates_per_epoch"))
+        }
+        let n = try a.int("num_epochs")
+        return try a.bool("warmup_prefix") ? try Py.add(n, try a.int("warmup_epochs")) : n
+    }
+
+    /// The scheduler `sched` names.
+    private static func scheduler(_ a: SpecArguments, _ c: SpecContext, _ sched: String, _ decayEpochs: PyNumber,
+                                  _ l: Lengths) throws(LRSchedError) -> LRScheduler {
         var o = try options(a, l)
         let minLR = try a.double("min_lr")
         let (cm, cd, cl) = (try a.double("cycle_mul"), try a.double("cycle_decay"), try a.int("cycle_limit"))
@@ -151,7 +174,7 @@ private let createSchedulerV2 = SchedulerDescriptor(
         .init("num_epochs", .int, default: .int(300), doc: "`t_initial` (times `updates_per_epoch` per update)"),
         .init("decay_epochs", .nullable(.float), default: .null, doc: "step interval, or wsd/rsqrt decay length (in (0, 1): a fraction); None: 90, or 0.2 for wsd/rsqrt"),
         .init("decay_milestones", .list(.int), default: .array([.int(90), .int(180), .int(270)]), doc: "multistep milestones"),
-        .init("cooldown_epochs", .int, default: .int(0), doc: "only changes timm's returned epoch count: no effect on the schedule"),
+        .init("cooldown_epochs", .int, default: .int(0), doc: "only adds to timm's returned epoch count (Python's second result): no effect on the schedule"),
         .init("patience_epochs", .int, default: .int(10), doc: "plateau patience"),
         .init("decay_rate", .float, default: .float(0.1), doc: "step/multistep/plateau decay; poly's power"),
         .init("min_lr", .float, default: .float(0), doc: "the schedules' `lr_min`"),

@@ -35,6 +35,11 @@ public final class PolyLRScheduler: TimmScheduler {
         super.init(copying: other, optimizer: optimizer)
     }
 
+    /// timm's `get_cycle_length(cycles=0)`.
+    override public func cycleLength(cycles: Int = 0) throws(LRSchedError) -> Int {
+        try cycleScheduleLength(cycles, tInitial: tInitial, cycleMul: cycleMul, cycleLimit: cycleLimit)
+    }
+
     /// timm's `_get_lr(t)`.
     override package func values(at t: Int) throws(LRSchedError) -> [Double] {
         if t < warmupT { return warmupValues(at: t) }
@@ -58,6 +63,7 @@ private let polyLRScheduler = SchedulerDescriptor(
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
         + [.init("k_decay", .float, default: .float(1), doc: "the ratio is `t_curr ** k / t_i ** k`"),
            ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+    flags: .cycles,
     state: StateField.timmBase + [
         .int("t_initial", \PolyLRScheduler.tInitial), .finite("power", \PolyLRScheduler.power),
         .finite("lr_min", \PolyLRScheduler.lrMin), .finite("cycle_mul", \PolyLRScheduler.cycleMul),

@@ -41,6 +41,11 @@ public final class TanhLRScheduler: TimmScheduler {
         super.init(copying: other, optimizer: optimizer)
     }
 
+    /// timm's `get_cycle_length(cycles=0)`.
+    override public func cycleLength(cycles: Int = 0) throws(LRSchedError) -> Int {
+        try cycleScheduleLength(cycles, tInitial: tInitial, cycleMul: cycleMul, cycleLimit: cycleLimit)
+    }
+
     /// timm's `_get_lr(t)`.
     override package func values(at t: Int) throws(LRSchedError) -> [Double] {
         if t < warmupT { return warmupValues(at: t) }
@@ -63,6 +68,7 @@ private let tanhLRScheduler = SchedulerDescriptor(
     ] + ParameterDescriptor.timmCycle + ParameterDescriptor.timmWarmup(prefix: false)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
         + [ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+    flags: .cycles,
     state: StateField.timmBase + [
         .finite("lb", \TanhLRScheduler.lb), .finite("ub", \TanhLRScheduler.ub),
         .int("t_initial", \TanhLRScheduler.tInitial), .finite("lr_min", \TanhLRScheduler.lrMin),

@@ -147,6 +147,9 @@ public class TimmScheduler: LRScheduler {
     @exclusivity(unchecked) public package(set) var warmupSteps: [Double] = []
     /// The groups' `lr_scale` (not state: it belongs to the optimizer in timm).
     @exclusivity(unchecked) public package(set) var lrScales: [Double]? = nil
+    /// The total epoch count timm's `create_scheduler_v2` returns with this scheduler
+    /// (`CreateSchedulerV2.numEpochs`); nil when the factory did not build it.
+    @exclusivity(unchecked) public package(set) var factoryNumEpochs: Int? = nil
 
     /// Draws after which a normal noise that never falls within `noise_pct` is an
     /// error (timm would loop forever).
@@ -181,6 +184,33 @@ public class TimmScheduler: LRScheduler {
         (metric, tInEpochs, noiseRange, noisePct, noiseType) = (o.metric, o.tInEpochs, o.noiseRange, o.noisePct, o.noiseType)
         (noiseStd, noiseSeed, lrScales) = (o.noiseStd, o.noiseSeed, o.lrScales)
         (warmupT, warmupLRInit, warmupPrefix, warmupSteps) = (o.warmupT, o.warmupLRInit, o.warmupPrefix, o.warmupSteps)
+        factoryNumEpochs = o.factoryNumEpochs
+    }
+
+    /// timm's `get_cycle_length(cycles=0)`: the schedule's length in steps (cosine, tanh,
+    /// poly: `cycles` cycles, 0 meaning `cycle_limit`; WSD: `warmup_t + t_initial`).
+    /// - Throws: TypeError for the timm schedulers without it (step, multistep,
+    ///   plateau: timm's AttributeError); ValueError for a length beyond Int or a
+    ///   non-finite one (`math.floor`).
+    public func cycleLength(cycles: Int = 0) throws(LRSchedError) -> Int {
+        throw .type("'\(typeName)' has no get_cycle_length (timm's cosine, tanh, poly and WSD schedulers have one)")
+    }
+
+    /// timm's `get_cycle_length` of the cycle schedules (cosine, tanh, poly), in its
+    /// operations: `cycles = max(1, cycles or cycle_limit)`; `t_initial * cycles` when
+    /// `cycle_mul == 1`, else `int(math.floor(-t_initial * (cycle_mul ** cycles - 1) /
+    /// (1 - cycle_mul)))`; plus `warmup_t` with `warmup_prefix`.
+    package func cycleScheduleLength(_ cycles: Int, tInitial: Int, cycleMul: Double,
+                                     cycleLimit: Int) throws(LRSchedError) -> Int {
+        let n = Swift.max(1, cycles != 0 ? cycles : cycleLimit)
+        let t: Int
+        if cycleMul == 1.0 {
+            t = try Py.mul(tInitial, n)
+        } else {
+            let grown = try Py.floatPow(cycleMul, Double(n)) - 1
+            t = try TimmMath.floor(try Py.div(-Double(tInitial) * grown, 1 - cycleMul))
+        }
+        return warmupPrefix ? try Py.add(t, warmupT) : t
     }
 
     /// The end of construction: `warmup_steps` from `values` (timm: the base values, or

@@ -60,6 +60,11 @@ public final class WSDLRScheduler: TimmScheduler {
         super.init(copying: other, optimizer: optimizer)
     }
 
+    /// timm's `get_cycle_length(cycles=0)`: `warmup_t + t_initial` (`cycles` is ignored).
+    override public func cycleLength(cycles: Int = 0) throws(LRSchedError) -> Int {
+        try Py.add(warmupT, tInitial)
+    }
+
     private static func checkLengths(_ tInitial: Int, _ decayT: Int, _ lrMin: Double) throws(LRSchedError) {
         if tInitial <= 0 { throw .value("Invalid t_initial (\(tInitial)), must be > 0.") }
         if !(0 < decayT && decayT <= tInitial) {
@@ -143,6 +148,7 @@ private let wsdLRScheduler = SchedulerDescriptor(
     ] + ParameterDescriptor.timmWarmup(prefix: nil)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
         + [ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+    flags: .cycles,
     state: StateField.timmBase + [
         .int("t_initial", \WSDLRScheduler.tInitial), .int("decay_t", \WSDLRScheduler.decayT),
         .finite("lr_min", \WSDLRScheduler.lrMin),

@@ -686,6 +686,24 @@ class Scheduler(_Owned):
             _raise(rc)
         return out.value
 
+    def cycle_length(self, cycles):
+        """timm's get_cycle_length(cycles) (lrsched_scheduler_cycle_length)."""
+        self._check()
+        out = c_int64()
+        rc = _lib.lrsched_scheduler_cycle_length(self._h, cycles, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def num_epochs(self):
+        """timm's create_scheduler_v2 epoch count (lrsched_scheduler_num_epochs)."""
+        self._check()
+        out = c_int64()
+        rc = _lib.lrsched_scheduler_num_epochs(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
     def flags(self):
         """The scheduler's LRSCHED_FLAG_* bits (lrsched_scheduler_flags)."""
         self._check()

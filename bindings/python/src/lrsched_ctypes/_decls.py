@@ -33,7 +33,7 @@ __all__ = [
     "UNSET", "MODE_MIN", "MODE_MAX", "THRESHOLD_REL", "THRESHOLD_ABS", "CYCLIC_TRIANGULAR",
     "CYCLIC_TRIANGULAR2", "CYCLIC_EXP_RANGE", "SCALE_CYCLE", "SCALE_ITERATIONS", "ANNEAL_COS",
     "ANNEAL_LINEAR", "FLAG_METRIC", "FLAG_FRACTIONAL_EPOCH", "FLAG_COMPOSITE", "FLAG_NO_EPOCH",
-    "FLAG_STEP_AT_EPOCH", "FLAG_STEP_AT_UPDATE", "STEP_EPOCH", "STEP_BATCH",
+    "FLAG_STEP_AT_EPOCH", "FLAG_STEP_AT_UPDATE", "FLAG_CYCLES", "STEP_EPOCH", "STEP_BATCH",
 ]
 
 VERSION_MAJOR = 0
@@ -89,6 +89,7 @@ FLAG_COMPOSITE = 4
 FLAG_NO_EPOCH = 8
 FLAG_STEP_AT_EPOCH = 16
 FLAG_STEP_AT_UPDATE = 32
+FLAG_CYCLES = 64
 STEP_EPOCH = 0
 STEP_BATCH = 1
 # Not plain integers (casts), not generated: LRSCHED_NUL_TERMINATED ((size_t)-1)
@@ -158,6 +159,8 @@ PROTOTYPES = {
     "lrsched_scheduler_last_lr": (c_int, (c_void_p, POINTER(c_double), c_size_t, POINTER(c_size_t))),
     "lrsched_scheduler_base_lrs": (c_int, (c_void_p, POINTER(c_double), c_size_t, POINTER(c_size_t))),
     "lrsched_scheduler_last_epoch": (c_int, (c_void_p, POINTER(c_int64))),
+    "lrsched_scheduler_cycle_length": (c_int, (c_void_p, c_int64, POINTER(c_int64))),
+    "lrsched_scheduler_num_epochs": (c_int, (c_void_p, POINTER(c_int64))),
     "lrsched_scheduler_state_save": (c_int, (c_void_p, POINTER(c_char), c_size_t, POINTER(c_size_t))),
     "lrsched_scheduler_state_load": (c_int, (c_void_p, c_char_p, c_size_t)),
     "lrsched_preview": (c_int, (POINTER(c_void_p), c_size_t, c_int64, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, POINTER(c_size_t))),
