@@ -161,6 +161,7 @@ typedef struct lrsched_optimizer lrsched_optimizer;
 #define LRSCHED_KEY_MIN_LR        10  /* "min_lr" (optional; OneCycleLR) */
 #define LRSCHED_KEY_MAX_MOMENTUM  11  /* "max_momentum" (optional; cycled schedulers) */
 #define LRSCHED_KEY_BASE_MOMENTUM 12  /* "base_momentum" (optional; cycled schedulers) */
+#define LRSCHED_KEY_LR_SCALE      13  /* "lr_scale" (optional; timm's schedulers write lr * lr_scale) */
 
 /** Creates an optimizer state with n_groups groups, each with lr and momentum (other
  *  hyperparameters 0/false) — SGD(lr=lr, momentum=momentum) with n_groups groups.

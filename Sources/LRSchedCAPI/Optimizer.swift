@@ -5,7 +5,7 @@ import LRSched
 /// LRSCHED_KEY_* in header order.
 private let keysByCode: [ParamGroupKey] = [
     .lr, .initial_lr, .momentum, .dampening, .weight_decay, .nesterov, .maximize,
-    .beta1, .beta2, .max_lr, .min_lr, .max_momentum, .base_momentum,
+    .beta1, .beta2, .max_lr, .min_lr, .max_momentum, .base_momentum, .lr_scale,
 ]
 
 private func key(_ code: Int32) throws(CFailure) -> ParamGroupKey {

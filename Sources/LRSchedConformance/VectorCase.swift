@@ -39,14 +39,13 @@ public struct ScheduleRun {
     /// Builds the optimizer and the schedulers of a case object.
     public init(case c: JSONValue, lrFunctions: @escaping SchedulerSpec.Resolver = SchedulerSpec.standardResolver) throws(LRSchedError) {
         guard let opt = c["optimizer"] else { throw LRSchedError(.valueError, "case has no 'optimizer'") }
-        let (optSpec, scales) = try Self.splitLRScale(opt)
-        let optimizer = try OptimizerState(spec: optSpec)
+        let optimizer = try OptimizerState(spec: opt)  // timm's groups' lr_scale is a group key
         guard let specs = c["schedulers"]?.arrayValue else {
             throw LRSchedError(.valueError, "case has no 'schedulers' list")
         }
         var built: [LRScheduler] = []
         for s in specs {
-            built.append(try SchedulerSpec.build(Self.withLRScale(s, scales), optimizer: optimizer, lrFunctions: lrFunctions))
+            built.append(try SchedulerSpec.build(s, optimizer: optimizer, lrFunctions: lrFunctions))
         }
         var metrics: [Double]? = nil
         if let m = c["metrics"] {
@@ -67,33 +66,6 @@ public struct ScheduleRun {
         self.optimizer = optimizer
         self.schedulers = built
         self.metrics = metrics
-    }
-
-    /// The groups' timm `lr_scale` (absent: 1.0), taken out of the optimizer spec (lrsched's
-    /// groups have no such key); nil when no group has one.
-    static func splitLRScale(_ opt: JSONValue) throws(LRSchedError) -> (JSONValue, [JSONValue]?) {
-        guard var o = opt.objectValue, let groups = o["groups"]?.arrayValue,
-              groups.contains(where: { $0["lr_scale"] != nil }) else { return (opt, nil) }
-        var scales: [JSONValue] = []
-        var stripped: [JSONValue] = []
-        for g in groups {
-            guard var go = g.objectValue else { return (opt, nil) }
-            scales.append(go["lr_scale"] ?? .float(1.0))
-            go["lr_scale"] = nil
-            stripped.append(.object(go))
-        }
-        o["groups"] = .array(stripped)
-        return (.object(o), scales)
-    }
-
-    /// The spec with `lr_scale` added when its scheduler takes one (timm's classes:
-    /// their descriptor declares it) and the groups carry scales.
-    static func withLRScale(_ spec: JSONValue, _ scales: [JSONValue]?) -> JSONValue {
-        guard let scales, var o = spec.objectValue, o["lr_scale"] == nil, let type = o["type"]?.stringValue,
-              let d = SchedulerRegistry.descriptor(named: type),
-              d.parameters.contains(where: { $0.name == "lr_scale" }) else { return spec }
-        o["lr_scale"] = .array(scales)
-        return .object(o)
     }
 
     /// The metric of step `k`, or nil when the case has none.

@@ -201,7 +201,7 @@ static void test_optimizer(void) {
         OK(lrsched_optimizer_get(o, 0, key, &v));
         CHECK(v == 0);
     }
-    for (int key = LRSCHED_KEY_INITIAL_LR; key <= LRSCHED_KEY_BASE_MOMENTUM; key++) {
+    for (int key = LRSCHED_KEY_INITIAL_LR; key <= LRSCHED_KEY_LR_SCALE; key++) {
         int optional = key == LRSCHED_KEY_INITIAL_LR || key >= LRSCHED_KEY_BETA1;
         OK(lrsched_optimizer_has(o, 0, key, &has));
         CHECK(has == !optional);
@@ -214,7 +214,7 @@ static void test_optimizer(void) {
     CHECK_RC(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, NULL), LRSCHED_NULL_ARGUMENT);
     CHECK_ERR(lrsched_optimizer_get(o, 3, LRSCHED_KEY_LR, &v), LRSCHED_VALUE_ERROR, "index 3 out of range");
     CHECK_RC(lrsched_optimizer_get(o, SIZE_MAX, LRSCHED_KEY_LR, &v), LRSCHED_VALUE_ERROR);
-    CHECK_ERR(lrsched_optimizer_get(o, 0, 13, &v), LRSCHED_VALUE_ERROR, "key");
+    CHECK_ERR(lrsched_optimizer_get(o, 0, 14, &v), LRSCHED_VALUE_ERROR, "key");
     CHECK_RC(lrsched_optimizer_get(o, 0, -1, &v), LRSCHED_VALUE_ERROR);
     CHECK_RC(lrsched_optimizer_set(NULL, 0, LRSCHED_KEY_LR, 1), LRSCHED_NULL_ARGUMENT);
     CHECK_RC(lrsched_optimizer_set(o, 9, LRSCHED_KEY_LR, 1), LRSCHED_VALUE_ERROR);
@@ -1254,6 +1254,31 @@ static void test_cycle_length(void) {
     lrsched_optimizer_free(o);
 }
 
+/* timm's lr_scale is a group key (LRSCHED_KEY_LR_SCALE, "lr_scale" in the optimizer spec):
+ * timm's schedulers write value * lr_scale, reading it at every write. */
+static void test_lr_scale_key(void) {
+    lrsched_optimizer *o = opt_json("{\"lr\": 1.0, \"groups\": [{\"lr_scale\": 0.5}, {}]}");
+    int has = -1;
+    double v = 0;
+    OK(lrsched_optimizer_has(o, 1, LRSCHED_KEY_LR_SCALE, &has));
+    CHECK(has == 0);
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR_SCALE, &v));
+    CHECK(v == 0.5);
+    lrsched_scheduler *s = sched_json(o, "{\"type\": \"timm.StepLRScheduler\", \"decay_t\": 1, \"decay_rate\": 0.5}");
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK(same_bits(v, 1.0 * 0.5));
+    OK(lrsched_optimizer_set(o, 1, LRSCHED_KEY_LR_SCALE, 0.25));
+    OK(lrsched_optimizer_unset(o, 0, LRSCHED_KEY_LR_SCALE));
+    OK(lrsched_scheduler_step_at(s, 1, 0, NULL));
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK(same_bits(v, 0.5));
+    OK(lrsched_optimizer_get(o, 1, LRSCHED_KEY_LR, &v));
+    CHECK(same_bits(v, 0.5 * 0.25));
+    CHECK_RC(lrsched_optimizer_set(o, 1, LRSCHED_KEY_LR_SCALE, NAN), LRSCHED_VALUE_ERROR);
+    lrsched_scheduler_free(s);
+    lrsched_optimizer_free(o);
+}
+
 static void test_stepping(void) {
     lrsched_optimizer *o = opt_json("{\"lr\": 1.0}");
     lrsched_scheduler *p = NULL, *st = NULL;
@@ -1776,6 +1801,7 @@ int main(void) {
     test_step_errors();
     test_state();
     test_cycle_length();
+    test_lr_scale_key();
     test_preview();
     test_ownership();
     test_edges();

@@ -122,24 +122,6 @@ static void run_free(struct run *r) {
     memset(r, 0, sizeof *r);
 }
 
-/* Removes the groups' lr_scale from an optimizer spec ({"groups": [...]}); returns them
- * as a list (1.0 where a group has none; new reference), or NULL when no group has one. */
-static json_t *take_lr_scales(json_t *opt) {
-    json_t *groups = json_object_get(opt, "groups");
-    int any = 0;
-    for (size_t g = 0; g < json_array_size(groups); g++)
-        any |= json_object_get(json_array_get(groups, g), "lr_scale") != NULL;
-    if (!any) return NULL;
-    json_t *scales = json_array();
-    for (size_t g = 0; g < json_array_size(groups); g++) {
-        json_t *group = json_array_get(groups, g);
-        json_t *s = json_object_get(group, "lr_scale");
-        json_array_append_new(scales, s ? json_incref(s) : json_real(1.0));
-        json_object_del(group, "lr_scale");
-    }
-    return scales;
-}
-
 /* Builds a case. Returns LRSCHED_OK, a library status (construction failed; the
  * library's message is in lrsched_last_error()), or -1 for a malformed case (detail
  * set). */
@@ -179,36 +161,24 @@ static int run_build(struct run *r, const json_t *c) {
         }
     }
 
-    /* timm's groups carry lr_scale, which lrsched's timm schedulers take as an argument:
-     * moved from the groups into every timm spec (as the Swift runner does). */
-    json_t *opt_copy = json_deep_copy(opt);
-    json_t *scales = take_lr_scales(opt_copy);
-    char *text = json_dumps(opt_copy, JSON_COMPACT | JSON_ENCODE_ANY);
-    json_decref(opt_copy);
+    /* timm's groups' lr_scale is a group key of the optimizer spec, as in timm. */
+    char *text = json_dumps(opt, JSON_COMPACT | JSON_ENCODE_ANY);
     if (!text) {
-        json_decref(scales);
         fail("cannot serialize the optimizer spec");
         return -1;
     }
     int rc = lrsched_optimizer_create_from_json(text, strlen(text), &r->opt);
     free(text);
-    if (rc != LRSCHED_OK) {
-        json_decref(scales);
-        return rc;
-    }
+    if (rc != LRSCHED_OK) return rc;
     int kind = LRSCHED_MOMENTUM_SGD;
     if ((rc = lrsched_optimizer_momentum_kind(r->opt, &kind)) != LRSCHED_OK) return rc;
     r->momentum_key = kind == LRSCHED_MOMENTUM_BETAS ? LRSCHED_KEY_BETA1 : LRSCHED_KEY_MOMENTUM;
 
     for (size_t i = 0; i < json_array_size(specs); i++) {
         json_t *spec = json_deep_copy(json_array_get(specs, i));
-        const char *type = json_string_value(json_object_get(spec, "type"));
-        if (scales && type && strncmp(type, "timm.", 5) == 0 && !json_object_get(spec, "lr_scale"))
-            json_object_set(spec, "lr_scale", scales);
         text = json_dumps(spec, JSON_COMPACT | JSON_ENCODE_ANY);
         json_decref(spec);
         if (!text) {
-            json_decref(scales);
             fail("cannot serialize scheduler spec %zu", i);
             return -1;
         }
@@ -219,15 +189,11 @@ static int run_build(struct run *r, const json_t *c) {
             r->scheds[r->n_scheds] = s;
             rc = lrsched_scheduler_flags(s, &r->flags[r->n_scheds]);
         }
-        if (rc != LRSCHED_OK) {
-            json_decref(scales);
-            return rc;
-        }
+        if (rc != LRSCHED_OK) return rc;
         uint32_t flags = r->flags[r->n_scheds];
         r->is_plateau[r->n_scheds] = (flags & LRSCHED_FLAG_METRIC) != 0; /* steps on a metric */
         r->n_scheds++;
     }
-    json_decref(scales);
     return LRSCHED_OK;
 }
 

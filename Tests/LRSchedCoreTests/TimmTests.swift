@@ -38,7 +38,7 @@ final class TimmTests: XCTestCase {
         for t in types {
             let d = try XCTUnwrap(SchedulerRegistry.descriptor(named: t), t)
             XCTAssertEqual(d.library, "timm", t)
-            XCTAssertTrue(d.parameters.contains { $0.name == "lr_scale" }, t)
+            XCTAssertFalse(d.parameters.contains { $0.name == "lr_scale" }, t)  // a group key, as in timm
         }
         for d in SchedulerRegistry.all where d.library == "timm" { XCTAssertTrue(d.name.hasPrefix("timm."), d.name) }
     }
@@ -140,14 +140,27 @@ final class TimmTests: XCTestCase {
         XCTAssertEqual(st.objectValue?.keys.prefix(2).map { $0 }, ["best", "last_epoch"])
     }
 
-    /// `lr_scale` multiplies what timm writes, warmup included; a wrong count is a ValueError.
+    /// The groups' `lr_scale` (a group key, as timm reads `param_group['lr_scale']`)
+    /// multiplies what timm writes, warmup included, read at every write; a group
+    /// without one is unscaled. It is saved in the optimizer's state and read from its spec.
     func testLRScale() throws {
-        let (s, opt) = try build(#"{"type": "timm.StepLRScheduler", "decay_t": 1, "decay_rate": 0.5, "warmup_t": 2, "warmup_lr_init": 0.01, "lr_scale": [1.0, 0.5]}"#,
-                                 groups: 2)
-        XCTAssertEqual(opt.groups.map(\.lr), [0.01, 0.01 * 0.5])
+        let opt = try OptimizerState(spec: try JSON.parse(#"{"lr": 0.1, "groups": [{"lr_scale": 0.5}, {}]}"#))
+        XCTAssertEqual(opt.groups.map(\.lrScale), [0.5, nil])
+        let s = try SchedulerSpec.build(try JSON.parse(#"{"type": "timm.StepLRScheduler", "decay_t": 1, "decay_rate": 0.5, "warmup_t": 2, "warmup_lr_init": 0.01}"#), optimizer: opt)
+        XCTAssertEqual(opt.groups.map(\.lr), [0.01 * 0.5, 0.01])
         try s.step(epoch: 3, metric: nil)
-        XCTAssertEqual(opt.groups.map(\.lr), [0.1 * 0.5, 0.1 * 0.5 * 0.5])
-        XCTAssertThrowsError(try build(#"{"type": "timm.StepLRScheduler", "decay_t": 1, "lr_scale": [1.0]}"#, groups: 2))
+        XCTAssertEqual(opt.groups.map(\.lr), [0.1 * 0.5 * 0.5, 0.1 * 0.5])
+        try opt.setValue(0.25, for: .lr_scale, group: 1)  // read at the next write
+        try s.step(epoch: 3, metric: nil)
+        XCTAssertEqual(opt.groups.map(\.lr), [0.1 * 0.5 * 0.5, 0.1 * 0.5 * 0.25])
+        let state = opt.stateJSON()
+        XCTAssertTrue(state.contains(#""lr_scale":0.25"#), state)
+        let back = try OptimizerState(spec: try JSON.parse(#"{"lr": 0.1, "groups": [{}, {}]}"#))
+        try back.loadState(json: state)
+        XCTAssertEqual(back.groups.map(\.lrScale), [0.5, 0.25])
+        XCTAssertThrowsError(try OptimizerState(spec: try JSON.parse(#"{"lr": 0.1, "groups": [{"lr_scale": "x"}]}"#)))
+        XCTAssertThrowsError(try OptimizerState(spec: try JSON.parse(#"{"lr": 0.1, "lr_scale": 0.5}"#)))  // a group key only
+        XCTAssertThrowsError(try build(#"{"type": "timm.StepLRScheduler", "decay_t": 1, "lr_scale": [1.0]}"#))  // no longer an argument
     }
 
     /// Normal noise that could never fall within `noise_pct` is refused (timm would spin).

@@ -4,8 +4,8 @@ import LRSchedJSON
 extension ParamGroup {
     /// The group as torch's `param_groups[i]` dict (without `params`): `lr`,
     /// `momentum`, `dampening`, `weight_decay`, `nesterov`, `maximize`, then whichever
-    /// of `initial_lr`, `betas`, `max_lr`, `min_lr`, `max_momentum`, `base_momentum`
-    /// the group holds.
+    /// of `initial_lr`, `betas`, `max_lr`, `min_lr`, `max_momentum`, `base_momentum`,
+    /// `lr_scale` the group holds.
     package func stateObject() -> JSONObject {
         var o = JSONObject()
         o["lr"] = .float(lr)
@@ -20,6 +20,7 @@ extension ParamGroup {
         if let minLR { o["min_lr"] = .float(minLR) }
         if let maxMomentum { o["max_momentum"] = .float(maxMomentum) }
         if let baseMomentum { o["base_momentum"] = .float(baseMomentum) }
+        if let lrScale { o["lr_scale"] = .float(lrScale) }
         return o
     }
 
@@ -46,6 +47,7 @@ extension ParamGroup {
         g.minLR = try r.optionalFinite("min_lr", nil)
         g.maxMomentum = try r.optionalFinite("max_momentum", nil)
         g.baseMomentum = try r.optionalFinite("base_momentum", nil)
+        g.lrScale = try r.optionalFinite("lr_scale", nil)
         r.ignore("params", "foreach", "differentiable", "fused")
         try r.finish()
         for v in [g.lr, g.momentum, g.dampening, g.weightDecay] where !v.isFinite {

@@ -29,6 +29,9 @@ public struct ParamGroup: Equatable, Sendable {
     public var minLR: Double?
     public var maxMomentum: Double?
     public var baseMomentum: Double?
+    /// timm's `lr_scale` (layer-wise lr decay): timm's schedulers write
+    /// `value * lr_scale` to a group that has one.
+    public var lrScale: Double?
 
     /// A group with SGD's defaults (torch's `lr=1e-3`, everything else zero/false).
     public init(
@@ -58,7 +61,7 @@ public struct ParamGroup: Equatable, Sendable {
         }
         for (name, v) in [("initial_lr", initialLR), ("betas[0]", beta1), ("betas[1]", beta2),
                           ("max_lr", maxLR), ("min_lr", minLR), ("max_momentum", maxMomentum),
-                          ("base_momentum", baseMomentum)] {
+                          ("base_momentum", baseMomentum), ("lr_scale", lrScale)] {
             if let v, !v.isFinite { throw .value("Invalid \(name) value: \(pyRepr(v)) (must be finite)") }
         }
     }
@@ -69,12 +72,12 @@ public enum ParamGroupKey: String, CaseIterable, Sendable {
     case lr, initial_lr, momentum, dampening, weight_decay, nesterov, maximize
     case beta1 = "betas[0]"
     case beta2 = "betas[1]"
-    case max_lr, min_lr, max_momentum, base_momentum
+    case max_lr, min_lr, max_momentum, base_momentum, lr_scale
 
     /// Whether the key may be absent from a group (torch adds it on demand).
     public var isOptional: Bool {
         switch self {
-        case .initial_lr, .beta1, .beta2, .max_lr, .min_lr, .max_momentum, .base_momentum: true
+        case .initial_lr, .beta1, .beta2, .max_lr, .min_lr, .max_momentum, .base_momentum, .lr_scale: true
         default: false
         }
     }
@@ -97,6 +100,7 @@ extension ParamGroup {
         case .min_lr: minLR
         case .max_momentum: maxMomentum
         case .base_momentum: baseMomentum
+        case .lr_scale: lrScale
         }
     }
 
@@ -116,6 +120,7 @@ extension ParamGroup {
         case .min_lr: minLR = v
         case .max_momentum: maxMomentum = v
         case .base_momentum: baseMomentum = v
+        case .lr_scale: lrScale = v
         }
     }
 }

@@ -8,7 +8,8 @@ extension OptimizerState {
     /// Top-level keys are SGD's keyword arguments (`lr`, `momentum`, `dampening`,
     /// `weight_decay`, `nesterov`, `maximize`), or `betas: [b1, b2]` for an Adam-style
     /// optimizer whose momentum is `betas[0]`. `groups` lists per-group overrides of the
-    /// same keys, one entry per group (absent: one group of the defaults).
+    /// same keys, one entry per group (absent: one group of the defaults), and timm's
+    /// `lr_scale` (a group key only).
     ///
     /// - Throws: TypeError for unknown keys or wrong types, ValueError as SGD's
     ///   constructor, MemoryError for more than `maxGroups` groups.
@@ -33,7 +34,11 @@ extension OptimizerState {
                     throw .type("SGD: each entry of 'groups' must be an object, got \(item.typeName)")
                 }
                 var ga = SpecArguments(g, owner: "param group")
-                gs.append(try Self.readGroup(&ga, base: defaults))
+                var group = try Self.readGroup(&ga, base: defaults)
+                group.lrScale = try ga.noneable("lr_scale").map { (v) throws(LRSchedError) in
+                    try SpecArguments.double(v, key: "lr_scale", owner: "param group")
+                }
+                gs.append(group)
                 try ga.finish()
             }
             groups = gs

@@ -72,7 +72,7 @@ private let cosineLRScheduler = SchedulerDescriptor(
     ] + ParameterDescriptor.timmCycle + ParameterDescriptor.timmWarmup(prefix: false)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
         + [.init("k_decay", .float, default: .float(1), doc: "the cosine's argument is `pi * t_curr ** k / t_i ** k`"),
-           ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+           ParameterDescriptor.timmInitialize],
     flags: .cycles,
     state: StateField.timmBase + [
         .int("t_initial", \CosineLRScheduler.tInitial), .finite("lr_min", \CosineLRScheduler.lrMin),

@@ -50,9 +50,6 @@ public enum CreateSchedulerV2 {
         (o.warmupT, o.warmupLRInit, o.warmupPrefix) = (l.warmupT, try a.double("warmup_lr"), try a.bool("warmup_prefix"))
         o.tInEpochs = try a.bool("step_on_epochs")
         (o.noisePct, o.noiseStd, o.noiseSeed) = (try a.double("noise_pct"), try a.double("noise_std"), try a.int("noise_seed"))
-        o.lrScale = try a.optional("lr_scale").map { (v) throws(LRSchedError) in
-            try SpecArguments.doubles(v, key: "lr_scale", owner: a.owner)
-        }
         guard let noise = try a.optional("noise") else { return o }
         if case .array(let items) = noise {
             var range: [PyNumber] = []
@@ -196,7 +193,6 @@ private let createSchedulerV2 = SchedulerDescriptor(
         .init("plateau_mode", .string(choices: ["min", "max"]), default: .string("max"), doc: "plateau's `mode`"),
         .init("step_on_epochs", .bool, default: .bool(true), doc: "false: per update (`t_in_epochs=False`), lengths times `updates_per_epoch`"),
         .init("updates_per_epoch", .int, default: .int(0), doc: "> 0 when `step_on_epochs` is false: else `ValueError` (timm's assert)"),
-        ParameterDescriptor.timmLRScale,
     ],
     state: [],
     build: { (a, c) throws(LRSchedError) in try CreateSchedulerV2.build(a, c) })

@@ -42,7 +42,7 @@ private let multiStepLRScheduler = SchedulerDescriptor(
         .init("decay_rate", .float, default: .float(1), doc: "the factor per milestone"),
     ] + ParameterDescriptor.timmWarmup(prefix: true)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
-        + [ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+        + [ParameterDescriptor.timmInitialize],
     state: StateField.timmBase + [
         .ints("decay_t", \MultiStepLRScheduler.decayT), .finite("decay_rate", \MultiStepLRScheduler.decayRate),
         StateField.timmWarmupT, StateField.timmWarmupLRInit, StateField.timmWarmupPrefix, StateField.timmWarmupSteps,

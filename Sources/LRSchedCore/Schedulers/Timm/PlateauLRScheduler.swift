@@ -127,7 +127,7 @@ private let plateauLRScheduler = SchedulerDescriptor(
         .init("lr_min", .float, default: .float(0), doc: "ReduceLROnPlateau's `min_lr`"),
         .init("mode", .string(choices: ["min", "max"]), default: .string("max"), doc: "`\"min\"` or `\"max\"`: else `ValueError: mode sideways is unknown!`"),
     ] + ParameterDescriptor.timmNoise(seed: .null, type: true)
-        + [ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+        + [ParameterDescriptor.timmInitialize],
     state: plateauState,
     build: { (a, c) throws(LRSchedError) in
         var p = PlateauLRScheduler.Options()

@@ -62,7 +62,7 @@ private let polyLRScheduler = SchedulerDescriptor(
     ] + ParameterDescriptor.timmCycle + ParameterDescriptor.timmWarmup(prefix: false)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
         + [.init("k_decay", .float, default: .float(1), doc: "the ratio is `t_curr ** k / t_i ** k`"),
-           ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+           ParameterDescriptor.timmInitialize],
     flags: .cycles,
     state: StateField.timmBase + [
         .int("t_initial", \PolyLRScheduler.tInitial), .finite("power", \PolyLRScheduler.power),

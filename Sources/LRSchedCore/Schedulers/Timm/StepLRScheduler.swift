@@ -48,7 +48,7 @@ private let stepLRScheduler = SchedulerDescriptor(
         .init("decay_rate", .float, default: .float(1), doc: "the factor per interval"),
     ] + ParameterDescriptor.timmWarmup(prefix: true)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
-        + [ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+        + [ParameterDescriptor.timmInitialize],
     state: StateField.timmBase + [
         StateField.number("decay_t", \StepLRScheduler.decayT), .finite("decay_rate", \StepLRScheduler.decayRate),
         StateField.timmWarmupT, StateField.timmWarmupLRInit, StateField.timmWarmupPrefix, StateField.timmWarmupSteps,

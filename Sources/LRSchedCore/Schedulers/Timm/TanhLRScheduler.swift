@@ -67,7 +67,7 @@ private let tanhLRScheduler = SchedulerDescriptor(
         .init("lr_min", .float, default: .float(0), doc: "≥ 0: else `ValueError` (timm's assert)"),
     ] + ParameterDescriptor.timmCycle + ParameterDescriptor.timmWarmup(prefix: false)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
-        + [ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+        + [ParameterDescriptor.timmInitialize],
     flags: .cycles,
     state: StateField.timmBase + [
         .finite("lb", \TanhLRScheduler.lb), .finite("ub", \TanhLRScheduler.ub),

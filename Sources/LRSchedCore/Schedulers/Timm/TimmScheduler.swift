@@ -119,15 +119,13 @@ public struct TimmOptions: Sendable {
     public var noiseSeed = 42
     public var noiseType = "normal"
     public var initialize = true
-    /// The groups' `lr_scale` (timm reads it from `param_groups`; lrsched's groups have
-    /// no such key, so it comes with the scheduler): nil, or one factor per group.
-    public var lrScale: [Double]? = nil
     public init() {}
 }
 
 /// timm's `Scheduler` base: explicit stepping (`step(epoch:metric:)`,
 /// `stepUpdate(_:metric:)` at the count the training loop passes), linear warmup from
-/// `warmup_lr_init`, noise, and `update_groups` with the groups' `lr_scale`.
+/// `warmup_lr_init`, noise, and `update_groups` with the groups' `lr_scale`
+/// (`ParamGroup.lrScale`, read at each write as timm reads `param_group['lr_scale']`).
 ///
 /// A subclass checks its own arguments after `init(_:_:)` (timm's asserts become
 /// ValueErrors naming the argument), stores them, then calls `start(warmupFrom:)`, which
@@ -145,8 +143,6 @@ public class TimmScheduler: LRScheduler {
     @exclusivity(unchecked) public package(set) var warmupLRInit = 0.0
     @exclusivity(unchecked) public package(set) var warmupPrefix = false
     @exclusivity(unchecked) public package(set) var warmupSteps: [Double] = []
-    /// The groups' `lr_scale` (not state: it belongs to the optimizer in timm).
-    @exclusivity(unchecked) public package(set) var lrScales: [Double]? = nil
     /// The total epoch count timm's `create_scheduler_v2` returns with this scheduler
     /// (`CreateSchedulerV2.numEpochs`); nil when the factory did not build it.
     @exclusivity(unchecked) public package(set) var factoryNumEpochs: Int? = nil
@@ -157,22 +153,19 @@ public class TimmScheduler: LRScheduler {
 
     /// timm's `Scheduler.__init__` checks (nothing is written to the optimizer yet).
     /// - Throws: KeyError (timm's message) when `initialize` is false and a group has no
-    ///   `initial_lr`; ValueError for an `lr_scale` list of the wrong length, and for
-    ///   normal noise with `noise_pct <= 0` (timm would redraw forever).
+    ///   `initial_lr`; ValueError for normal noise with `noise_pct <= 0` (timm would
+    ///   redraw forever).
     package init(_ optimizer: OptimizerState, _ o: TimmOptions) throws(LRSchedError) {
         let n = optimizer.count
         if !o.initialize, let i = optimizer.groups.firstIndex(where: { $0.initialLR == nil }) {
             throw .key("initial_lr missing from param_groups[\(i)]")
-        }
-        if let s = o.lrScale, s.count != n {
-            throw .value("lr_scale has \(s.count) values, param_groups has \(n)")
         }
         if o.noiseRange != .none, o.noiseType == "normal", !(o.noisePct > 0) {
             throw .value("noise_pct must be > 0 for normal noise, got \(pyRepr(o.noisePct))")
         }
         super.init(withoutBaseState: optimizer, lastEpoch: 0)
         (tInEpochs, noiseRange, noisePct, noiseType) = (o.tInEpochs, o.noiseRange, o.noisePct, o.noiseType)
-        (noiseStd, noiseSeed, lrScales) = (o.noiseStd, o.noiseSeed, o.lrScale)
+        (noiseStd, noiseSeed) = (o.noiseStd, o.noiseSeed)
         (warmupT, warmupLRInit, warmupPrefix) = (o.warmupT, o.warmupLRInit, o.warmupPrefix)
         baseLRs = optimizer.groups.map { $0.initialLR ?? $0.lr }
         resizeScratch(n)
@@ -182,7 +175,7 @@ public class TimmScheduler: LRScheduler {
         super.init(copying: other, optimizer: optimizer)
         guard let o = other as? TimmScheduler else { return }
         (metric, tInEpochs, noiseRange, noisePct, noiseType) = (o.metric, o.tInEpochs, o.noiseRange, o.noisePct, o.noiseType)
-        (noiseStd, noiseSeed, lrScales) = (o.noiseStd, o.noiseSeed, o.lrScales)
+        (noiseStd, noiseSeed) = (o.noiseStd, o.noiseSeed)
         (warmupT, warmupLRInit, warmupPrefix, warmupSteps) = (o.warmupT, o.warmupLRInit, o.warmupPrefix, o.warmupSteps)
         factoryNumEpochs = o.factoryNumEpochs
     }
@@ -279,7 +272,8 @@ public class TimmScheduler: LRScheduler {
         return warmupSteps.map { warmupLRInit + tt * $0 }
     }
 
-    /// timm's `update_groups(values)`: `value * lr_scale` where the group has a scale.
+    /// timm's `update_groups(values)`: `value * lr_scale` where the group has an
+    /// `lr_scale`.
     /// - Throws: ValueError, changing nothing, for a value count that is not the group
     ///   count or a non-finite lr.
     package func write(_ values: [Double], at t: Int) throws(LRSchedError) {
@@ -289,7 +283,7 @@ public class TimmScheduler: LRScheduler {
         }
         if newLRs.count != n { resizeScratch(n) }
         for i in 0..<n {
-            if let s = lrScales, i < s.count { newLRs[i] = values[i] * s[i] } else { newLRs[i] = values[i] }
+            if let s = optimizer.value(i, .lr_scale) { newLRs[i] = values[i] * s } else { newLRs[i] = values[i] }
         }
         let saved = lastEpoch
         lastEpoch = t
@@ -417,7 +411,7 @@ package struct TimmCycle {
 
 extension TimmOptions {
     /// Reads the base and warmup arguments a descriptor declares (absent ones keep
-    /// timm's defaults) and the lrsched `lr_scale`.
+    /// timm's defaults).
     package static func read(_ a: SpecArguments, warmupPrefix: Bool = true, tInEpochs: Bool = true,
                               noiseType: Bool = false) throws(LRSchedError) -> TimmOptions {
         var o = TimmOptions()
@@ -433,9 +427,6 @@ extension TimmOptions {
             try SpecArguments.int(v, key: "noise_seed", owner: a.owner)
         } ?? 42
         o.initialize = try a.bool("initialize")
-        o.lrScale = try a.optional("lr_scale").map { (v) throws(LRSchedError) in
-            try SpecArguments.doubles(v, key: "lr_scale", owner: a.owner)
-        }
         return o
     }
 }
@@ -489,10 +480,6 @@ extension ParameterDescriptor {
     static let timmInitialize = ParameterDescriptor(
         "initialize", .bool, default: .bool(true),
         doc: "false: every group must already have `initial_lr` (else `KeyError: initial_lr missing from param_groups[0]`)")
-
-    static let timmLRScale = ParameterDescriptor(
-        "lr_scale", .nullable(.list(.float)), default: .null,
-        doc: "lrsched: the groups' `lr_scale` (timm reads it from `param_groups`), one per group: the lr written is `value * lr_scale`; else `ValueError`")
 }
 
 extension StateField {

@@ -147,7 +147,7 @@ private let wsdLRScheduler = SchedulerDescriptor(
         .init("decay_ratio", .float, default: .float(0.1), doc: "in (0, 1): the `exp` decay's final fraction; else `ValueError`"),
     ] + ParameterDescriptor.timmWarmup(prefix: nil)
         + [ParameterDescriptor.timmTInEpochs] + ParameterDescriptor.timmNoise(seed: .int(42))
-        + [ParameterDescriptor.timmInitialize, ParameterDescriptor.timmLRScale],
+        + [ParameterDescriptor.timmInitialize],
     flags: .cycles,
     state: StateField.timmBase + [
         .int("t_initial", \WSDLRScheduler.tInitial), .int("decay_t", \WSDLRScheduler.decayT),

@@ -67,8 +67,9 @@ __all__ = ["load"]
 
 # The modules written over a backend, in dependency order (each imports only earlier ones).
 _BOUND_MODULES = ("_models", "_optim", "_schedulers", "_schedulers_gen", "_specs", "_trainer", "_plot")
-# Bound modules that are the package's submodules (``lrsched.hf``), not top-level names.
-_SUBMODULES = {"_hf_gen": "hf"}
+# Bound modules that are the package's submodules (``lrsched.hf``, ``lrsched.timm``), not
+# top-level names.
+_SUBMODULES = {"_hf_gen": "hf", "_timm_gen": "timm"}
 _HERE = os.path.dirname(os.path.abspath(__file__))
 
 

@@ -34,9 +34,10 @@ lib_keys = {
     "min_lr": (B.KEY_MIN_LR, False),
     "max_momentum": (B.KEY_MAX_MOMENTUM, False),
     "base_momentum": (B.KEY_BASE_MOMENTUM, False),
+    "lr_scale": (B.KEY_LR_SCALE, False),  # timm's layer-wise scale: its schedulers write lr * lr_scale
 }
 required_keys = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
-optional_keys = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum")
+optional_keys = ("initial_lr", "max_lr", "min_lr", "max_momentum", "base_momentum", "lr_scale")
 # Keys the library's optimizer spec reads (per group or as defaults).
 spec_keys = ("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize")
 # Group keys kept in Python only: the defaults torch adds that the library ignores.
@@ -50,8 +51,8 @@ class ParamGroup(MutableMapping):
     """One of ``SGD.param_groups``: a dict-like view of a parameter group.
 
     Hyperparameters (``lr``, ``momentum``, ``dampening``, ``weight_decay``,
-    ``nesterov``, ``maximize``, ``betas``, and the keys schedulers add: ``initial_lr``,
-    ``max_lr``, ``min_lr``, ``max_momentum``, ``base_momentum``) live in the library's
+    ``nesterov``, ``maximize``, ``betas``, timm's ``lr_scale``, and the keys schedulers
+    add: ``initial_lr``, ``max_lr``, ``min_lr``, ``max_momentum``, ``base_momentum``) live in the library's
     optimizer state: reading and writing them here reads and writes what the
     schedulers see. ``params`` and any other key are kept in Python.
     """

@@ -32,13 +32,20 @@ def _state_property(name):
     def get(self):
         return _decode_state(json.loads(self._state_save()))[name]
 
-    return property(get, doc=f"torch's ``{name}``, read from the scheduler's state (read-only).")
+    return property(get, doc=f"The scheduler's ``{name}``, read from its state (read-only).")
+
+
+def state_properties(cls, attributes):
+    """Read-only properties over the state for ``attributes``, except names the class
+    already has (``last_epoch``)."""
+    for attribute in attributes:
+        if not hasattr(cls, attribute):
+            setattr(cls, attribute, _state_property(attribute))
 
 
 for _name, _attributes in _schedulers_gen.ATTRIBUTES.items():
-    for _attribute in _attributes:
-        if _name in classes:
-            setattr(classes[_name], _attribute, _state_property(_attribute))
+    if _name in classes:
+        state_properties(classes[_name], _attributes)
 
 # ------------------------------------------------------------------------------------
 # Module functions
@@ -74,15 +81,21 @@ def from_spec(optimizer, spec):
         obj.__class__ = classes.get(obj._type_name, LRScheduler)
     return obj
 
-def build_spec(optimizer, type_name, kinds, **args):
-    """The scheduler a spec of ``type_name`` builds from ``args``, each passed into the spec
-    as ``kinds[type_name]`` says (the generated library functions: ``lrsched.hf``)."""
+def spec_of(type_name, kinds, args):
+    """The spec of ``type_name`` with ``args`` (a dict), each passed into the spec as
+    ``kinds[type_name]`` says."""
     spec = {"type": type_name}
     for name, value in args.items():
         v = spec_value(value, kinds[type_name][name], type_name, name)
         if v is not OMIT:
             spec[name] = v
-    return from_spec(optimizer, spec)
+    return spec
+
+
+def build_spec(optimizer, type_name, kinds, **args):
+    """The scheduler a spec of ``type_name`` builds from ``args`` (the generated library
+    functions: ``lrsched.hf``, ``lrsched.timm.create_scheduler_v2``)."""
+    return from_spec(optimizer, spec_of(type_name, kinds, args))
 
 
 def _preview_groups(scheds):

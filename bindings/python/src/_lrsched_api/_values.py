@@ -189,8 +189,8 @@ def _loose_number(x, owner, name):
 
 def spec_value(x, kind, owner, name):
     """A Python argument as the JSON value of a spec key of the given kind (the kind
-    codes of the generated classes: int, float, number, bool, str, ints, per_group,
-    nullable_<kind>, scale_fn)."""
+    codes of the generated classes: int, float, number, number_or_list, bool, str, ints,
+    per_group, nullable_<kind>, scale_fn)."""
     if kind.startswith("nullable_"):
         return None if x is None else spec_value(x, kind[len("nullable_"):], owner, name)
     if kind == "int":
@@ -200,6 +200,10 @@ def spec_value(x, kind, owner, name):
     if kind == "number":
         v = _loose_number(x, owner, name)
         return _int_number(v, owner, name) if type(v) is int else v
+    if kind == "number_or_list":  # timm's noise_range_t: a number or a list, as timm takes it
+        if isinstance(x, (list, tuple)):
+            return [spec_value(v, "number", owner, name) for v in x]
+        return spec_value(x, "nullable_number", owner, name)
     if kind == "per_group":
         return _numbers(x, owner, name)
     if kind == "ints":

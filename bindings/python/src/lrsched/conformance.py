@@ -72,27 +72,10 @@ def file_kind(data) -> str:
     return "mixed"
 
 
-def _lr_scales(spec):
-    """(optimizer spec without the groups' timm lr_scale, their lr_scales or None):
-    lrsched's timm schedulers take lr_scale as an argument (as the Swift runner does)."""
-    groups = spec.get("groups")
-    if not isinstance(groups, list) or not any(isinstance(g, dict) and "lr_scale" in g for g in groups):
-        return spec, None
-    spec = dict(spec)
-    spec["groups"] = [{k: v for k, v in g.items() if k != "lr_scale"} for g in groups]
-    return spec, [g.get("lr_scale", 1.0) for g in groups]
-
-
 def _build_schedulers(api, case):
-    """The case's optimizer and schedulers (timm specs with the groups' lr_scale)."""
-    opt_spec, scales = _lr_scales(case["optimizer"])
-    opt = build_optimizer(api, opt_spec)
-    specs = []
-    for s in case["schedulers"]:
-        if scales is not None and str(s.get("type", "")).startswith("timm.") and "lr_scale" not in s:
-            s = dict(s, lr_scale=scales)
-        specs.append(s)
-    return opt, [api.from_spec(opt, s) for s in specs]
+    """The case's optimizer (timm's groups' lr_scale is a group key) and schedulers."""
+    opt = build_optimizer(api, case["optimizer"])
+    return opt, [api.from_spec(opt, s) for s in case["schedulers"]]
 
 
 def build_optimizer(api, spec):
