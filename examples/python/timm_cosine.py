@@ -5,8 +5,8 @@ scheduler.step(epoch) after each epoch."""
 import lrsched
 
 opt = lrsched.SGD([{"lr": 0.1}], lr=0.1)
-sched = lrsched.from_spec(opt, {"type": "timm.CosineLRScheduler", "t_initial": 4, "cycle_mul": 1.5,
-                                "cycle_decay": 0.5, "cycle_limit": 3, "warmup_t": 2, "warmup_lr_init": 0.01})
+sched = lrsched.timm.CosineLRScheduler(opt, t_initial=4, cycle_mul=1.5, cycle_decay=0.5, cycle_limit=3,
+                                       warmup_t=2, warmup_lr_init=0.01)
 for epoch in range(1, 13):
     # ... train one epoch ...
     sched.step(epoch)
