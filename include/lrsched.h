@@ -399,6 +399,20 @@ LRSCHED_API int lrsched_spec_add_child(lrsched_spec *spec, const char *key, cons
  *  user_data[i] (user_data may be NULL). Called as for lrsched_lambda_lr_create. */
 LRSCHED_API int lrsched_spec_set_lr_fns(lrsched_spec *spec, const char *key, const lrsched_lr_fn *fns,
                                         void *const *user_data, size_t n);
+/** A function of a float for a spec (timm's WSDLRScheduler decay_fn(progress) ->
+ *  factor): writes f(x) to *out and returns 0, or returns non-zero to abort the step
+ *  (or the construction) with LRSCHED_CALLBACK_FAILED; the lrs are then unchanged. A
+ *  result that is not finite, or not written, is LRSCHED_VALUE_ERROR. Called during
+ *  steps, as lrsched_lr_fn (see "Ownership and threads"). */
+typedef int (*lrsched_real_fn)(double x, void *user, double *out);
+/** key = a function of a float (a parameter of kind "real_function": timm.WSDLRScheduler's
+ *  decay_fn), called with user. Any other key: LRSCHED_TYPE_ERROR. In JSON, the CLI and
+ *  lrsched_spec_set_string such a key names one of the library's functions instead. */
+LRSCHED_API int lrsched_spec_set_real_fn(lrsched_spec *spec, const char *key, lrsched_real_fn fn, void *user);
+/** A spec holding the JSON spec text (json, len; LRSCHED_NUL_TERMINATED allowed) of
+ *  lrsched_scheduler_create_from_json, every key checked as by the setters; more keys
+ *  (a function, say) may then be set before lrsched_scheduler_create. */
+LRSCHED_API int lrsched_spec_create_from_json(const char *json, size_t len, lrsched_spec **out);
 /** Builds the spec's scheduler (children first) on opt: torch's construction, checks
  *  and errors, as lrsched_scheduler_create_from_json. */
 LRSCHED_API int lrsched_scheduler_create(lrsched_optimizer *opt, const lrsched_spec *spec, lrsched_scheduler **out);

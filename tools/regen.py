@@ -116,7 +116,8 @@ def kind_type_text(kind, schema):
     if name == "list":
         return "list of " + {"int": "ints"}.get(kind["of"]["kind"], kind_type_text(kind["of"], {}))
     words = {"int": "int", "bool": "bool", "string": "str", "per_group": "number or list", "mapping": "object",
-             "lr_function": "str, or list of str", "schedulers": "list of scheduler specs"}
+             "lr_function": "str, or list of str", "schedulers": "list of scheduler specs",
+             "real_function": "str (Python: or a callable)"}
     if name not in words:
         raise SystemExit(f"regen: no docs/spec.md type for kind '{name}': give the parameter a docType")
     return words[name]
@@ -159,7 +160,7 @@ OPTIMIZER_LAST = {"ChainedScheduler": "optimizer=opt"}
 def kind_schema(kind):
     """The JSON Schema keywords of a kind."""
     name = kind["kind"]
-    if name == "string":
+    if name in ("string", "real_function"):  # a function of a float is one of its names in JSON
         return {"enum": kind["choices"]} if kind["choices"] else {"type": "string"}
     if name == "list":
         return {"type": "array", "items": kind_schema(kind["of"])}
@@ -324,7 +325,8 @@ def regen_version_swift(inputs, _text):
 
 # How a Python argument is passed into the spec, by kind (see _lrsched_api._values.spec_value).
 PY_KIND_CODES = {"int": "int", "float": "float", "number": "number", "bool": "bool", "string": "str",
-                 "per_group": "per_group", "scale_function": "scale_fn", "mapping": "mapping"}
+                 "per_group": "per_group", "scale_function": "scale_fn", "mapping": "mapping",
+                 "real_function": "real_fn"}
 # Library functions whose optimizer comes after their first arguments (transformers'
 # get_scheduler(name, optimizer, ...)).
 PY_OPTIMIZER_AFTER = {"hf.get_scheduler": "name"}
@@ -476,10 +478,10 @@ def stub_parameters(s):
     return [by_name.get(x.split("=")[0], "optimizer: _Optimizer") for x in py_parameters(s)]
 
 
-def stub_head(module, aliases):
+def stub_head(module, aliases, abc="Iterable, Sequence"):
     return [f"# Type stubs of lrsched.{module}: {GENERATED} from the scheduler descriptors; do not edit.",
             f"# (lrsched_ctypes/{module}.pyi re-exports them.)",
-            "from collections.abc import Iterable, Sequence",
+            f"from collections.abc import {abc}",
             "from typing import Any, Literal", "",
             "from lrsched import LRScheduler", "",
             "_Optimizer = Any", "_Number = float | int", aliases, ""]
@@ -509,14 +511,15 @@ def py_timm_class(cname, s):
     """A timm scheduler class: timm's constructor signature, `get_cycle_length` where the
     library has it (flag `cycles`)."""
     sig = f"{cname}({', '.join(py_parameters(s))})"
-    lines = [f"class {cname}(LRScheduler):", *py_docstring(sig, s)[:-1], "",
+    callables = any(p["kind"]["kind"] == "real_function" for p in s["parameters"])
+    lines = [f"class {cname}({'CallableArguments, ' if callables else ''}LRScheduler):", *py_docstring(sig, s)[:-1], "",
              "    Stepped as timm's: ``step(epoch, metric=None)`` and ``step_update(num_updates,",
              "    metric=None)``; ``state_dict()`` has timm's keys. timm's asserts are ValueErrors",
              "    naming the argument; a failed construction leaves the groups unchanged (timm leaves",
              "    ``initial_lr`` behind).", '    """', "",
              f"    def __init__(self, {', '.join(py_parameters(s))}):"]
     args = ", ".join(f"{p['name']}={p['name']}" for p in s["parameters"])
-    lines.append(f'        self._bind_json(optimizer, spec_of("{s["name"]}", KINDS, dict({args})))')
+    lines.append(f'        bind_spec(self, optimizer, "{s["name"]}", KINDS, dict({args}))')
     if "cycles" in s["flags"]:
         lines += ["", "    def get_cycle_length(self, cycles=0):",
                   "        \"\"\"timm's ``get_cycle_length(cycles=0)``: the schedule's length in steps (0 or None:",
@@ -564,7 +567,7 @@ def regen_python_timm(inputs, _text):
         "from _lrsched_api._values import _int_arg",
         "",
         "from ._schedulers import LRScheduler",
-        "from ._specs import bind_methods, build_spec, classes, spec_of, state_properties",
+        "from ._specs import CallableArguments, bind_methods, bind_spec, build_spec, classes, state_properties",
         *["\n\n" + py_timm_class(n, s) for n, s in classes],
         *["\n\n" + py_timm_function(f, s) for f, s in functions],
         "",
@@ -591,8 +594,7 @@ def regen_python_timm(inputs, _text):
 
 def regen_timm_stub(inputs, _text):
     classes, functions = timm_parts(inputs)
-    lines = stub_head("timm", "_NumberOrList = float | int | Sequence[float | int]")
-
+    lines = stub_head("timm", "_NumberOrList = float | int | Sequence[float | int]", "Callable, Iterable, Sequence")
     for n, s in classes:
         lines.append(f"class {n}(LRScheduler):")
         lines += [f"    {k}: {t}" for k, t in s["attribute_types"].items()]
@@ -614,6 +616,8 @@ def stub_type(kind, schema=None):
         return stub_type(kind["of"], schema) + " | None"
     if name == "string":
         return "Literal[" + ", ".join(json.dumps(c) for c in kind["choices"]) + "]" if kind["choices"] else "str"
+    if name == "real_function":
+        return "Literal[" + ", ".join(json.dumps(c) for c in kind["choices"]) + "] | Callable[[float], float]"
     if name == "list":
         return f"Iterable[{stub_type(kind['of'])}]"
     if name in ("number", "float"):

@@ -10,6 +10,27 @@ import LRSchedCShims
 /// `lrsched_lr_fn`: `int (*)(int64_t epoch, void *user, double *out)`.
 public typealias LRFunctionPointer = @convention(c) (Int64, UnsafeMutableRawPointer?, UnsafeMutablePointer<Double>?) -> Int32
 
+/// `lrsched_real_fn`: a function of a float (timm's WSD decay_fn).
+public typealias RealFunctionPointer = @convention(c) (Double, UnsafeMutableRawPointer?, UnsafeMutablePointer<Double>?) -> Int32
+
+/// Wraps a C function of a float as the core's `RealFunction`: a non-zero return aborts
+/// the step with CallbackFailed; a non-finite result (or none written) with ValueError.
+func realFunction(_ fn: RealFunctionPointer, _ user: UnsafeMutableRawPointer?, _ key: String) -> RealFunction {
+    nonisolated(unsafe) let user = user
+    return { (x: Double) throws -> Double in
+        var y = Double.nan
+        lrschedshim_callback_enter()
+        let rc = fn(x, user, &y)
+        lrschedshim_callback_leave()
+        if rc != 0 { throw LRSchedError(.callbackFailed, "\(key) callback returned \(rc) at \(pyRepr(x))") }
+        guard y.isFinite else {
+            throw LRSchedError(.valueError,
+                               "\(key) callback returned 0 at \(pyRepr(x)) but its result is \(pyRepr(y)) (must be finite; was *out written?)")
+        }
+        return y
+    }
+}
+
 /// The int64 value meaning torch's None (LRSCHED_UNSET).
 private let unset = Int64.min
 

@@ -13,6 +13,8 @@ final class SpecHandle {
     /// The spec as JSON: C lr functions appear as names (`"<fn0>"`...) of `functions`.
     var object: JSONObject
     var functions: [String: LRLambda] = [:]
+    /// C functions of a float (`lrsched_spec_set_real_fn`), named as `functions` are.
+    var realFunctions: [String: RealFunction] = [:]
 
     init(_ descriptor: SchedulerDescriptor) {
         self.descriptor = descriptor
@@ -20,7 +22,7 @@ final class SpecHandle {
     }
 
     /// A name for a new function, unused in this spec.
-    func newFunctionName() -> String { "<fn\(functions.count)>" }
+    func newFunctionName() -> String { "<fn\(functions.count + realFunctions.count)>" }
 
     /// Sets `key` after the descriptor's check; nothing changes on failure.
     func set(_ key: String, _ value: JSONValue) throws(CFailure) {
@@ -47,6 +49,11 @@ final class SpecHandle {
         for (name, f) in functions.sorted(by: { $0.key < $1.key }) {
             let new = parent.newFunctionName()
             parent.functions[new] = f
+            renamed[name] = new
+        }
+        for (name, f) in realFunctions.sorted(by: { $0.key < $1.key }) {
+            let new = parent.newFunctionName()
+            parent.realFunctions[new] = f
             renamed[name] = new
         }
         return Self.rename(.object(object), renamed)
@@ -105,6 +112,23 @@ public func lrsched_spec_create(_ type: UnsafePointer<CChar>?, _ out: UnsafeMuta
             throw .type("unknown scheduler type '\(name)' (known: \(SchedulerRegistry.names.joined(separator: ", ")))")
         }
         out.pointee = retainedHandle(SpecHandle(d))
+    }
+}
+
+@_cdecl("lrsched_spec_create_from_json")
+public func lrsched_spec_create_from_json(_ json: UnsafePointer<CChar>?, _ len: UInt,
+                                         _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    capi { () throws(CFailure) in
+        let out = try output(out)
+        let value = try parseJSON(json, len, "json")
+        guard case .object(let o) = value else { throw .type("a scheduler spec must be an object, got \(value.typeName)") }
+        guard case .string(let name)? = o["type"] else { throw .type("scheduler spec has no 'type' str") }
+        guard let d = SchedulerRegistry.descriptor(named: name) else {
+            throw .type("unknown scheduler type '\(name)' (known: \(SchedulerRegistry.names.joined(separator: ", ")))")
+        }
+        let h = SpecHandle(d)
+        for (k, v) in o.pairs where k != "type" { try h.set(k, v) }
+        out.pointee = retainedHandle(h)
     }
 }
 
@@ -198,6 +222,20 @@ public func lrsched_spec_set_lr_fns(_ s: OpaquePointer?, _ k: UnsafePointer<CCha
     }
 }
 
+@_cdecl("lrsched_spec_set_real_fn")
+public func lrsched_spec_set_real_fn(_ s: OpaquePointer?, _ k: UnsafePointer<CChar>?, _ fn: RealFunctionPointer?,
+                                     _ user: UnsafeMutableRawPointer?) -> Int32 {
+    capi { () throws(CFailure) in
+        let h = try spec(s)
+        let name = try key(k)
+        try h.parameter(name, of: .realFunction, "lrsched_spec_set_real_fn")
+        guard let fn else { throw .null("fn") }
+        let fname = h.newFunctionName()
+        try h.set(name, .string(fname))
+        h.realFunctions[fname] = realFunction(fn, user, name)
+    }
+}
+
 @_cdecl("lrsched_scheduler_create")
 public func lrsched_scheduler_create(_ opt: OpaquePointer?, _ s: OpaquePointer?,
                                      _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
@@ -207,7 +245,8 @@ public func lrsched_scheduler_create(_ opt: OpaquePointer?, _ s: OpaquePointer?,
         let out = try output(out)
         try requireNotInCallback("lrsched_scheduler_create")
         let built = try core { () throws(LRSchedError) in
-            try SchedulerSpec.build(.object(h.object), optimizer: o, lrFunctions: h.resolver)
+            try SchedulerSpec.build(.object(h.object), optimizer: o, lrFunctions: h.resolver,
+                                    realFunctions: { [real = h.realFunctions] in real[$0] })
         }
         out.pointee = retainedHandle(SchedulerHandle(built))
     }

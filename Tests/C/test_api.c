@@ -1254,6 +1254,56 @@ static void test_cycle_length(void) {
     lrsched_optimizer_free(o);
 }
 
+/* A C decay_fn for timm's WSD: 1 - x, timm's 'linear'; fails past 0.5 when user is set. */
+static int linear_decay(double x, void *user, double *out) {
+    if (user != NULL && x > 0.5) return 3;
+    *out = 1.0 - x;
+    return 0;
+}
+
+/* lrsched_spec_create_from_json + lrsched_spec_set_real_fn: a callable decay_fn equal to
+ * a named one gives the same doubles; a failing one aborts the step, changing nothing. */
+static void test_real_fn(void) {
+    const char *json = "{\"type\": \"timm.WSDLRScheduler\", \"t_initial\": 10, \"decay_t\": 4, \"decay_fn\": \"linear\"}";
+    lrsched_optimizer *oa = opt_json("{\"lr\": 1.0}"), *ob = opt_json("{\"lr\": 1.0}");
+    lrsched_scheduler *named = sched_json(oa, json), *called = NULL, *failing = NULL;
+    lrsched_spec *spec = NULL;
+    OK(lrsched_spec_create_from_json(json, LRSCHED_NUL_TERMINATED, &spec));
+    CHECK_ERR(lrsched_spec_set_real_fn(spec, "lr_min", linear_decay, NULL), LRSCHED_TYPE_ERROR, "lr_min");
+    CHECK_RC(lrsched_spec_set_real_fn(spec, "decay_fn", NULL, NULL), LRSCHED_NULL_ARGUMENT);
+    OK(lrsched_spec_set_real_fn(spec, "decay_fn", linear_decay, NULL));
+    OK(lrsched_scheduler_create(ob, spec, &called));
+    for (int64_t t = 1; t <= 12; t++) {
+        double a = 0, b = 0;
+        OK(lrsched_scheduler_step_at(named, t, 0, NULL));
+        OK(lrsched_scheduler_step_at(called, t, 0, NULL));
+        OK(lrsched_optimizer_get(oa, 0, LRSCHED_KEY_LR, &a));
+        OK(lrsched_optimizer_get(ob, 0, LRSCHED_KEY_LR, &b));
+        CHECK(same_bits(a, b));
+    }
+    lrsched_optimizer *oc = opt_json("{\"lr\": 1.0}");
+    OK(lrsched_spec_set_real_fn(spec, "decay_fn", linear_decay, (void *)1));
+    OK(lrsched_scheduler_create(oc, spec, &failing));
+    double before = 0, after = 0;
+    OK(lrsched_scheduler_step_at(failing, 7, 0, NULL)); /* progress 0.25 */
+    OK(lrsched_optimizer_get(oc, 0, LRSCHED_KEY_LR, &before));
+    CHECK_ERR(lrsched_scheduler_step_at(failing, 9, 0, NULL), LRSCHED_CALLBACK_FAILED, "decay_fn"); /* 0.75 */
+    OK(lrsched_optimizer_get(oc, 0, LRSCHED_KEY_LR, &after));
+    CHECK(same_bits(before, after));
+    lrsched_spec *bad = NULL;
+    CHECK_RC(lrsched_spec_create_from_json("[1]", LRSCHED_NUL_TERMINATED, &bad), LRSCHED_TYPE_ERROR);
+    CHECK_ERR(lrsched_spec_create_from_json("{\"type\": \"StepLR\", \"step_size\": 1.5}", LRSCHED_NUL_TERMINATED, &bad),
+              LRSCHED_TYPE_ERROR, "step_size");
+    CHECK(bad == NULL);
+    lrsched_spec_free(spec);
+    lrsched_scheduler_free(named);
+    lrsched_scheduler_free(called);
+    lrsched_scheduler_free(failing);
+    lrsched_optimizer_free(oa);
+    lrsched_optimizer_free(ob);
+    lrsched_optimizer_free(oc);
+}
+
 /* timm's lr_scale is a group key (LRSCHED_KEY_LR_SCALE, "lr_scale" in the optimizer spec):
  * timm's schedulers write value * lr_scale, reading it at every write. */
 static void test_lr_scale_key(void) {
@@ -1802,6 +1852,7 @@ int main(void) {
     test_state();
     test_cycle_length();
     test_lr_scale_key();
+    test_real_fn();
     test_preview();
     test_ownership();
     test_edges();

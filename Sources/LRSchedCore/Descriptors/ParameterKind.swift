@@ -14,6 +14,7 @@ public struct ParameterKind: Sendable, Equatable {
     public enum Name: String, Sendable {
         case int, float, bool, string, list, tuple, perGroup = "per_group", nullable, union
         case lrFunction = "lr_function", scaleFunction = "scale_function", schedulers, number, mapping
+        case realFunction = "real_function"
     }
 
     public let name: Name
@@ -48,6 +49,10 @@ public struct ParameterKind: Sendable, Equatable {
     /// `scheduler_specific_kwargs`).
     public static let mapping = ParameterKind(.mapping)
 
+    /// A function of a float (timm's WSD `decay_fn(progress)`): one of the library's
+    /// named functions (`choices`, a str in JSON and C), a callable from Python, an
+    /// `lrsched_real_fn` from C (`lrsched_spec_set_real_fn`).
+    public static func realFunction(choices: [String]) -> ParameterKind { ParameterKind(.realFunction, choices: choices) }
     /// A str; `choices` lists the accepted values (empty: any). The value is checked by
     /// the scheduler, in its library's order and with its message.
     public static func string(choices: [String]) -> ParameterKind { ParameterKind(.string, choices: choices) }
@@ -79,6 +84,8 @@ public struct ParameterKind: Sendable, Equatable {
         case .union: return of.map(\.pythonType).joined(separator: " | ")
         case .lrFunction: return "Callable[[int], float] | Sequence[Callable[[int], float]]"
         case .scaleFunction: return "Callable[[float], float] | None"
+        case .realFunction:
+            return "Literal[" + choices.map { "\"\($0)\"" }.joined(separator: ", ") + "] | Callable[[float], float]"
         case .schedulers: return "Sequence[LRScheduler]"
         case .mapping: return "dict[str, Any]"
         }
@@ -88,7 +95,7 @@ public struct ParameterKind: Sendable, Equatable {
     public var json: JSONValue {
         var o = JSONObject([("kind", .string(name.rawValue))])
         switch name {
-        case .string: o["choices"] = .array(choices.map { .string($0) })
+        case .string, .realFunction: o["choices"] = .array(choices.map { .string($0) })
         case .list, .perGroup, .nullable: o["of"] = element.json
         case .tuple, .union: o["of"] = .array(of.map(\.json))
         default: break
@@ -101,7 +108,8 @@ public struct ParameterKind: Sendable, Equatable {
         switch (name, v) {
         case (.int, .int), (.bool, .bool), (.float, .int), (.float, .float), (.number, .int), (.number, .float):
             return true
-        case (.string, .string), (.lrFunction, .string), (.scaleFunction, .string), (.scaleFunction, .null):
+        case (.string, .string), (.lrFunction, .string), (.scaleFunction, .string), (.scaleFunction, .null),
+             (.realFunction, .string):
             return true
         case (.list, .array(let items)), (.perGroup, .array(let items)): return items.allSatisfy(element.accepts)
         case (.tuple, .array(let items)): return of.count == items.count && zip(of, items).allSatisfy { $0.accepts($1) }
@@ -125,7 +133,7 @@ public struct ParameterKind: Sendable, Equatable {
         case .int: _ = try SpecArguments.int(v, key: key, owner: owner)
         case .float: _ = try SpecArguments.double(v, key: key, owner: owner)
         case .bool: _ = try SpecArguments.bool(v, key: key, owner: owner)
-        case .string: _ = try SpecArguments.string(v, key: key, owner: owner)
+        case .string, .realFunction: _ = try SpecArguments.string(v, key: key, owner: owner)
         case .list where element == .int: _ = try SpecArguments.ints(v, key: key, owner: owner)
         case .perGroup where element == .float: _ = try SpecArguments.doubles(v, key: key, owner: owner)
         case .nullable: if !v.isNull { try element.check(v, key: key, owner: owner) }
@@ -155,6 +163,7 @@ public struct ParameterKind: Sendable, Equatable {
         case .union: return of.map(\.description).joined(separator: " or ")
         case .lrFunction: return "a function name or a list of them"
         case .scaleFunction: return "a function name or None"
+        case .realFunction: return "a function name"
         case .schedulers: return "a list of scheduler specs"
         case .mapping: return "a dict of keyword arguments"
         }

@@ -86,10 +86,13 @@ public struct SchedulerFlags: OptionSet, Sendable {
 public struct SpecContext {
     public let optimizer: OptimizerState
     public let lrFunctions: SchedulerSpec.Resolver
+    /// The caller's functions of a float by name (`.realFunction` arguments: C's
+    /// `lrsched_spec_set_real_fn`, Python callables); nil for a name it does not have.
+    public var realFunctions: SchedulerSpec.RealResolver = { _ in nil }
 
     /// Builds a nested spec on the same optimizer.
     public func build(_ spec: JSONValue) throws(LRSchedError) -> LRScheduler {
-        try SchedulerSpec.build(spec, optimizer: optimizer, lrFunctions: lrFunctions)
+        try SchedulerSpec.build(spec, optimizer: optimizer, lrFunctions: lrFunctions, realFunctions: realFunctions)
     }
 }
 

@@ -6,6 +6,10 @@ import LRSchedJSON
 /// becomes `.callbackFailed`. A throwing lambda aborts the step with the lrs unchanged.
 public typealias LRLambda = (Int) throws -> Double
 
+/// A caller's function of a float (timm's WSD `decay_fn(progress) -> factor`): from C
+/// an `lrsched_real_fn`, from Python a callable. What it throws aborts the step.
+public typealias RealFunction = (Double) throws -> Double
+
 /// One lr function per group, or one for all: torch's `lr_lambda` argument.
 public enum LRLambdas {
     case shared(LRLambda)

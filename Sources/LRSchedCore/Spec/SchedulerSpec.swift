@@ -12,6 +12,8 @@ import LRSchedJSON
 public enum SchedulerSpec {
     /// Resolves a name in `lr_lambda` to a function; the default knows `NamedLRFunction`.
     public typealias Resolver = (String) throws(LRSchedError) -> LRLambda
+    /// Functions of a float by name (`.realFunction` arguments); nil: not the caller's.
+    public typealias RealResolver = (String) -> RealFunction?
 
     public static func standardResolver(_ name: String) throws(LRSchedError) -> LRLambda {
         try NamedLRFunction.named(name).lambda
@@ -26,7 +28,8 @@ public enum SchedulerSpec {
     ///   TypeError for unknown keywords, wrong JSON types or an unknown `type`, and a
     ///   ValueError for an unknown lr function name.
     public static func build(_ spec: JSONValue, optimizer: OptimizerState,
-                             lrFunctions: @escaping Resolver = standardResolver) throws(LRSchedError) -> LRScheduler {
+                             lrFunctions: @escaping Resolver = standardResolver,
+                             realFunctions: @escaping RealResolver = { _ in nil }) throws(LRSchedError) -> LRScheduler {
         guard case .object(let obj) = spec else {
             throw .type("a scheduler spec must be an object, got \(spec.typeName)")
         }
@@ -39,7 +42,9 @@ public enum SchedulerSpec {
         }
         let a = SpecArguments(obj, descriptor: d)
         try a.check()
-        return try d.build(a, SpecContext(optimizer: optimizer, lrFunctions: lrFunctions))
+        var context = SpecContext(optimizer: optimizer, lrFunctions: lrFunctions)
+        context.realFunctions = realFunctions
+        return try d.build(a, context)
     }
 
     /// `lr_lambda`: a function name, or a list of them (one per group).

@@ -918,6 +918,111 @@ Scheduler_init_lambda(SchedulerObject *self, PyTypeObject *cls, PyObject *const 
     Py_RETURN_NONE;
 }
 
+/* The lrsched_real_fn of a Python function of a float (timm's WSD decay_fn); user is
+ * the callable, kept alive by the scheduler's callbacks tuple. */
+static int
+real_fn_trampoline(double x, void *user, double *out)
+{
+    if (has_stored_exception()) {
+        return 1;
+    }
+    PyObject *a = PyFloat_FromDouble(x);
+    if (a == NULL) {
+        return lr_fn_failed();
+    }
+    PyObject *r = PyObject_CallOneArg((PyObject *)user, a);
+    Py_DECREF(a);
+    if (r == NULL) {
+        return lr_fn_failed();
+    }
+    double v = PyFloat_AsDouble(r);
+    Py_DECREF(r);
+    if (v == -1.0 && PyErr_Occurred()) {
+        return lr_fn_failed();
+    }
+    *out = v;
+    return 0;
+}
+
+/* Sets each (key, callable) of fns on spec as a function of a float; 0, or a status. */
+static int
+spec_set_real_fns(lrsched_spec *spec, PyObject *fns)
+{
+    Py_ssize_t pos = 0;
+    PyObject *key, *fn;
+    while (PyDict_Next(fns, &pos, &key, &fn)) {
+        const char *k = PyUnicode_AsUTF8(key);
+        if (k == NULL) {
+            return -1;
+        }
+        int rc = lrsched_spec_set_real_fn(spec, k, real_fn_trampoline, fn);
+        if (rc != LRSCHED_OK) {
+            return rc;
+        }
+    }
+    return LRSCHED_OK;
+}
+
+PyDoc_STRVAR(Scheduler_init_json_fns_doc,
+"_init_json_fns(optimizer, spec, fns, /)\n--\n\n"
+"Builds the scheduler from a JSON spec and a dict of Python functions of a float by key\n"
+"(lrsched_spec_create_from_json, lrsched_spec_set_real_fn, lrsched_scheduler_create).");
+
+static PyObject *
+Scheduler_init_json_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                        PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 3 || kwnames != NULL || !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "_init_json_fns(optimizer, spec, fns) takes 3 positional arguments, fns a dict");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_json_fns");
+    if (opt == NULL) {
+        return NULL;
+    }
+    Py_ssize_t len;
+    const char *text = utf8_arg(args[1], "spec", &len);
+    if (text == NULL) {
+        return NULL;
+    }
+    PyObject *callbacks = PyDict_Values(args[2]);
+    if (callbacks == NULL) {
+        return NULL;
+    }
+    lrsched_spec *spec = NULL;
+    lrsched_scheduler *h = NULL;
+    int rc = lrsched_spec_create_from_json(text, (size_t)len, &spec);
+    if (rc == LRSCHED_OK) {
+        rc = spec_set_real_fns(spec, args[2]);
+    }
+    if (rc == LRSCHED_OK) {
+        CALL_WITH_CALLBACKS(1, opt, rc, lrsched_scheduler_create(opt->handle, spec, &h));
+    }
+    lrsched_spec_free(spec);
+    if (rc < 0) {
+        Py_DECREF(callbacks);
+        return NULL;
+    }
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        lrsched_scheduler_free(h);
+        Py_DECREF(callbacks);
+        return raise_from_status(rc);
+    }
+    PyObject *t = PyList_AsTuple(callbacks);
+    Py_DECREF(callbacks);
+    if (t == NULL) {
+        lrsched_scheduler_free(h);
+        return NULL;
+    }
+    scheduler_install(self, h, opt, t, NULL);
+    Py_DECREF(t);
+    Py_RETURN_NONE;
+}
+
 /* A tuple of initialised Scheduler objects from a sequence; fills handles[]. */
 static PyObject *
 children_arg(_lrsched_state *st, PyObject *seq, const char *owner, lrsched_scheduler ***handles)
@@ -1489,6 +1594,8 @@ static PyMethodDef Scheduler_methods[] = {
     {"num_epochs", (PyCFunction)Scheduler_num_epochs, METH_NOARGS, Scheduler_num_epochs_doc},
     {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      Scheduler_init_json_doc},
+    {"_init_json_fns", (PyCFunction)(void (*)(void))Scheduler_init_json_fns,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_json_fns_doc},
     {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_lambda_doc},
     {"_init_sequential", (PyCFunction)(void (*)(void))Scheduler_init_sequential,

@@ -8,6 +8,7 @@ the classes."""
 from __future__ import annotations
 
 import inspect
+import math
 import json
 import pathlib
 import pickle
@@ -225,3 +226,91 @@ def test_lr_scale_of_a_foreign_optimizer(api):
     s.step(0)
     assert [g["lr"] for g in opt.param_groups] == [0.1 * 0.5, 0.1 * 2.0]
     assert opt.param_groups[0]["initial_lr"] == 0.1
+
+
+# -- A callable decay_fn (timm's WSDLRScheduler accepts fn(progress) -> factor) ----------
+
+def _one_minus_sqrt(frac):
+    return 1.0 - math.sqrt(frac)
+
+
+NAMED = {
+    "linear": lambda frac: 1.0 - frac,
+    "1-sqrt": _one_minus_sqrt,
+    "cosine": lambda frac: 0.5 * (1.0 + math.cos(math.pi * frac)),
+    "power": lambda frac: 1.0 - frac ** 0.5,
+}
+
+
+def _wsd_lrs(api, decay_fn, steps=14, **kw):
+    opt = api.SGD([{"lr": 0.1}, {"lr": 0.05}], lr=0.1)
+    s = api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=6, warmup_t=2, lr_min=0.001, decay_fn=decay_fn, **kw)
+    out = [_lrs(opt)]
+    for t in range(1, steps):
+        s.step(t)
+        out.append(_lrs(opt))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(NAMED))
+def test_callable_decay_fn_equal_to_a_named_one_gives_its_doubles(api, name):
+    assert _wsd_lrs(api, NAMED[name]) == _wsd_lrs(api, name)
+    updates = dict(t_in_epochs=False)
+    opt = api.SGD([{"lr": 0.1}], lr=0.1)
+    seen = []
+    s = api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=4, decay_fn=lambda f: seen.append(f) or 1.0 - f, **updates)
+    for t in range(1, 13):
+        s.step_update(t)
+    assert seen == [min((t - 6) / 4, 1.0) for t in range(7, 13)]  # timm's progress, floats in (0, 1]
+
+
+def test_callable_decay_fn_raising_raises_that_exception(api):
+    error = KeyError("mine")
+
+    def boom(frac):
+        if frac > 0.5:
+            raise error
+        return 1.0 - frac
+
+    opt = api.SGD([{"lr": 0.1}], lr=0.1)
+    s = api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=4, decay_fn=boom)
+    s.step(7)
+    before = opt.param_groups[0]["lr"]
+    with pytest.raises(KeyError) as info:
+        s.step(9)
+    assert info.value is error and opt.param_groups[0]["lr"] == before
+    s.step(8)  # progress 0.5: fine again
+    assert opt.param_groups[0]["lr"] == 0.1 * 0.5
+    with pytest.raises(TypeError):
+        api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=4, decay_fn=lambda f: "x").step(9)
+
+
+def test_callable_decay_fn_state_dict_as_timms(api):
+    """timm's state_dict() is its __dict__: decay_fn is the callable itself (pickled by
+    reference); loading it into a scheduler built with a callable resumes exactly."""
+    opt = api.SGD([{"lr": 0.1}], lr=0.1)
+    s = api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=6, decay_fn=_one_minus_sqrt)
+    for t in range(1, 7):
+        s.step(t)
+    state = s.state_dict()
+    assert state["decay_fn"] is _one_minus_sqrt and s.decay_fn is _one_minus_sqrt
+    blob = pickle.dumps({"optimizer": opt.state_dict(), "scheduler": state})
+    want = []
+    for t in range(7, 12):
+        s.step(t)
+        want.append(_lrs(opt))
+    ck = pickle.loads(blob)
+    opt2 = api.SGD([{"lr": 0.1}], lr=0.1)
+    s2 = api.timm.WSDLRScheduler(opt2, t_initial=10, decay_t=6, decay_fn=lambda f: 0.0)
+    opt2.load_state_dict(ck["optimizer"])
+    s2.load_state_dict(ck["scheduler"])  # its callable replaces the lambda, as in timm
+    got = []
+    for t in range(7, 12):
+        s2.step(t)
+        got.append(_lrs(opt2))
+    assert got == want and s2.decay_fn is _one_minus_sqrt
+    named = api.timm.WSDLRScheduler(api.SGD([{"lr": 0.1}], lr=0.1), t_initial=10, decay_t=6)
+    with pytest.raises(ValueError, match="decay_fn"):
+        named.load_state_dict(ck["scheduler"])
+    s2.load_state_dict(named.state_dict())  # a name replaces the callable
+    assert s2.decay_fn == "1-sqrt"

@@ -10,7 +10,9 @@ import LRSchedJSON
 /// After warmup, with `t_s = t - warmup_t`: `stable = max(base * stable_fn(t_s), lr_min)`
 /// (`constant` 1; `rsqrt`/`power` `(1. + t_s / stable_timescale) ** -power`), then in the
 /// decay phase `lr_min + (stable - lr_min) * decay_fn(min(t_decay / decay_t, 1.))`.
-/// A callable `decay_fn` is not supported (a spec names one of timm's five).
+/// `decay_fn` names one of timm's five, or is the caller's function (`decayCallback`:
+/// a Python callable, a C `lrsched_real_fn`), called with the progress as timm calls it;
+/// what it throws aborts the step, which changes nothing.
 public final class WSDLRScheduler: TimmScheduler {
     public enum StableFunction: String, Sendable, CaseIterable { case constant, rsqrt, power }
     public enum DecayFunction: String, Sendable, CaseIterable {
@@ -24,14 +26,19 @@ public final class WSDLRScheduler: TimmScheduler {
     @exclusivity(unchecked) public package(set) var stableTimescale: PyNumber? = nil
     @exclusivity(unchecked) public package(set) var stablePower = 0.5
     @exclusivity(unchecked) public package(set) var decayFn: DecayFunction = .oneMinusSqrt
+    /// The caller's `decay_fn(frac)`, used instead of `decayFn` when set; saved as
+    /// `null` (`"decay_fn"` in the state), which loads only into a scheduler that has one.
+    @exclusivity(unchecked) public package(set) var decayCallback: RealFunction? = nil
     @exclusivity(unchecked) public package(set) var decayPower = 0.5
     @exclusivity(unchecked) public package(set) var decayRatio = 0.1
     override public class var descriptor: SchedulerDescriptor { wsdLRScheduler }
 
     /// The hyperparameters besides the base class's, with timm's defaults.
-    public struct Options: Sendable {
+    public struct Options: @unchecked Sendable {
         public var lrMin = 0.0, stableFn: StableFunction = .constant, stableTimescale: PyNumber? = nil
         public var stablePower = 0.5, decayFn: DecayFunction = .oneMinusSqrt, decayPower = 0.5, decayRatio = 0.1
+        /// A callable `decay_fn` (replaces `decayFn`).
+        public var decayCallback: RealFunction? = nil
         public init() {}
     }
 
@@ -53,11 +60,13 @@ public final class WSDLRScheduler: TimmScheduler {
         }
         (self.tInitial, self.decayT, lrMin, stableFn, stableTimescale) = (tInitial, decayT, w.lrMin, w.stableFn, timescale)
         (stablePower, decayFn, decayPower, decayRatio) = (w.stablePower, w.decayFn, w.decayPower, w.decayRatio)
+        decayCallback = w.decayCallback
         try start(warmupFrom: baseLRs)
     }
 
     package required init(copying other: LRScheduler, optimizer: OptimizerState) {
         super.init(copying: other, optimizer: optimizer)
+        decayCallback = (other as? WSDLRScheduler)?.decayCallback
     }
 
     /// timm's `get_cycle_length(cycles=0)`: `warmup_t + t_initial` (`cycles` is ignored).
@@ -104,8 +113,9 @@ public final class WSDLRScheduler: TimmScheduler {
         return try Py.floatPow(1.0 + (try Py.div(Double(ts), scale.double)), -power)
     }
 
-    /// timm's `_decay(frac)`.
+    /// timm's `_decay(frac)`: the callable when there is one.
     private func decay(_ frac: Double) throws(LRSchedError) -> Double {
+        if let f = decayCallback { return try callDecay(f, frac) }
         switch decayFn {
         case .linear: return 1.0 - frac
         case .oneMinusSqrt: return 1.0 - TimmMath.sqrt(frac)
@@ -115,6 +125,29 @@ public final class WSDLRScheduler: TimmScheduler {
             let r = decayRatio
             return try Py.div(try Py.floatPow(r, frac) - r, 1.0 - r)
         }
+    }
+
+    /// Loads the state's `decay_fn`: a name (the callable, if any, is dropped, as timm's
+    /// `__dict__.update` does), or `null` for a callable, which the scheduler must have.
+    package func loadDecayFn(_ v: JSONValue) throws(LRSchedError) {
+        if v.isNull {
+            guard decayCallback != nil else {
+                throw .value("\(typeName) state: 'decay_fn' was a callable (saved as None): load it into a scheduler built with a callable decay_fn")
+            }
+            return
+        }
+        decayFn = try WSDLRScheduler.parseDecay(try StateValue.string(v, "decay_fn", typeName))
+        decayCallback = nil
+    }
+
+    /// The callable's factor: its LRSchedError as itself, anything else CallbackFailed;
+    /// a non-finite factor is a ValueError (the lr written must be finite).
+    private func callDecay(_ f: RealFunction, _ frac: Double) throws(LRSchedError) -> Double {
+        let v: Double
+        do { v = try f(frac) } catch let e as LRSchedError { throw e } catch {
+            throw LRSchedError(.callbackFailed, "decay_fn failed at progress \(pyRepr(frac)): \(error)")
+        }
+        return v
     }
 
     /// timm's `_get_lr(t)`.
@@ -141,8 +174,8 @@ private let wsdLRScheduler = SchedulerDescriptor(
         .init("stable_timescale", .nullable(.float), default: .null,
               doc: "> 0 for `rsqrt`/`power` (None: `warmup_t`): else `ValueError`"),
         .init("stable_power", .float, default: .float(0.5), doc: "> 0: the `power` stable function's exponent"),
-        .init("decay_fn", .string(choices: WSDLRScheduler.DecayFunction.allCases.map(\.rawValue)), default: .string("1-sqrt"),
-              doc: "`linear`, `1-sqrt`, `cosine`, `power` or `exp`: else `ValueError: Invalid decay_fn (step), ...`"),
+        .init("decay_fn", .realFunction(choices: WSDLRScheduler.DecayFunction.allCases.map(\.rawValue)), default: .string("1-sqrt"),
+              doc: "`linear`, `1-sqrt`, `cosine`, `power` or `exp`, or (Python, C) a function of the progress: else `ValueError: Invalid decay_fn (step), ...`"),
         .init("decay_power", .float, default: .float(0.5), doc: "> 0: the `power` decay's exponent"),
         .init("decay_ratio", .float, default: .float(0.1), doc: "in (0, 1): the `exp` decay's final fraction; else `ValueError`"),
     ] + ParameterDescriptor.timmWarmup(prefix: nil)
@@ -158,7 +191,15 @@ private let wsdLRScheduler = SchedulerDescriptor(
                     v.isNull ? nil : try PyNumber.read(v, key: "stable_timescale", owner: o)
                 }),
         .finite("stable_power", \WSDLRScheduler.stablePower),
-        .choice("decay_fn", \WSDLRScheduler.decayFn, parse: WSDLRScheduler.parseDecay),
+        StateField("decay_fn", type: "str | Callable[[float], float]", save: { s in
+            guard let w = s as? WSDLRScheduler else { return .null }
+            return w.decayCallback == nil ? .string(w.decayFn.rawValue) : .null
+        }, load: { (v, s) throws(LRSchedError) in
+            try (s as? WSDLRScheduler)?.loadDecayFn(v)
+        }, assign: { from, to in
+            guard let f = from as? WSDLRScheduler, let t = to as? WSDLRScheduler else { return }
+            (t.decayFn, t.decayCallback) = (f.decayFn, f.decayCallback)
+        }),
         .finite("decay_power", \WSDLRScheduler.decayPower), .finite("decay_ratio", \WSDLRScheduler.decayRatio),
         StateField.timmWarmupT, StateField.timmWarmupLRInit, StateField.timmWarmupSteps,
     ],
@@ -169,7 +210,8 @@ private let wsdLRScheduler = SchedulerDescriptor(
         w.lrMin = try a.double("lr_min")
         if tInitial > 0, 0 < decayT, decayT <= tInitial, !(w.lrMin < 0) {
             w.stableFn = try WSDLRScheduler.parseStable(a.string("stable_fn"))
-            w.decayFn = try WSDLRScheduler.parseDecay(a.string("decay_fn"))
+            let name = try a.string("decay_fn")
+            if let f = c.realFunctions(name) { w.decayCallback = f } else { w.decayFn = try WSDLRScheduler.parseDecay(name) }
         }
         w.stableTimescale = try a.optional("stable_timescale").map { (v) throws(LRSchedError) in
             try PyNumber.read(v, key: "stable_timescale", owner: a.owner)

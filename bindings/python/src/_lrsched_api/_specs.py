@@ -30,7 +30,7 @@ classes = {
 # slow every method lookup on the hot path.
 def _state_property(name):
     def get(self):
-        return _decode_state(json.loads(self._state_save()))[name]
+        return self._fix_state(_decode_state(json.loads(self._state_save())))[name]
 
     return property(get, doc=f"The scheduler's ``{name}``, read from its state (read-only).")
 
@@ -90,6 +90,57 @@ def spec_of(type_name, kinds, args):
         if v is not OMIT:
             spec[name] = v
     return spec
+
+
+class _RealFunction:
+    """A Python function of a float as the library calls it (timm's WSD ``decay_fn``):
+    ``fn`` can be replaced (``load_state_dict`` of a state holding another callable)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, x):
+        return self.fn(x)
+
+
+def bind_spec(sched, optimizer, type_name, kinds, args):
+    """Binds ``sched`` to the spec of ``type_name`` with ``args``; a callable given for a
+    function-of-a-float argument (kind ``real_fn``: timm's WSD ``decay_fn``) goes to the
+    library as a callback (lrsched_spec_set_real_fn) that it calls as timm would."""
+    kind = kinds[type_name]
+    fns = {k: _RealFunction(v) for k, v in args.items() if kind[k] == "real_fn" and callable(v)}
+    spec = spec_of(type_name, kinds, {k: v for k, v in args.items() if k not in fns})
+    if not fns:
+        return sched._bind_json(optimizer, spec)
+    text = _dumps_spec(spec)
+    sched._bind(optimizer, lambda h: sched._init_json_fns(h, text, fns), text)
+    sched._real_functions = fns
+
+
+class CallableArguments:
+    """State of a scheduler built with Python functions of a float (timm's WSD
+    ``decay_fn``): ``state_dict()`` holds the callable, as timm's ``__dict__`` does (the
+    library saves None for it); ``load_state_dict()`` of a state holding a callable
+    calls that one from then on (the scheduler must have been built with a callable)."""
+
+    _real_functions = {}
+
+    def _fix_state(self, state):
+        state = super()._fix_state(state)
+        for key, holder in self._real_functions.items():
+            if state.get(key) is None:
+                state[key] = holder.fn
+        return state
+
+    def load_state_dict(self, state_dict):
+        if not isinstance(state_dict, dict):
+            return super().load_state_dict(state_dict)
+        given = {k: v for k, v in state_dict.items() if callable(v)}
+        super().load_state_dict({k: (None if k in given else v) for k, v in state_dict.items()})
+        for key, fn in given.items():
+            self._real_functions[key].fn = fn
 
 
 def build_spec(optimizer, type_name, kinds, **args):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from _lrsched_api._values import _int_arg
 
 from ._schedulers import LRScheduler
-from ._specs import bind_methods, build_spec, classes, spec_of, state_properties
+from ._specs import CallableArguments, bind_methods, bind_spec, build_spec, classes, state_properties
 
 
 class CosineLRScheduler(LRScheduler):
@@ -47,7 +47,7 @@ class CosineLRScheduler(LRScheduler):
     """
 
     def __init__(self, optimizer, t_initial, lr_min=0.0, cycle_mul=1.0, cycle_decay=1.0, cycle_limit=1, warmup_t=0, warmup_lr_init=0.0, warmup_prefix=False, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, k_decay=1.0, initialize=True):
-        self._bind_json(optimizer, spec_of("timm.CosineLRScheduler", KINDS, dict(t_initial=t_initial, lr_min=lr_min, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, k_decay=k_decay, initialize=initialize)))
+        bind_spec(self, optimizer, "timm.CosineLRScheduler", KINDS, dict(t_initial=t_initial, lr_min=lr_min, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, k_decay=k_decay, initialize=initialize))
 
     def get_cycle_length(self, cycles=0):
         """timm's ``get_cycle_length(cycles=0)``: the schedule's length in steps (0 or None:
@@ -90,7 +90,7 @@ class TanhLRScheduler(LRScheduler):
     """
 
     def __init__(self, optimizer, t_initial, lb=-7.0, ub=3.0, lr_min=0.0, cycle_mul=1.0, cycle_decay=1.0, cycle_limit=1, warmup_t=0, warmup_lr_init=0.0, warmup_prefix=False, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True):
-        self._bind_json(optimizer, spec_of("timm.TanhLRScheduler", KINDS, dict(t_initial=t_initial, lb=lb, ub=ub, lr_min=lr_min, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize)))
+        bind_spec(self, optimizer, "timm.TanhLRScheduler", KINDS, dict(t_initial=t_initial, lb=lb, ub=ub, lr_min=lr_min, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize))
 
     def get_cycle_length(self, cycles=0):
         """timm's ``get_cycle_length(cycles=0)``: the schedule's length in steps (0 or None:
@@ -127,7 +127,7 @@ class StepLRScheduler(LRScheduler):
     """
 
     def __init__(self, optimizer, decay_t, decay_rate=1.0, warmup_t=0, warmup_lr_init=0.0, warmup_prefix=True, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True):
-        self._bind_json(optimizer, spec_of("timm.StepLRScheduler", KINDS, dict(decay_t=decay_t, decay_rate=decay_rate, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize)))
+        bind_spec(self, optimizer, "timm.StepLRScheduler", KINDS, dict(decay_t=decay_t, decay_rate=decay_rate, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize))
 
 
 class MultiStepLRScheduler(LRScheduler):
@@ -159,7 +159,7 @@ class MultiStepLRScheduler(LRScheduler):
     """
 
     def __init__(self, optimizer, decay_t, decay_rate=1.0, warmup_t=0, warmup_lr_init=0.0, warmup_prefix=True, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True):
-        self._bind_json(optimizer, spec_of("timm.MultiStepLRScheduler", KINDS, dict(decay_t=decay_t, decay_rate=decay_rate, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize)))
+        bind_spec(self, optimizer, "timm.MultiStepLRScheduler", KINDS, dict(decay_t=decay_t, decay_rate=decay_rate, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize))
 
 
 class PolyLRScheduler(LRScheduler):
@@ -197,7 +197,7 @@ class PolyLRScheduler(LRScheduler):
     """
 
     def __init__(self, optimizer, t_initial, power=0.5, lr_min=0.0, cycle_mul=1.0, cycle_decay=1.0, cycle_limit=1, warmup_t=0, warmup_lr_init=0.0, warmup_prefix=False, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, k_decay=1.0, initialize=True):
-        self._bind_json(optimizer, spec_of("timm.PolyLRScheduler", KINDS, dict(t_initial=t_initial, power=power, lr_min=lr_min, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, k_decay=k_decay, initialize=initialize)))
+        bind_spec(self, optimizer, "timm.PolyLRScheduler", KINDS, dict(t_initial=t_initial, power=power, lr_min=lr_min, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, warmup_prefix=warmup_prefix, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, k_decay=k_decay, initialize=initialize))
 
     def get_cycle_length(self, cycles=0):
         """timm's ``get_cycle_length(cycles=0)``: the schedule's length in steps (0 or None:
@@ -205,7 +205,7 @@ class PolyLRScheduler(LRScheduler):
         return self.cycle_length(_int_arg(cycles or 0, "PolyLRScheduler.get_cycle_length", "cycles"))
 
 
-class WSDLRScheduler(LRScheduler):
+class WSDLRScheduler(CallableArguments, LRScheduler):
     """``WSDLRScheduler(optimizer, t_initial, decay_t, lr_min=0.0, stable_fn='constant',
     stable_timescale=None, stable_power=0.5, decay_fn='1-sqrt', decay_power=0.5,
     decay_ratio=0.1, warmup_t=0, warmup_lr_init=0.0, t_in_epochs=True, noise_range_t=None,
@@ -219,8 +219,8 @@ class WSDLRScheduler(LRScheduler):
     - ``stable_timescale``: > 0 for ``rsqrt``/``power`` (None: ``warmup_t``): else
       ``ValueError``
     - ``stable_power``: > 0: the ``power`` stable function's exponent
-    - ``decay_fn``: ``linear``, ``1-sqrt``, ``cosine``, ``power`` or ``exp``: else
-      ``ValueError``
+    - ``decay_fn``: ``linear``, ``1-sqrt``, ``cosine``, ``power`` or ``exp``, or (Python, C)
+      a function of the progress: else ``ValueError``
     - ``decay_power``: > 0: the ``power`` decay's exponent
     - ``decay_ratio``: in (0, 1): the ``exp`` decay's final fraction; else ``ValueError``
     - ``warmup_t``: steps of linear warmup from ``warmup_lr_init`` (0: none)
@@ -243,7 +243,7 @@ class WSDLRScheduler(LRScheduler):
     """
 
     def __init__(self, optimizer, t_initial, decay_t, lr_min=0.0, stable_fn='constant', stable_timescale=None, stable_power=0.5, decay_fn='1-sqrt', decay_power=0.5, decay_ratio=0.1, warmup_t=0, warmup_lr_init=0.0, t_in_epochs=True, noise_range_t=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, initialize=True):
-        self._bind_json(optimizer, spec_of("timm.WSDLRScheduler", KINDS, dict(t_initial=t_initial, decay_t=decay_t, lr_min=lr_min, stable_fn=stable_fn, stable_timescale=stable_timescale, stable_power=stable_power, decay_fn=decay_fn, decay_power=decay_power, decay_ratio=decay_ratio, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize)))
+        bind_spec(self, optimizer, "timm.WSDLRScheduler", KINDS, dict(t_initial=t_initial, decay_t=decay_t, lr_min=lr_min, stable_fn=stable_fn, stable_timescale=stable_timescale, stable_power=stable_power, decay_fn=decay_fn, decay_power=decay_power, decay_ratio=decay_ratio, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize))
 
     def get_cycle_length(self, cycles=0):
         """timm's ``get_cycle_length(cycles=0)``: the schedule's length in steps (0 or None:
@@ -283,7 +283,7 @@ class PlateauLRScheduler(LRScheduler):
     """
 
     def __init__(self, optimizer, decay_rate=0.1, patience_t=10, threshold=1e-4, cooldown_t=0, warmup_t=0, warmup_lr_init=0.0, lr_min=0.0, mode='max', noise_range_t=None, noise_type='normal', noise_pct=0.67, noise_std=1.0, noise_seed=None, initialize=True):
-        self._bind_json(optimizer, spec_of("timm.PlateauLRScheduler", KINDS, dict(decay_rate=decay_rate, patience_t=patience_t, threshold=threshold, cooldown_t=cooldown_t, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, lr_min=lr_min, mode=mode, noise_range_t=noise_range_t, noise_type=noise_type, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize)))
+        bind_spec(self, optimizer, "timm.PlateauLRScheduler", KINDS, dict(decay_rate=decay_rate, patience_t=patience_t, threshold=threshold, cooldown_t=cooldown_t, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, lr_min=lr_min, mode=mode, noise_range_t=noise_range_t, noise_type=noise_type, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize))
 
 
 def create_scheduler_v2(optimizer, sched='cosine', num_epochs=300, decay_epochs=None, decay_milestones=[90, 180, 270], cooldown_epochs=0, patience_epochs=10, decay_rate=0.1, min_lr=0.0, warmup_lr=1e-5, warmup_epochs=0, warmup_prefix=False, noise=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, cycle_mul=1.0, cycle_decay=0.1, cycle_limit=1, k_decay=1.0, decay_fn=None, stable_timescale=None, plateau_mode='max', step_on_epochs=True, updates_per_epoch=0):
@@ -310,7 +310,7 @@ KINDS = {
     "timm.StepLRScheduler": {"decay_t": "number", "decay_rate": "float", "warmup_t": "int", "warmup_lr_init": "float", "warmup_prefix": "bool", "t_in_epochs": "bool", "noise_range_t": "number_or_list", "noise_pct": "float", "noise_std": "float", "noise_seed": "int", "initialize": "bool"},
     "timm.MultiStepLRScheduler": {"decay_t": "ints", "decay_rate": "float", "warmup_t": "int", "warmup_lr_init": "float", "warmup_prefix": "bool", "t_in_epochs": "bool", "noise_range_t": "number_or_list", "noise_pct": "float", "noise_std": "float", "noise_seed": "int", "initialize": "bool"},
     "timm.PolyLRScheduler": {"t_initial": "int", "power": "float", "lr_min": "float", "cycle_mul": "float", "cycle_decay": "float", "cycle_limit": "int", "warmup_t": "int", "warmup_lr_init": "float", "warmup_prefix": "bool", "t_in_epochs": "bool", "noise_range_t": "number_or_list", "noise_pct": "float", "noise_std": "float", "noise_seed": "int", "k_decay": "float", "initialize": "bool"},
-    "timm.WSDLRScheduler": {"t_initial": "int", "decay_t": "int", "lr_min": "float", "stable_fn": "str", "stable_timescale": "nullable_float", "stable_power": "float", "decay_fn": "str", "decay_power": "float", "decay_ratio": "float", "warmup_t": "int", "warmup_lr_init": "float", "t_in_epochs": "bool", "noise_range_t": "number_or_list", "noise_pct": "float", "noise_std": "float", "noise_seed": "int", "initialize": "bool"},
+    "timm.WSDLRScheduler": {"t_initial": "int", "decay_t": "int", "lr_min": "float", "stable_fn": "str", "stable_timescale": "nullable_float", "stable_power": "float", "decay_fn": "real_fn", "decay_power": "float", "decay_ratio": "float", "warmup_t": "int", "warmup_lr_init": "float", "t_in_epochs": "bool", "noise_range_t": "number_or_list", "noise_pct": "float", "noise_std": "float", "noise_seed": "int", "initialize": "bool"},
     "timm.PlateauLRScheduler": {"decay_rate": "float", "patience_t": "int", "threshold": "float", "cooldown_t": "int", "warmup_t": "int", "warmup_lr_init": "float", "lr_min": "float", "mode": "str", "noise_range_t": "number_or_list", "noise_type": "str", "noise_pct": "float", "noise_std": "float", "noise_seed": "nullable_int", "initialize": "bool"},
     "timm.create_scheduler_v2": {"sched": "str", "num_epochs": "int", "decay_epochs": "nullable_float", "decay_milestones": "ints", "cooldown_epochs": "int", "patience_epochs": "int", "decay_rate": "float", "min_lr": "float", "warmup_lr": "float", "warmup_epochs": "int", "warmup_prefix": "bool", "noise": "number_or_list", "noise_pct": "float", "noise_std": "float", "noise_seed": "int", "cycle_mul": "float", "cycle_decay": "float", "cycle_limit": "int", "k_decay": "float", "decay_fn": "nullable_str", "stable_timescale": "nullable_float", "plateau_mode": "str", "step_on_epochs": "bool", "updates_per_epoch": "int"},
 }

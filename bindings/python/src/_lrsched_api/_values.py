@@ -200,6 +200,8 @@ def spec_value(x, kind, owner, name):
     if kind == "number":
         v = _loose_number(x, owner, name)
         return _int_number(v, owner, name) if type(v) is int else v
+    if kind == "real_fn":  # a function name (a callable is passed by _specs.bind_spec)
+        return x if isinstance(x, str) else str(x)
     if kind == "number_or_list":  # timm's noise_range_t: a number or a list, as timm takes it
         if isinstance(x, (list, tuple)):
             return [spec_value(v, "number", owner, name) for v in x]

@@ -98,6 +98,7 @@ def _declare(lib, names=None):
 
 
 LR_FN = _decls.lrsched_lr_fn
+REAL_FN = _decls.lrsched_real_fn
 # Python frames between the caller of step() and the shared _step_slow(): step() itself.
 STEP_WRAPPER_FRAMES = 1
 
@@ -191,6 +192,20 @@ def _lr_fn_trampoline(epoch, user, out):
     try:
         fn = ctypes.cast(user, py_object).value  # kept alive by the scheduler
         out[0] = _real(fn(epoch))  # ints such as e // 10 are fine
+        return 0
+    except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
+        _tls.exc = e
+        return 1
+
+
+@REAL_FN
+def _real_fn_trampoline(x, user, out):
+    # A function of a float (timm's WSD decay_fn), called as the lr functions are.
+    if getattr(_tls, "exc", None) is not None:
+        return 1
+    try:
+        fn = ctypes.cast(user, py_object).value  # kept alive by the scheduler
+        out[0] = _real(fn(x))
         return 0
     except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
         _tls.exc = e
@@ -538,6 +553,32 @@ class Scheduler(_Owned):
         if rc:
             _raise(rc)
         self._install(h, opt, None, None)
+
+    def _init_json_fns(self, optimizer, spec, fns):
+        """Builds the scheduler from a JSON spec and Python functions of a float, by key
+        (lrsched_spec_create_from_json, lrsched_spec_set_real_fn, lrsched_scheduler_create)."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_json_fns")
+        b = _utf8(spec, "spec")
+        sp = c_void_p()
+        rc = _lib.lrsched_spec_create_from_json(b, len(b), byref(sp))
+        if rc:
+            _raise(rc)
+        h = c_void_p()
+        try:
+            for key, fn in fns.items():
+                rc = _lib.lrsched_spec_set_real_fn(sp, _utf8(key, "key"), _real_fn_trampoline, id(fn))
+                if rc:
+                    _raise(rc)
+            with _Busy(opt):
+                rc = _lib.lrsched_scheduler_create(opt._h, sp, byref(h))
+        finally:
+            _lib.lrsched_spec_free(sp)
+        if rc or _pending() is not None:
+            if h.value:
+                _lib.lrsched_scheduler_free(h)
+            _raise(rc)
+        self._install(h, opt, tuple(fns.values()), None)
 
     def _init_lambda(self, optimizer, fns, last_epoch, multiplicative):
         """LambdaLR (multiplicative false) or MultiplicativeLR with Python callables."""

@@ -99,6 +99,7 @@ STEP_BATCH = 1
 # --- Callback types --------------------------------------------------------------------
 
 lrsched_lr_fn = CFUNCTYPE(c_int, c_int64, c_void_p, POINTER(c_double))
+lrsched_real_fn = CFUNCTYPE(c_int, c_double, c_void_p, POINTER(c_double))
 lrsched_epoch_fn = CFUNCTYPE(c_int, c_int64, c_double, c_double, c_double, c_void_p)
 
 # --- Functions: name -> (restype, argtypes) --------------------------------------------
@@ -149,6 +150,8 @@ PROTOTYPES = {
     "lrsched_spec_set_doubles": (c_int, (c_void_p, c_char_p, POINTER(c_double), c_size_t)),
     "lrsched_spec_add_child": (c_int, (c_void_p, c_char_p, c_void_p)),
     "lrsched_spec_set_lr_fns": (c_int, (c_void_p, c_char_p, POINTER(lrsched_lr_fn), POINTER(c_void_p), c_size_t)),
+    "lrsched_spec_set_real_fn": (c_int, (c_void_p, c_char_p, lrsched_real_fn, c_void_p)),
+    "lrsched_spec_create_from_json": (c_int, (c_char_p, c_size_t, POINTER(c_void_p))),
     "lrsched_scheduler_create": (c_int, (c_void_p, c_void_p, POINTER(c_void_p))),
     "lrsched_scheduler_free": (None, (c_void_p,)),
     "lrsched_scheduler_type": (c_char_p, (c_void_p,)),
