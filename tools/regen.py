@@ -103,6 +103,8 @@ def value_text(v, python=False):
         return str(v) if python else json.dumps(v)
     if isinstance(v, str):
         return repr(v) if python else json.dumps(v)
+    if isinstance(v, list):  # a sequence default: a tuple in Python (timm's decay_milestones)
+        return repr(tuple(v)) if python else json.dumps(v)
     return number_text(v)
 
 

@@ -96,7 +96,7 @@ SIGNATURES = {
                           "warmup_lr_init=0.0, lr_min=0.0, mode='max', noise_range_t=None, noise_type='normal', "
                           "noise_pct=0.67, noise_std=1.0, noise_seed=None, initialize=True)",
     "create_scheduler_v2": "(optimizer, sched='cosine', num_epochs=300, decay_epochs=None, "
-                           "decay_milestones=[90, 180, 270], cooldown_epochs=0, patience_epochs=10, decay_rate=0.1, "
+                           "decay_milestones=(90, 180, 270), cooldown_epochs=0, patience_epochs=10, decay_rate=0.1, "
                            "min_lr=0.0, warmup_lr=1e-05, warmup_epochs=0, warmup_prefix=False, noise=None, "
                            "noise_pct=0.67, noise_std=1.0, noise_seed=42, cycle_mul=1.0, cycle_decay=0.1, "
                            "cycle_limit=1, k_decay=1.0, decay_fn=None, stable_timescale=None, plateau_mode='max', "
@@ -109,7 +109,6 @@ def test_signatures_are_timms(api, name):
     obj = getattr(api.timm, name)
     sig = inspect.signature(obj.__init__ if isinstance(obj, type) else obj)
     params = [p for p in sig.parameters.values() if p.name != "self"]
-    # timm's (90, 180, 270) tuple default is the library's JSON list: the same values.
     assert str(sig.replace(parameters=params)).replace("1e-4", "0.0001") == SIGNATURES[name]
     assert sorted(api.timm.__all__) == sorted(SIGNATURES)
 

@@ -286,9 +286,9 @@ class PlateauLRScheduler(LRScheduler):
         bind_spec(self, optimizer, "timm.PlateauLRScheduler", KINDS, dict(decay_rate=decay_rate, patience_t=patience_t, threshold=threshold, cooldown_t=cooldown_t, warmup_t=warmup_t, warmup_lr_init=warmup_lr_init, lr_min=lr_min, mode=mode, noise_range_t=noise_range_t, noise_type=noise_type, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, initialize=initialize))
 
 
-def create_scheduler_v2(optimizer, sched='cosine', num_epochs=300, decay_epochs=None, decay_milestones=[90, 180, 270], cooldown_epochs=0, patience_epochs=10, decay_rate=0.1, min_lr=0.0, warmup_lr=1e-5, warmup_epochs=0, warmup_prefix=False, noise=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, cycle_mul=1.0, cycle_decay=0.1, cycle_limit=1, k_decay=1.0, decay_fn=None, stable_timescale=None, plateau_mode='max', step_on_epochs=True, updates_per_epoch=0):
+def create_scheduler_v2(optimizer, sched='cosine', num_epochs=300, decay_epochs=None, decay_milestones=(90, 180, 270), cooldown_epochs=0, patience_epochs=10, decay_rate=0.1, min_lr=0.0, warmup_lr=1e-5, warmup_epochs=0, warmup_prefix=False, noise=None, noise_pct=0.67, noise_std=1.0, noise_seed=42, cycle_mul=1.0, cycle_decay=0.1, cycle_limit=1, k_decay=1.0, decay_fn=None, stable_timescale=None, plateau_mode='max', step_on_epochs=True, updates_per_epoch=0):
     """``create_scheduler_v2(optimizer, sched='cosine', num_epochs=300, decay_epochs=None,
-    decay_milestones=[90, 180, 270], cooldown_epochs=0, patience_epochs=10, decay_rate=0.1,
+    decay_milestones=(90, 180, 270), cooldown_epochs=0, patience_epochs=10, decay_rate=0.1,
     min_lr=0.0, warmup_lr=1e-5, warmup_epochs=0, warmup_prefix=False, noise=None,
     noise_pct=0.67, noise_std=1.0, noise_seed=42, cycle_mul=1.0, cycle_decay=0.1,
     cycle_limit=1, k_decay=1.0, decay_fn=None, stable_timescale=None, plateau_mode='max',
