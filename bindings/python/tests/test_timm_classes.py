@@ -313,3 +313,13 @@ def test_callable_decay_fn_state_dict_as_timms(api):
         named.load_state_dict(ck["scheduler"])
     s2.load_state_dict(named.state_dict())  # a name replaces the callable
     assert s2.decay_fn == "1-sqrt"
+
+
+def test_failed_construction_leaves_a_foreign_optimizers_groups_unchanged(api):
+    opt = _Foreign([{"params": [], "lr": 0.1, "momentum": 0.0, "lr_scale": 0.5}])
+    before = [dict(g) for g in opt.param_groups]
+    with pytest.raises(ValueError, match="decay_ratio"):
+        api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=2, decay_fn="exp", decay_ratio=1.5)
+    with pytest.raises(ValueError, match="t_initial"):
+        api.timm.create_scheduler_v2(opt, sched="poly", num_epochs=0)
+    assert opt.param_groups == before
