@@ -1267,9 +1267,11 @@ Scheduler_step_at(SchedulerObject *self, PyObject *args)
             return NULL;
         }
     }
-    int rc = lrsched_scheduler_step_at(self->handle, (int64_t)t, update, metric == Py_None ? NULL : &m);
+    int rc;
+    CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc,
+                        lrsched_scheduler_step_at(self->handle, (int64_t)t, update, metric == Py_None ? NULL : &m));
     scheduler_invalidate(self);
-    if (rc != LRSCHED_OK) {
+    if (rc != LRSCHED_OK || has_stored_exception()) {
         return raise_from_status(rc);
     }
     Py_RETURN_NONE;

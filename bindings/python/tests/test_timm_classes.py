@@ -323,3 +323,35 @@ def test_failed_construction_leaves_a_foreign_optimizers_groups_unchanged(api):
     with pytest.raises(ValueError, match="t_initial"):
         api.timm.create_scheduler_v2(opt, sched="poly", num_epochs=0)
     assert opt.param_groups == before
+
+
+def test_a_running_decay_fn_keeps_other_threads_off_the_optimizer(api):
+    import threading
+
+    opt = api.SGD([{"lr": 0.1}], lr=0.1)
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(frac):
+        entered.set()
+        release.wait(10)
+        return 1.0 - frac
+
+    s = api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=4, decay_fn=slow)
+    errors = []
+
+    def worker():
+        try:
+            s.step(8)
+        except BaseException as e:  # noqa: BLE001
+            errors.append(e)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    try:
+        assert entered.wait(10)
+        with pytest.raises(RuntimeError, match="in use by another thread"):
+            opt.param_groups[0]["lr"]
+    finally:
+        release.set()
+        t.join()
+    assert not errors and opt.param_groups[0]["lr"] == 0.1 * 0.5

@@ -677,7 +677,11 @@ class Scheduler(_Owned):
         """lrsched_scheduler_step_at(t, update, metric or NULL): timm's step/step_update."""
         self._check()
         m = None if metric is None else ctypes.byref(c_double(_float_arg(metric)))
-        rc = _scheduler_step_at(self._h, _int64(t), 1 if update else 0, m)
+        if self._has_cb:  # a Python decay_fn (timm's WSD) may run: the optimizer is busy
+            with _Busy(self._optobj):
+                rc = _scheduler_step_at(self._h, _int64(t), 1 if update else 0, m)
+        else:
+            rc = _scheduler_step_at(self._h, _int64(t), 1 if update else 0, m)
         self._invalidate()
         _check_after_callbacks(rc)
 
