@@ -535,11 +535,11 @@ def py_timm_function(fname, s):
     doc = py_docstring(sig, s, parameter_docs=False)[:-1]
     lines = [f"def {sig}:", *doc, "",
              "    Returns ``(scheduler, num_epochs)`` as timm does: ``num_epochs`` is the training length",
-             "    in epochs (cycles, warmup prefix and cooldown included), computed by the library.",
+             "    in epochs (cycles, warmup prefix and cooldown included), computed by the library;",
+             "    ``sched='none'`` returns ``(None, num_epochs)``.",
              f"    Arguments and their checks: docs/spec.md, ``{s['name']}``.", '    """']
     args = ", ".join(f"{p['name']}={p['name']}" for p in s["parameters"])
-    lines.append(f'    scheduler = build_spec(optimizer, "{s["name"]}", KINDS, {args})')
-    lines.append("    return scheduler, scheduler.num_epochs()")
+    lines.append(f'    return build_with_num_epochs(optimizer, "{s["name"]}", KINDS, dict({args}))')
     return "\n".join(lines)
 
 
@@ -569,7 +569,7 @@ def regen_python_timm(inputs, _text):
         "from _lrsched_api._values import _int_arg",
         "",
         "from ._schedulers import LRScheduler",
-        "from ._specs import CallableArguments, bind_methods, bind_spec, build_spec, classes, state_properties",
+        "from ._specs import CallableArguments, bind_methods, bind_spec, build_with_num_epochs, classes, state_properties",
         *["\n\n" + py_timm_class(n, s) for n, s in classes],
         *["\n\n" + py_timm_function(f, s) for f, s in functions],
         "",
@@ -606,7 +606,7 @@ def regen_timm_stub(inputs, _text):
             lines.append("    def get_cycle_length(self, cycles: int | None = 0) -> int: ...")
         lines.append("")
     for f, s in functions:
-        lines.append(f"def {f}({', '.join(stub_parameters(s))}) -> tuple[LRScheduler, int]: ...")
+        lines.append(f"def {f}({', '.join(stub_parameters(s))}) -> tuple[LRScheduler | None, int]: ...")
     names = ", ".join(f'"{n}"' for n, _ in classes + functions)
     lines += ["", f"__all__ = [{names}]", ""]
     return "\n".join(lines)

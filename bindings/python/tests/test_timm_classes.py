@@ -355,3 +355,15 @@ def test_a_running_decay_fn_keeps_other_threads_off_the_optimizer(api):
         release.set()
         t.join()
     assert not errors and opt.param_groups[0]["lr"] == 0.1 * 0.5
+
+
+def test_create_scheduler_v2_none_returns_no_scheduler(api):
+    """timm: (None, num_epochs), num_epochs + warmup_epochs with warmup_prefix; the
+    optimizer untouched; its preamble's assert still applies."""
+    opt = api.SGD([{"lr": 0.1}], lr=0.1)
+    assert api.timm.create_scheduler_v2(opt, sched="none", num_epochs=10) == (None, 10)
+    assert api.timm.create_scheduler_v2(opt, sched="none", num_epochs=10, warmup_epochs=2, warmup_prefix=True,
+                                        cooldown_epochs=4) == (None, 12)
+    assert "initial_lr" not in opt.param_groups[0] and opt.param_groups[0]["lr"] == 0.1
+    with pytest.raises(ValueError, match="updates_per_epoch"):
+        api.timm.create_scheduler_v2(opt, sched="none", step_on_epochs=False)

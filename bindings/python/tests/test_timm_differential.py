@@ -67,6 +67,7 @@ def test_same_as_timm(api, name, kwargs):
     dict(sched="poly", num_epochs=10, step_on_epochs=False, updates_per_epoch=7, cooldown_epochs=1),
     dict(sched="tanh", num_epochs=10, warmup_epochs=3, warmup_prefix=True, cycle_limit=3),
     dict(sched="plateau", num_epochs=10, warmup_epochs=3, warmup_prefix=True),
+    dict(sched="none", num_epochs=10, warmup_epochs=3, warmup_prefix=True, cooldown_epochs=2),
 ])
 def test_create_scheduler_v2_as_timm(api, kwargs):
     with warnings.catch_warnings():

@@ -8,8 +8,10 @@ import LRSchedJSON
 /// scheduler it returns; timm's second result, the total epoch count, is the
 /// scheduler's `factoryNumEpochs` (`lrsched_scheduler_num_epochs` in C).
 ///
-/// Differences: `sched='none'` (timm returns None) is a ValueError, as lrsched always
-/// builds a scheduler; a callable `decay_fn` is not supported.
+/// Differences: `sched='none'` (timm returns None) is a ValueError, as a spec always
+/// builds a scheduler (Python's `create_scheduler_v2` returns `(None, num_epochs)`, the
+/// epoch count of `'constant'`); a callable `decay_fn` is not supported here (the
+/// `WSDLRScheduler` class takes one).
 public enum CreateSchedulerV2 {
     /// The factory's descriptor (`timm.create_scheduler_v2`).
     public static var descriptor: SchedulerDescriptor { createSchedulerV2 }
@@ -167,7 +169,7 @@ private let createSchedulerV2 = SchedulerDescriptor(
     summary: "timm's scheduler factory: builds the scheduler named by sched from epoch-based arguments",
     parameters: [
         .init("sched", .string(choices: ["cosine", "tanh", "step", "multistep", "poly", "wsd", "rsqrt", "constant", "plateau", "none"]),
-              default: .string("cosine"), doc: "the scheduler: else `ValueError: Unknown scheduler 'exponential'.`; `none` is a `ValueError` in lrsched (timm returns None)"),
+              default: .string("cosine"), doc: "the scheduler: else `ValueError: Unknown scheduler 'exponential'.`; `none` is a `ValueError` in a spec (timm returns None; Python's `create_scheduler_v2` returns `(None, num_epochs)`)"),
         .init("num_epochs", .int, default: .int(300), doc: "`t_initial` (times `updates_per_epoch` per update)"),
         .init("decay_epochs", .nullable(.float), default: .null, doc: "step interval, or wsd/rsqrt decay length (in (0, 1): a fraction); None: 90, or 0.2 for wsd/rsqrt"),
         .init("decay_milestones", .list(.int), default: .array([.int(90), .int(180), .int(270)]), doc: "multistep milestones"),

@@ -10,6 +10,7 @@ from _lrsched_api._data import _as_matrix
 from _lrsched_api._values import OMIT, _decode_state, _dumps_spec, _int64, spec_value
 
 from . import _schedulers, _schedulers_gen
+from ._optim import SGD
 from ._schedulers import LRScheduler
 
 B = _backend  # noqa: F821
@@ -147,6 +148,18 @@ def build_spec(optimizer, type_name, kinds, **args):
     """The scheduler a spec of ``type_name`` builds from ``args`` (the generated library
     functions: ``lrsched.hf``, ``lrsched.timm.create_scheduler_v2``)."""
     return from_spec(optimizer, spec_of(type_name, kinds, args))
+
+
+def build_with_num_epochs(optimizer, type_name, kinds, args):
+    """timm's factory result ``(scheduler, num_epochs)``, both from the library. With
+    ``sched='none'`` timm builds no scheduler and returns ``(None, num_epochs)``: the epoch
+    count of the same arguments for a schedule without cycles (``'constant'``, built on a
+    scratch optimizer; timm's ``num_epochs``, plus ``warmup_epochs`` with ``warmup_prefix``)."""
+    if args.get("sched") == "none":
+        scratch = SGD([{"lr": 0.1}], lr=0.1)
+        return None, build_spec(scratch, type_name, kinds, **dict(args, sched="constant")).num_epochs()
+    scheduler = build_spec(optimizer, type_name, kinds, **args)
+    return scheduler, scheduler.num_epochs()
 
 
 def _preview_groups(scheds):

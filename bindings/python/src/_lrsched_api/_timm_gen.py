@@ -11,7 +11,7 @@ from __future__ import annotations
 from _lrsched_api._values import _int_arg
 
 from ._schedulers import LRScheduler
-from ._specs import CallableArguments, bind_methods, bind_spec, build_spec, classes, state_properties
+from ._specs import CallableArguments, bind_methods, bind_spec, build_with_num_epochs, classes, state_properties
 
 
 class CosineLRScheduler(LRScheduler):
@@ -296,11 +296,11 @@ def create_scheduler_v2(optimizer, sched='cosine', num_epochs=300, decay_epochs=
     scheduler named by sched from epoch-based arguments.
 
     Returns ``(scheduler, num_epochs)`` as timm does: ``num_epochs`` is the training length
-    in epochs (cycles, warmup prefix and cooldown included), computed by the library.
+    in epochs (cycles, warmup prefix and cooldown included), computed by the library;
+    ``sched='none'`` returns ``(None, num_epochs)``.
     Arguments and their checks: docs/spec.md, ``timm.create_scheduler_v2``.
     """
-    scheduler = build_spec(optimizer, "timm.create_scheduler_v2", KINDS, sched=sched, num_epochs=num_epochs, decay_epochs=decay_epochs, decay_milestones=decay_milestones, cooldown_epochs=cooldown_epochs, patience_epochs=patience_epochs, decay_rate=decay_rate, min_lr=min_lr, warmup_lr=warmup_lr, warmup_epochs=warmup_epochs, warmup_prefix=warmup_prefix, noise=noise, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, k_decay=k_decay, decay_fn=decay_fn, stable_timescale=stable_timescale, plateau_mode=plateau_mode, step_on_epochs=step_on_epochs, updates_per_epoch=updates_per_epoch)
-    return scheduler, scheduler.num_epochs()
+    return build_with_num_epochs(optimizer, "timm.create_scheduler_v2", KINDS, dict(sched=sched, num_epochs=num_epochs, decay_epochs=decay_epochs, decay_milestones=decay_milestones, cooldown_epochs=cooldown_epochs, patience_epochs=patience_epochs, decay_rate=decay_rate, min_lr=min_lr, warmup_lr=warmup_lr, warmup_epochs=warmup_epochs, warmup_prefix=warmup_prefix, noise=noise, noise_pct=noise_pct, noise_std=noise_std, noise_seed=noise_seed, cycle_mul=cycle_mul, cycle_decay=cycle_decay, cycle_limit=cycle_limit, k_decay=k_decay, decay_fn=decay_fn, stable_timescale=stable_timescale, plateau_mode=plateau_mode, step_on_epochs=step_on_epochs, updates_per_epoch=updates_per_epoch))
 
 
 # How each argument is passed into the spec (_lrsched_api._values.spec_value).
