@@ -443,8 +443,9 @@ LRSCHED_API int lrsched_scheduler_flags(const lrsched_scheduler *sched, uint32_t
  *  parameters are the keys of a JSON spec (lrsched_scheduler_create_from_json), in the
  *  constructor's order; a kind is {"kind": "int" | "float" | "bool" | "number" |
  *  "string" (with "choices") | "list" | "tuple" | "per_group" | "nullable" | "union"
- *  (with "of") | "lr_function" | "scale_function" | "schedulers"}. Static storage,
- *  never freed; NUL-terminated. */
+ *  (with "of") | "lr_function" | "scale_function" | "schedulers" | "mapping" |
+ *  "real_function" (with "choices": a name, or lrsched_spec_set_real_fn)}. Static
+ *  storage, never freed; NUL-terminated. */
 LRSCHED_API const char *lrsched_describe(void);
 
 /** timm's scheduler.step(t, metric) (update == 0) or step_update(t, metric) (update != 0):
