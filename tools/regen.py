@@ -185,8 +185,10 @@ def parameter_schema(p):
     type_text = doc_type(p).replace("`", "")
     schema["description"] = plain(f"{type_text}, {default}" + (f"; {p['doc']}" if p["doc"] else ""))
     schema.update(p.get("schema", {}))
-    if nullable:
+    if nullable and "type" in schema:
         schema["type"] = [schema["type"], "null"]
+    elif nullable:  # a choice of names, or None
+        schema["enum"] = schema["enum"] + [None]
     if not p["required"]:
         schema["default"] = p["default"]
     return schema
@@ -619,7 +621,8 @@ def stub_type(kind, schema=None):
     if name == "string":
         return "Literal[" + ", ".join(json.dumps(c) for c in kind["choices"]) + "]" if kind["choices"] else "str"
     if name == "real_function":
-        return "Literal[" + ", ".join(json.dumps(c) for c in kind["choices"]) + "] | Callable[[float], float]"
+        names = "Literal[" + ", ".join(json.dumps(c) for c in kind["choices"]) + "]" if kind["choices"] else "str"
+        return names + " | Callable[[float], float]"
     if name == "list":
         return f"Iterable[{stub_type(kind['of'])}]"
     if name in ("number", "float"):

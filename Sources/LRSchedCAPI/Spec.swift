@@ -37,7 +37,8 @@ final class SpecHandle {
             try core { () throws(LRSchedError) in try descriptor.checkArgument(key, .null) }
             return
         }
-        guard p.kind.name == kind else {
+        let name = p.kind.name == .nullable ? p.kind.of.first?.name : p.kind.name
+        guard name == kind else {
             throw .type("\(descriptor.name): '\(key)' takes \(p.kind.description), not \(call)")
         }
     }

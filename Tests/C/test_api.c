@@ -1290,6 +1290,15 @@ static void test_real_fn(void) {
     CHECK_ERR(lrsched_scheduler_step_at(failing, 9, 0, NULL), LRSCHED_CALLBACK_FAILED, "decay_fn"); /* 0.75 */
     OK(lrsched_optimizer_get(oc, 0, LRSCHED_KEY_LR, &after));
     CHECK(same_bits(before, after));
+    lrsched_spec *factory = NULL; /* a nullable function parameter: create_scheduler_v2's decay_fn */
+    lrsched_scheduler *built = NULL;
+    OK(lrsched_spec_create_from_json("{\"type\": \"timm.create_scheduler_v2\", \"sched\": \"wsd\", \"num_epochs\": 10}",
+                                     LRSCHED_NUL_TERMINATED, &factory));
+    OK(lrsched_spec_set_real_fn(factory, "decay_fn", linear_decay, NULL));
+    OK(lrsched_scheduler_create(oc, factory, &built));
+    CHECK(strcmp(lrsched_scheduler_type(built), "timm.WSDLRScheduler") == 0);
+    lrsched_scheduler_free(built);
+    lrsched_spec_free(factory);
     lrsched_spec *bad = NULL;
     CHECK_RC(lrsched_spec_create_from_json("[1]", LRSCHED_NUL_TERMINATED, &bad), LRSCHED_TYPE_ERROR);
     CHECK_ERR(lrsched_spec_create_from_json("{\"type\": \"StepLR\", \"step_size\": 1.5}", LRSCHED_NUL_TERMINATED, &bad),

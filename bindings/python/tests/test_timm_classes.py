@@ -367,3 +367,21 @@ def test_create_scheduler_v2_none_returns_no_scheduler(api):
     assert "initial_lr" not in opt.param_groups[0] and opt.param_groups[0]["lr"] == 0.1
     with pytest.raises(ValueError, match="updates_per_epoch"):
         api.timm.create_scheduler_v2(opt, sched="none", step_on_epochs=False)
+
+
+def test_create_scheduler_v2_passes_a_callable_decay_fn_through(api):
+    """timm's factory hands decay_fn to WSDLRScheduler, a callable included."""
+    def run(decay_fn):
+        opt = api.SGD([{"lr": 0.1}], lr=0.1)
+        s, n = api.timm.create_scheduler_v2(opt, sched="rsqrt", num_epochs=20, warmup_epochs=2, decay_epochs=6,
+                                            decay_fn=decay_fn)
+        lrs = []
+        for t in range(1, 22):
+            s.step(t)
+            lrs.append(_lrs(opt))
+        return s, n, lrs
+
+    named = run("linear")
+    called = run(NAMED["linear"])
+    assert called[1:] == named[1:] and type(called[0]) is api.timm.WSDLRScheduler
+    assert called[0].state_dict()["decay_fn"] is NAMED["linear"] and named[0].decay_fn == "linear"

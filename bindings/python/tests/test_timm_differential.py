@@ -68,13 +68,20 @@ def test_same_as_timm(api, name, kwargs):
     dict(sched="tanh", num_epochs=10, warmup_epochs=3, warmup_prefix=True, cycle_limit=3),
     dict(sched="plateau", num_epochs=10, warmup_epochs=3, warmup_prefix=True),
     dict(sched="none", num_epochs=10, warmup_epochs=3, warmup_prefix=True, cooldown_epochs=2),
+    dict(sched="wsd", num_epochs=20, warmup_epochs=2, decay_fn=_square),
 ])
 def test_create_scheduler_v2_as_timm(api, kwargs):
+    mine, theirs_opt = _opt(), _opt()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # timm's plateau deprecation
-        theirs, n = ts.create_scheduler_v2(_opt(), **kwargs)
-    ours, m = api.timm.create_scheduler_v2(_opt(), **kwargs)
+        warnings.simplefilter("ignore", FutureWarning)
+        theirs, n = ts.create_scheduler_v2(theirs_opt, **kwargs)
+    ours, m = api.timm.create_scheduler_v2(mine, **kwargs)
     assert m == n and type(ours).__name__ == type(theirs).__name__
+    if theirs is not None and kwargs["sched"] != "plateau":
+        for t in range(1, n + 1):
+            theirs.step(t)
+            ours.step(t)
+            assert [g["lr"].hex() for g in mine.param_groups] == [g["lr"].hex() for g in theirs_opt.param_groups], t
 
 
 def test_failed_construction_differs_only_in_initial_lr(api):

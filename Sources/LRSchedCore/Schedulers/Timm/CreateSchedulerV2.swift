@@ -10,8 +10,7 @@ import LRSchedJSON
 ///
 /// Differences: `sched='none'` (timm returns None) is a ValueError, as a spec always
 /// builds a scheduler (Python's `create_scheduler_v2` returns `(None, num_epochs)`, the
-/// epoch count of `'constant'`); a callable `decay_fn` is not supported here (the
-/// `WSDLRScheduler` class takes one).
+/// epoch count of `'constant'`).
 public enum CreateSchedulerV2 {
     /// The factory's descriptor (`timm.create_scheduler_v2`).
     public static var descriptor: SchedulerDescriptor { createSchedulerV2 }
@@ -159,7 +158,11 @@ public enum CreateSchedulerV2 {
         w.stableFn = sched == "rsqrt" ? .rsqrt : .constant
         w.stableTimescale = l.timescale
         let fn = try a.optional("decay_fn").map { (v) throws(LRSchedError) in try SpecArguments.string(v, key: "decay_fn", owner: a.owner) }
-        w.decayFn = try WSDLRScheduler.parseDecay((fn?.isEmpty ?? true) ? (sched == "rsqrt" ? "linear" : "1-sqrt") : fn ?? "")
+        if let fn, let f = c.realFunctions(fn) {
+            w.decayCallback = f  // timm passes a callable decay_fn through to WSDLRScheduler
+        } else {
+            w.decayFn = try WSDLRScheduler.parseDecay((fn?.isEmpty ?? true) ? (sched == "rsqrt" ? "linear" : "1-sqrt") : fn ?? "")
+        }
         return try WSDLRScheduler(c.optimizer, tInitial: tSched, decayT: decayT, w, o)
     }
 }
@@ -189,8 +192,8 @@ private let createSchedulerV2 = SchedulerDescriptor(
         .init("cycle_decay", .float, default: .float(0.1), doc: "cosine/tanh/poly"),
         .init("cycle_limit", .int, default: .int(1), doc: "cosine/tanh/poly"),
         .init("k_decay", .float, default: .float(1), doc: "cosine/poly"),
-        .init("decay_fn", .nullable(.string(choices: [])), default: .null,
-              doc: "wsd/rsqrt decay (None: `1-sqrt` for wsd, `linear` for rsqrt)"),
+        .init("decay_fn", .nullable(.realFunction(choices: WSDLRScheduler.DecayFunction.allCases.map(\.rawValue))), default: .null,
+              doc: "wsd/rsqrt decay, a name or (Python, C) a function of the progress (None: `1-sqrt` for wsd, `linear` for rsqrt)"),
         .init("stable_timescale", .nullable(.float), default: .null, doc: "rsqrt timescale in epochs (None: `warmup_epochs`)"),
         .init("plateau_mode", .string(choices: ["min", "max"]), default: .string("max"), doc: "plateau's `mode`"),
         .init("step_on_epochs", .bool, default: .bool(true), doc: "false: per update (`t_in_epochs=False`), lengths times `updates_per_epoch`"),

@@ -111,7 +111,7 @@ def bind_spec(sched, optimizer, type_name, kinds, args):
     function-of-a-float argument (kind ``real_fn``: timm's WSD ``decay_fn``) goes to the
     library as a callback (lrsched_spec_set_real_fn) that it calls as timm would."""
     kind = kinds[type_name]
-    fns = {k: _RealFunction(v) for k, v in args.items() if kind[k] == "real_fn" and callable(v)}
+    fns = {k: _RealFunction(v) for k, v in args.items() if kind[k].endswith("real_fn") and callable(v)}
     spec = spec_of(type_name, kinds, {k: v for k, v in args.items() if k not in fns})
     if not fns:
         return sched._bind_json(optimizer, spec)
@@ -158,7 +158,9 @@ def build_with_num_epochs(optimizer, type_name, kinds, args):
     if args.get("sched") == "none":
         scratch = SGD([{"lr": 0.1}], lr=0.1)
         return None, build_spec(scratch, type_name, kinds, **dict(args, sched="constant")).num_epochs()
-    scheduler = build_spec(optimizer, type_name, kinds, **args)
+    scheduler = LRScheduler.__new__(LRScheduler)
+    bind_spec(scheduler, optimizer, type_name, kinds, args)  # a callable decay_fn included
+    scheduler.__class__ = classes.get(scheduler._type_name, LRScheduler)
     return scheduler, scheduler.num_epochs()
 
 
