@@ -157,6 +157,7 @@ public final class CyclicLR: LRScheduler {
             let height = (maxLRs[i] - baseLRs[i]) * scaleFactor
             newLRs[i] = baseLRs[i] + height * f
         }
+        lrsPerBaseLR = true
         if cycleMomentum {
             for i in 0..<baseLRs.count {
                 let height = (maxMomentums[i] - baseMomentums[i]) * scaleFactor

@@ -185,7 +185,7 @@ public final class OneCycleLR: LRScheduler {
             throw .value("Tried to step \(step) times. The specified number of total steps is \(totalSteps)")
         }
         let s = Double(step)
-        for i in 0..<baseLRs.count {
+        for i in 0..<optimizer.groups.count {  // a group added later has no 'initial_lr': KeyError
             var start = 0.0
             for (k, phase) in phases.enumerated() {
                 if s <= phase.endStep || k == phases.count - 1 {

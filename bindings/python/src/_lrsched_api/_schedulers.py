@@ -174,6 +174,8 @@ class LRScheduler(_Scheduler):
         scheduler's."""
         if not isinstance(state_dict, dict):
             raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+        if self._foreign:  # groups added to the foreign optimizer since the last step
+            self._mirror.sync_in(self.optimizer)
         self._state_load(_dumps(_encode_state(self._pre_load(state_dict))))
 
     def _fix_state(self, state):
