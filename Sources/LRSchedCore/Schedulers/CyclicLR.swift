@@ -137,12 +137,12 @@ public final class CyclicLR: LRScheduler {
     }
 
     @inline(__always)
-    package func scale(_ x: Double) -> Double {
+    package func scale(_ x: Double) throws(LRSchedError) -> Double {
         if let f = customScaleFn { return f(x) }
         switch mode {
         case .triangular, .none: return 1.0
-        case .triangular2: return 1 / Py.pow(2.0, x - 1)
-        case .exp_range: return Py.pow(gamma, x)
+        case .triangular2: return 1 / (try Py.floatPow(2.0, x - 1))
+        case .exp_range: return try Py.floatPow(gamma, x)
         }
     }
 
@@ -152,7 +152,7 @@ public final class CyclicLR: LRScheduler {
         let cycle = (1 + q).rounded(.down)
         let x = 1.0 + q - cycle
         let scaleFactor = x <= stepRatio ? try Py.div(x, stepRatio) : try Py.div(x - 1, stepRatio - 1)
-        let f = scale(scaleMode == .cycle ? cycle : e)
+        let f = try scale(scaleMode == .cycle ? cycle : e)
         for i in 0..<baseLRs.count {
             let height = (maxLRs[i] - baseLRs[i]) * scaleFactor
             newLRs[i] = baseLRs[i] + height * f

@@ -33,13 +33,13 @@ public final class MultiStepLR: LRScheduler {
 
     package override func computeLRs() throws(LRSchedError) {
         let c = count(of: lastEpoch)
-        setLRs(currentTimes: c == 0 ? 1 : Py.pow(gamma, Double(c)))
+        setLRs(currentTimes: c == 0 ? 1 : try Py.floatPow(gamma, Double(c)))
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         var k = 0
         for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted list
-        setLRs(baseTimes: Py.pow(gamma, Double(k)))
+        setLRs(baseTimes: try Py.floatPow(gamma, Double(k)))
         return true
     }
 }

@@ -17,6 +17,7 @@ from _lrsched_api._values import (
     _dumps,
     _dumps_spec,
     _encode_state,
+    _int64,
     _int_arg,
 )
 
@@ -154,11 +155,12 @@ class LRScheduler(_Scheduler):
             return self._step() if metrics is _stepping.MISSING else self._step_metric(metrics)
         if epoch is _stepping.MISSING or epoch is None:
             return self._step()
-        e = _stepping.real(epoch)
+        exact = isinstance(epoch, int)  # int epochs exactly (a float rounds past 2**53)
+        e = _int64(int(epoch), type(self).__name__, "epoch") if exact else _stepping.real(epoch)
         if not kind & (B.FLAG_FRACTIONAL_EPOCH | B.FLAG_NO_EPOCH):
             # Attributed to step()'s caller: _raw_step, _step_slow, the backend's frames.
             warnings.warn(_stepping.STEP_EPOCH_WARNING, UserWarning, stacklevel=3 + B.STEP_WRAPPER_FRAMES)
-        return self._step_epoch(e)
+        return self._step_epoch_int(e) if exact else self._step_epoch(e)
 
     # -- state -------------------------------------------------------------------------
 
@@ -263,7 +265,7 @@ class _LambdaBase(LRScheduler):
                 for f, e in zip(fns, entries):
                     if isinstance(e, dict):
                         f.__dict__.update(e)
-            state["lr_lambdas"] = [None] * len(entries)
+            state["lr_lambdas"] = [None if isinstance(e, dict) else e for e in entries]  # the core checks the rest
         return state
 
 class LambdaLR(_LambdaBase):
