@@ -205,9 +205,7 @@ private let cyclicLR = SchedulerDescriptor(
             return m
         }),
         .bool("cycle_momentum", \CyclicLR.cycleMomentum),
-        .derived("use_beta1", type: "bool") { (s: CyclicLR) in .bool(s.optimizer.momentumKind == .betas) },
-        .doubles("base_momentums", \CyclicLR.baseMomentums), .doubles("max_momentums", \CyclicLR.maxMomentums),
-    ] + StateField.base + [.constant("_scale_fn_custom", .null)],
+    ] + StateField.cyclicMomenta + StateField.base + [.constant("_scale_fn_custom", .null)],
     build: { (a, c) throws(LRSchedError) in
         // torch's order: the per-group lrs, the step ratio, then the mode.
         let n = c.optimizer.count
@@ -230,3 +228,14 @@ private let cyclicLR = SchedulerDescriptor(
             cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
             maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
     })
+
+extension StateField {
+    /// CyclicLR's momentum state, which torch sets only with `cycle_momentum`.
+    fileprivate static let cyclicMomenta: [StateField] = {
+        let fields: [StateField] = [
+            .derived("use_beta1", type: "bool") { (s: CyclicLR) in .bool(s.optimizer.momentumKind == .betas) },
+            .doubles("base_momentums", \CyclicLR.baseMomentums), .doubles("max_momentums", \CyclicLR.maxMomentums),
+        ]
+        return fields.map { $0.only(when: { (s: CyclicLR) in s.cycleMomentum }) }
+    }()
+}

@@ -126,7 +126,7 @@ def test_torch_optimizer_with_an_added_group_like_torch(api, name):
 
 
 CROSS = ["StepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
-         "ReduceLROnPlateau"]
+         "ReduceLROnPlateau", "MultiStepLR"]
 
 
 @needs_torch

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import types
 import warnings
+from collections import Counter
 
 from _lrsched_api import _stepping
 from _lrsched_api._values import (
@@ -181,7 +182,11 @@ class LRScheduler(_Scheduler):
         self._state_load(_dumps(_encode_state(self._pre_load(state_dict))))
 
     def _fix_state(self, state):
-        """Adds what only Python knows (LambdaLR's callable objects, children's) ."""
+        """Adds what only Python knows (LambdaLR's callable objects, children's) and
+        torch's Python types (MultiStepLR's milestones: a Counter)."""
+        ms = state.get("milestones")
+        if isinstance(ms, dict):  # the library's {"2": 1, "6": 2}
+            state["milestones"] = Counter({int(m): c for m, c in ms.items()})
         children = self._children
         if children is not None and isinstance(state.get("_schedulers"), list):
             if len(children) == len(state["_schedulers"]):
