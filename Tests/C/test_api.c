@@ -519,7 +519,10 @@ static const struct pair pairs[] = {
      "{\"type\":\"ReduceLROnPlateau\",\"mode\":\"max\",\"factor\":0.5,\"patience\":1,\"threshold\":0.01,"
      "\"threshold_mode\":\"abs\",\"cooldown\":1,\"min_lr\":[0.01,0.02],\"eps\":1e-9}",
      mk_plateau, 25, 1},
-    {"ReduceLROnPlateau", OPT2, "{\"type\":\"ReduceLROnPlateau\",\"patience\":2}", mk_plateau_defaults, 25, 1},
+    /* The typed min_lr is a double: a spec's default min_lr is the JSON int 0, saved as an int
+     * as torch saves min_lr=0, so the spec spells the typed call's 0.0. */
+    {"ReduceLROnPlateau", OPT2, "{\"type\":\"ReduceLROnPlateau\",\"patience\":2,\"min_lr\":0.0}", mk_plateau_defaults,
+     25, 1},
     {"CyclicLR", OPT2,
      "{\"type\":\"CyclicLR\",\"base_lr\":[0.01,0.02],\"max_lr\":0.1,\"step_size_up\":3,\"step_size_down\":2,"
      "\"mode\":\"exp_range\",\"gamma\":0.97,\"base_momentum\":0.8,\"max_momentum\":[0.9,0.95]}",
