@@ -43,6 +43,13 @@ def test_int_epoch_past_2_to_53_is_exact(api):
     assert s.last_epoch == BIG
 
 
+def test_numpy_int_epoch_is_exact(api):
+    np = pytest.importorskip("numpy")
+    opt = sgd(api)
+    api.MultiStepLR(opt, [BIG], 0.5).step(np.int64(BIG))
+    assert opt.param_groups[0]["lr"] == 0.05
+
+
 def test_int_like_and_float_epochs(api):
     opt = sgd(api)
     s = api.StepLR(opt, 2, 0.5)

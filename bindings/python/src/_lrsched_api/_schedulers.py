@@ -20,6 +20,7 @@ from _lrsched_api._values import (
     _encode_state,
     _int64,
     _int_arg,
+    _scalar,
 )
 
 from ._optim import _resolve
@@ -156,8 +157,10 @@ class LRScheduler(_Scheduler):
             return self._step() if metrics is _stepping.MISSING else self._step_metric(metrics)
         if epoch is _stepping.MISSING or epoch is None:
             return self._step()
-        exact = isinstance(epoch, int)  # int epochs exactly (a float rounds past 2**53)
-        e = _int64(int(epoch), type(self).__name__, "epoch") if exact else _stepping.real(epoch)
+        # Int epochs (numpy ints, integer tensors too) exactly: a float rounds past 2**53.
+        n = epoch if isinstance(epoch, (int, float)) else _scalar(epoch)
+        exact = isinstance(n, int)
+        e = _int64(int(n), type(self).__name__, "epoch") if exact else _stepping.real(epoch)
         if not kind & (B.FLAG_FRACTIONAL_EPOCH | B.FLAG_NO_EPOCH):
             # Attributed to step()'s caller: _raw_step, _step_slow, the backend's frames.
             warnings.warn(_stepping.STEP_EPOCH_WARNING, UserWarning, stacklevel=3 + B.STEP_WRAPPER_FRAMES)
