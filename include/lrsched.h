@@ -187,7 +187,9 @@ LRSCHED_API void lrsched_optimizer_free(lrsched_optimizer *opt);
 
 /** Appends a group (torch's add_param_group) with the optimizer's defaults but lr and
  *  momentum (and, for LRSCHED_MOMENTUM_BETAS, betas (momentum, the defaults' betas[1]
- *  or 0.999)). @return LRSCHED_VALUE_ERROR for invalid values. */
+ *  or 0.999)). Schedulers already attached step it as torch's do (chainable forms step
+ *  it too; forms computed from base_lrs fail at their next step with ValueError, OneCycleLR
+ *  with KeyError: added-groups.json). @return LRSCHED_VALUE_ERROR for invalid values. */
 LRSCHED_API int lrsched_optimizer_add_group(lrsched_optimizer *opt, double lr, double momentum);
 
 /** The number of groups. */
