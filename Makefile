@@ -6,7 +6,7 @@
 SWIFT        ?= swift
 VECTORS_DIR  := Tests/Vectors/pytorch-2.15
 # Every shipped vector file: torch's, then the libraries beyond torch.
-ALL_VECTORS  := $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json $(VECTORS_DIR)/training.json \
+ALL_VECTORS  := $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json $(VECTORS_DIR)/training.json $(VECTORS_DIR)/added-groups.json \
                 $(foreach d,transformers-5.25.0 timm-1.0.31,Tests/Vectors/$(d)/schedules.json Tests/Vectors/$(d)/errors.json)
 VECTORS      ?= $(ALL_VECTORS)
 CLI          := .build/release/lrsched-cli

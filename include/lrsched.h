@@ -16,8 +16,9 @@
  *   lrsched_last_error() describes it. Objects stay usable after any failure; a
  *   failing call changes nothing unless its documentation says otherwise.
  * - Status codes name the Python exception torch raises in the same situation
- *   (ValueError, TypeError, ...), so bindings map them one to one. Codes are only ever
- *   appended; treat unknown non-zero codes as errors.
+ *   (ValueError, TypeError, ...), so bindings map them one to one. New codes are only ever
+ *   appended (the next is 12); a binding treats a non-zero code it does not know as a
+ *   runtime error (Python: RuntimeError).
  * - Nothing in this library aborts the process on bad input: NULL pointers, wrong
  *   counts, unknown enum values, malformed JSON and non-finite numbers are reported
  *   through the status. An array argument (p, n) with n == 0 may pass p == NULL; with
@@ -113,6 +114,8 @@ LRSCHED_API int32_t lrsched_abi_version(void);
                                              below; refused before allocating (Python:
                                              MemoryError). A failed allocation below the
                                              caps still aborts (the Swift runtime's rule) */
+#define LRSCHED_OVERFLOW_ERROR        11 /* OverflowError: a float operation torch runs in
+                                             Python overflowed (gamma ** epoch) */
 
 /* Caps on what one call may allocate, checked before allocating (LRSCHED_OUT_OF_MEMORY
  * beyond them, from every path: C, both Python packages, the CLI). */
@@ -185,7 +188,9 @@ LRSCHED_API void lrsched_optimizer_free(lrsched_optimizer *opt);
 
 /** Appends a group (torch's add_param_group) with the optimizer's defaults but lr and
  *  momentum (and, for LRSCHED_MOMENTUM_BETAS, betas (momentum, the defaults' betas[1]
- *  or 0.999)). @return LRSCHED_VALUE_ERROR for invalid values. */
+ *  or 0.999)). Schedulers already attached step it as torch's do (chainable forms step
+ *  it too; forms computed from base_lrs fail at their next step with ValueError, OneCycleLR
+ *  with KeyError: added-groups.json). @return LRSCHED_VALUE_ERROR for invalid values. */
 LRSCHED_API int lrsched_optimizer_add_group(lrsched_optimizer *opt, double lr, double momentum);
 
 /** The number of groups. */
@@ -468,8 +473,15 @@ LRSCHED_API int lrsched_scheduler_step_metric(lrsched_scheduler *sched, double m
  *  epoch must be integral, except for CosineAnnealingWarmRestarts, which takes
  *  fractional epochs (non-negative, as torch). A non-integral, non-finite or out of
  *  int64 range epoch is LRSCHED_VALUE_ERROR. Composites and ReduceLROnPlateau:
- *  LRSCHED_TYPE_ERROR. */
+ *  LRSCHED_TYPE_ERROR. A double holds integers exactly only up to 2^53: for an int
+ *  epoch, use lrsched_scheduler_step_epoch_int. */
 LRSCHED_API int lrsched_scheduler_step_epoch(lrsched_scheduler *sched, double epoch);
+
+/** step(epoch) with an integer epoch, exact over all of int64 (Python's int epochs):
+ *  otherwise as lrsched_scheduler_step_epoch. Where torch's Python arithmetic raises,
+ *  the status is its class: gamma ** epoch overflowing is LRSCHED_OVERFLOW_ERROR,
+ *  0.0 ** negative LRSCHED_ZERO_DIVISION_ERROR; nothing changes. */
+LRSCHED_API int lrsched_scheduler_step_epoch_int(lrsched_scheduler *sched, int64_t epoch);
 
 /** get_last_lr() (see "Buffers"). */
 LRSCHED_API int lrsched_scheduler_last_lr(const lrsched_scheduler *sched, double *buf, size_t capacity,

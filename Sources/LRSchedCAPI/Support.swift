@@ -26,6 +26,7 @@ enum Status {
     static let nullArgument: Int32 = 8
     static let bufferTooSmall: Int32 = 9
     static let outOfMemory: Int32 = 10
+    static let overflowError: Int32 = 11
 
     static func of(_ kind: LRSchedError.Kind) -> Int32 {
         switch kind {
@@ -37,6 +38,7 @@ enum Status {
         case .notImplementedError: notImplementedError
         case .callbackFailed: callbackFailed
         case .memoryError: outOfMemory
+        case .overflowError: overflowError
         }
     }
 
@@ -44,6 +46,7 @@ enum Status {
     static let names = [
         "ok", "value error", "type error", "key error", "runtime error", "zero division error",
         "not implemented error", "callback failed", "null argument", "buffer too small", "out of memory",
+        "overflow error",
     ]
 }
 

@@ -35,6 +35,10 @@ public struct ScheduleRun {
     public let optimizer: OptimizerState
     public let schedulers: [LRScheduler]
     public let metrics: [Double]?
+    /// added-groups.json's `add_group`: the step before which a group (the optimizer's
+    /// defaults but that lr) is added, and the group; nil for other cases.
+    public let addGroup: (beforeStep: Int, group: ParamGroup)?
+    private let initialGroupCount: Int
 
     /// Builds the optimizer and the schedulers of a case object.
     public init(case c: JSONValue, lrFunctions: @escaping SchedulerSpec.Resolver = SchedulerSpec.standardResolver) throws(LRSchedError) {
@@ -66,6 +70,25 @@ public struct ScheduleRun {
         self.optimizer = optimizer
         self.schedulers = built
         self.metrics = metrics
+        self.addGroup = try Self.parseAddGroup(c["add_group"], defaults: optimizer.defaults)
+        self.initialGroupCount = optimizer.groups.count
+    }
+
+    /// `{"before_step": k, "group": {"lr": x}}` as (k, the defaults with lr x).
+    static func parseAddGroup(_ v: JSONValue?, defaults: ParamGroup) throws(LRSchedError) -> (beforeStep: Int, group: ParamGroup)? {
+        guard let v else { return nil }
+        guard let k = v["before_step"]?.intValue, let lr = v["group"]?["lr"]?.numberOrNonFinite else {
+            throw LRSchedError(.valueError, "'add_group' needs an int 'before_step' and a 'group' with an 'lr'")
+        }
+        var g = defaults
+        g.lr = lr
+        return (k, g)
+    }
+
+    /// Adds the case's group once step `k` is at or past its `before_step` (once).
+    public func addGroupIfDue(_ k: Int) throws(LRSchedError) {
+        guard let addGroup, k >= addGroup.beforeStep, optimizer.groups.count == initialGroupCount else { return }
+        try optimizer.addParamGroup(addGroup.group)
     }
 
     /// The metric of step `k`, or nil when the case has none.
@@ -78,6 +101,7 @@ public struct ScheduleRun {
     /// (`stepIndex` `.epoch`/`.update`) get `k` itself, and the case's metric when it has
     /// metrics: `step(k, metrics[k-1])` or `step_update(k, ...)`.
     public func step(_ k: Int) throws(LRSchedError) {
+        try addGroupIfDue(k)
         for s in schedulers {
             if s.stepIndex == .epoch {
                 try s.step(epoch: k, metric: metric(k))

@@ -18,6 +18,9 @@ public struct LRSchedError: Error, Equatable, CustomStringConvertible, Sendable 
         /// more than `Preview.maxValues` values, more than `OptimizerState.maxGroups`
         /// groups): refused before allocating.
         case memoryError = "MemoryError"
+        /// A Python float operation torch runs overflowed (`gamma ** epoch`: CPython's
+        /// "(34, 'Numerical result out of range')").
+        case overflowError = "OverflowError"
     }
 
     public var kind: Kind
@@ -37,4 +40,5 @@ public struct LRSchedError: Error, Equatable, CustomStringConvertible, Sendable 
     package static func runtime(_ m: String) -> LRSchedError { .init(.runtimeError, m) }
     package static func zeroDivision(_ m: String) -> LRSchedError { .init(.zeroDivisionError, m) }
     package static func notImplemented(_ m: String) -> LRSchedError { .init(.notImplementedError, m) }
+    package static func overflow(_ m: String) -> LRSchedError { .init(.overflowError, m) }
 }

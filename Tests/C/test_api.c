@@ -103,10 +103,10 @@ static void test_versions(void) {
 
     static const char *names[] = {"ok", "value error", "type error", "key error", "runtime error",
                                   "zero division error", "not implemented error", "callback failed",
-                                  "null argument", "buffer too small", "out of memory"};
-    for (int i = 0; i <= LRSCHED_OUT_OF_MEMORY; i++) CHECK(strcmp(lrsched_status_string(i), names[i]) == 0);
+                                  "null argument", "buffer too small", "out of memory", "overflow error"};
+    for (int i = 0; i <= LRSCHED_OVERFLOW_ERROR; i++) CHECK(strcmp(lrsched_status_string(i), names[i]) == 0);
     CHECK(strcmp(lrsched_status_string(-1), "unknown status") == 0);
-    CHECK(strcmp(lrsched_status_string(11), "unknown status") == 0);
+    CHECK(strcmp(lrsched_status_string(12), "unknown status") == 0);
     CHECK(strcmp(lrsched_status_string(INT32_MIN), "unknown status") == 0);
     CHECK(strcmp(lrsched_status_string(INT32_MAX), "unknown status") == 0);
 }
@@ -519,7 +519,10 @@ static const struct pair pairs[] = {
      "{\"type\":\"ReduceLROnPlateau\",\"mode\":\"max\",\"factor\":0.5,\"patience\":1,\"threshold\":0.01,"
      "\"threshold_mode\":\"abs\",\"cooldown\":1,\"min_lr\":[0.01,0.02],\"eps\":1e-9}",
      mk_plateau, 25, 1},
-    {"ReduceLROnPlateau", OPT2, "{\"type\":\"ReduceLROnPlateau\",\"patience\":2}", mk_plateau_defaults, 25, 1},
+    /* The typed min_lr is a double: a spec's default min_lr is the JSON int 0, saved as an int
+     * as torch saves min_lr=0, so the spec spells the typed call's 0.0. */
+    {"ReduceLROnPlateau", OPT2, "{\"type\":\"ReduceLROnPlateau\",\"patience\":2,\"min_lr\":0.0}", mk_plateau_defaults,
+     25, 1},
     {"CyclicLR", OPT2,
      "{\"type\":\"CyclicLR\",\"base_lr\":[0.01,0.02],\"max_lr\":0.1,\"step_size_up\":3,\"step_size_down\":2,"
      "\"mode\":\"exp_range\",\"gamma\":0.97,\"base_momentum\":0.8,\"max_momentum\":[0.9,0.95]}",
@@ -1457,6 +1460,50 @@ static void test_stepping(void) {
  * Past the end, ZeroDivisionError, changed group counts
  * -------------------------------------------------------------------------------- */
 
+/* lrsched_scheduler_step_epoch_int: exact int64 epochs, and torch's classes where its
+ * Python arithmetic raises (OverflowError, ZeroDivisionError), nothing changed then. */
+static void test_int_epochs(void) {
+    lrsched_optimizer *o = opt_json("{\"lr\": 0.1}");
+    lrsched_scheduler *s = NULL;
+    const int64_t big = ((int64_t)1 << 53) + 1;
+    double v = 0;
+    OK(lrsched_multistep_lr_create(o, &big, 1, 0.5, LRSCHED_FRESH, &s));
+    OK(lrsched_scheduler_step_epoch(s, (double)big)); /* rounds to 2^53: before the milestone */
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK(v == 0.1);
+    OK(lrsched_scheduler_step_epoch_int(s, big));
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK(v == 0.05);
+    int64_t le = 0;
+    OK(lrsched_scheduler_last_epoch(s, &le));
+    CHECK(le == big);
+    CHECK_RC(lrsched_scheduler_step_epoch_int(NULL, 1), LRSCHED_NULL_ARGUMENT);
+    lrsched_scheduler_free(s);
+    lrsched_optimizer_free(o);
+
+    o = opt_json("{\"lr\": 0.1}");
+    OK(lrsched_exponential_lr_create(o, 1e300, LRSCHED_FRESH, &s));
+    OK(lrsched_scheduler_step(s)); /* chainable: 0.1 * 1e300 */
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK_ERR(lrsched_scheduler_step_epoch_int(s, 5), LRSCHED_OVERFLOW_ERROR, "Numerical result out of range");
+    CHECK_ERR(lrsched_scheduler_step_epoch(s, 5), LRSCHED_OVERFLOW_ERROR, "Numerical result out of range");
+    double after = 0;
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &after));
+    CHECK(after == v);
+    OK(lrsched_scheduler_last_epoch(s, &le));
+    CHECK(le == 1);
+    CHECK_ERR(lrsched_scheduler_step(s), LRSCHED_VALUE_ERROR, "non-finite"); /* torch writes inf */
+    lrsched_scheduler_free(s);
+    lrsched_optimizer_free(o);
+
+    o = opt_json("{\"lr\": 0.1}");
+    OK(lrsched_step_lr_create(o, -1, 0.0, LRSCHED_FRESH, &s));
+    OK(lrsched_scheduler_step(s));
+    CHECK_ERR(lrsched_scheduler_step_epoch_int(s, 3), LRSCHED_ZERO_DIVISION_ERROR, "negative power");
+    lrsched_scheduler_free(s);
+    lrsched_optimizer_free(o);
+}
+
 static void test_step_errors(void) {
     lrsched_optimizer *o = opt_json("{\"lr\": 0.1, \"momentum\": 0.9}");
     lrsched_scheduler *s = sched_json(o, "{\"type\":\"OneCycleLR\",\"max_lr\":0.1,\"total_steps\":10}");
@@ -1496,7 +1543,7 @@ static void test_step_errors(void) {
         OK(lrsched_optimizer_add_group(o, 0.5, 0.9));
         for (int k = 1; k < 4; k++) {
             int rc = step_pair(p, s, k);
-            CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+            CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
             if (rc != LRSCHED_OK) CHECK(lrsched_last_error()[0] != '\0');
         }
         double buf[MAXG];
@@ -1508,7 +1555,7 @@ static void test_step_errors(void) {
         if (copy) {
             double lrs[3 * MAXG];
             rc = lrsched_preview(&copy, 1, 3, NULL, 0, lrs, 3 * MAXG, NULL, 0, &c);
-            CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+            CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
         }
         lrsched_scheduler_free(s);
         lrsched_optimizer_free(o);
@@ -1552,13 +1599,13 @@ static void test_state(void) {
         /* counters at the int64 edge: stepping fails cleanly */
         int rc = lrsched_scheduler_state_load(b, "{\"last_epoch\": 9223372036854775807, \"_step_count\": 9223372036854775807}",
                                               LRSCHED_NUL_TERMINATED);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
         rc = step_pair(p, b, 0);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
         rc = lrsched_scheduler_step_epoch(b, -9.2e18);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
         rc = step_pair(p, b, 1);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
         free(before);
         free(after);
         free(os);
@@ -1736,7 +1783,7 @@ static const double edge_doubles[] = {NAN, INFINITY, -INFINITY, -1e308, -2.0, -1
 #define N_EDGE_DOUBLES (sizeof edge_doubles / sizeof edge_doubles[0])
 
 static void exercise(lrsched_optimizer *o, lrsched_scheduler *s, int rc) {
-    CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+    CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
     if (rc != LRSCHED_OK) {
         CHECK(s == NULL);
         CHECK(lrsched_last_error()[0] != '\0');
@@ -1745,20 +1792,24 @@ static void exercise(lrsched_optimizer *o, lrsched_scheduler *s, int rc) {
     static const double epochs[] = {3, -3, 0.5, 1e18, -1e18, 9.2e18, NAN};
     for (int k = 0; k < 4; k++) {
         rc = lrsched_scheduler_step(s);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
         rc = lrsched_scheduler_step_metric(s, k * 0.5);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
     }
     for (size_t k = 0; k < sizeof epochs / sizeof epochs[0]; k++) {
         rc = lrsched_scheduler_step_epoch(s, epochs[k]);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
         rc = lrsched_scheduler_step(s);
-        CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
+    }
+    for (size_t k = 0; k < N_EDGE_INTS; k++) {
+        rc = lrsched_scheduler_step_epoch_int(s, edge_ints[k]);
+        CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
     }
     double lrs[4 * MAXG];
     size_t ng = 0;
     rc = lrsched_preview(&s, 1, 4, (const double[]){1, 2, 3, 4}, 4, lrs, 4 * MAXG, lrs, 4 * MAXG, &ng);
-    CHECK(rc >= 0 && rc <= LRSCHED_OUT_OF_MEMORY);
+    CHECK(rc >= 0 && rc <= LRSCHED_OVERFLOW_ERROR);
     char *st = sched_state(s);
     rc = lrsched_scheduler_state_load(s, st, LRSCHED_NUL_TERMINATED);
     /* The core refuses to load last_epoch < -1, which step(epoch) can reach. */
@@ -1858,6 +1909,7 @@ int main(void) {
     test_spec_builder();
     test_stepping();
     test_step_errors();
+    test_int_epochs();
     test_state();
     test_cycle_length();
     test_lr_scale_key();

@@ -113,6 +113,11 @@ struct run {
     size_t n_metrics;
     size_t n_groups;
     int momentum_key;
+    /* added-groups.json's add_group: before step add_before (0: none), a group with lr
+     * add_lr and the optimizer's momentum as created (its defaults). */
+    long add_before;
+    double add_lr, add_momentum;
+    size_t initial_groups;
 };
 
 static void run_free(struct run *r) {
@@ -120,6 +125,22 @@ static void run_free(struct run *r) {
     lrsched_optimizer_free(r->opt);
     free(r->metrics);
     memset(r, 0, sizeof *r);
+}
+
+/* Reads add_group ({"before_step": k, "group": {"lr": x}}) and the optimizer's momentum
+ * (before any scheduler cycles it). LRSCHED_OK, a library status, or -1 (detail set). */
+static int run_parse_add_group(struct run *r, const json_t *add) {
+    if (!add) return LRSCHED_OK;
+    const json_t *k = json_object_get(add, "before_step");
+    if (!json_is_integer(k) || json_integer_value(k) < 1 ||
+        !vector_number(json_object_get(json_object_get(add, "group"), "lr"), &r->add_lr)) {
+        fail("'add_group' needs an int 'before_step' >= 1 and a 'group' with an 'lr'");
+        return -1;
+    }
+    r->add_before = (long)json_integer_value(k);
+    int rc = lrsched_optimizer_group_count(r->opt, &r->initial_groups);
+    if (rc == LRSCHED_OK) rc = lrsched_optimizer_get(r->opt, 0, r->momentum_key, &r->add_momentum);
+    return rc;
 }
 
 /* Builds a case. Returns LRSCHED_OK, a library status (construction failed; the
@@ -173,6 +194,7 @@ static int run_build(struct run *r, const json_t *c) {
     int kind = LRSCHED_MOMENTUM_SGD;
     if ((rc = lrsched_optimizer_momentum_kind(r->opt, &kind)) != LRSCHED_OK) return rc;
     r->momentum_key = kind == LRSCHED_MOMENTUM_BETAS ? LRSCHED_KEY_BETA1 : LRSCHED_KEY_MOMENTUM;
+    if ((rc = run_parse_add_group(r, json_object_get(c, "add_group"))) != LRSCHED_OK) return rc;
 
     for (size_t i = 0; i < json_array_size(specs); i++) {
         json_t *spec = json_deep_copy(json_array_get(specs, i));
@@ -197,9 +219,22 @@ static int run_build(struct run *r, const json_t *c) {
     return LRSCHED_OK;
 }
 
-/* Step k (1-based): every scheduler once, in order; ReduceLROnPlateau with metric k-1.
- * Returns a library status, or -1 (detail set) when the case lacks a metric. */
+/* Adds the case's group (lrsched_optimizer_add_group) once step k reaches its
+ * before_step, unless the optimizer already has it (a loaded checkpoint). */
+static int run_add_group_if_due(struct run *r, long k) {
+    size_t n = 0;
+    if (r->add_before <= 0 || k < r->add_before) return LRSCHED_OK;
+    int rc = lrsched_optimizer_group_count(r->opt, &n);
+    if (rc != LRSCHED_OK || n != r->initial_groups) return rc;
+    return lrsched_optimizer_add_group(r->opt, r->add_lr, r->add_momentum);
+}
+
+/* Step k (1-based): the case's added group when due, then every scheduler once, in order;
+ * ReduceLROnPlateau with metric k-1. Returns a library status, or -1 (detail set) when
+ * the case lacks a metric. */
 static int run_step(struct run *r, long k) {
+    int added = run_add_group_if_due(r, k);
+    if (added != LRSCHED_OK) return added;
     for (size_t i = 0; i < r->n_scheds; i++) {
         int rc;
         uint32_t at = r->flags[i] & (LRSCHED_FLAG_STEP_AT_EPOCH | LRSCHED_FLAG_STEP_AT_UPDATE);
@@ -296,6 +331,7 @@ static void resume_check(const json_t *c, long k, long n, const json_t *lrs) {
     char *states[MAX_SCHEDULERS] = {0};
     for (size_t i = 0; opt_state && i < a.n_scheds; i++) states[i] = saved_state(a.scheds[i], save_scheduler);
     rc = opt_state ? run_build(&b, c) : -1;
+    if (rc == LRSCHED_OK) rc = run_add_group_if_due(&b, k); /* as torch users re-add it before loading */
     if (rc == LRSCHED_OK) rc = lrsched_optimizer_state_load(b.opt, opt_state, strlen(opt_state));
     for (size_t i = 0; rc == LRSCHED_OK && i < b.n_scheds; i++)
         rc = states[i] ? lrsched_scheduler_state_load(b.scheds[i], states[i], strlen(states[i])) : -1;
@@ -397,7 +433,9 @@ static void error_case(const json_t *c) {
         }
     }
     double *lrs_before = NULL, *moms_before = NULL, *lrs_after = NULL, *moms_after = NULL;
-    if (run_read(&r, &lrs_before, &moms_before) != LRSCHED_OK) {
+    if ((rc = run_add_group_if_due(&r, k)) != LRSCHED_OK) {
+        fail("adding the case's group raised %s: %s", exception_name(rc), lrsched_last_error());
+    } else if (run_read(&r, &lrs_before, &moms_before) != LRSCHED_OK) {
         fail("reading the groups failed: %s", lrsched_last_error());
     } else {
         size_t n = r.n_groups;
@@ -718,9 +756,9 @@ static void run_file(const char *path) {
             snprintf(fallback, sizeof fallback, "%s#%zu", path, i);
             name = fallback;
         }
-        switch (kind) {
-        case SCHEDULES: schedule_case(c); break;
-        case ERRORS: error_case(c); break;
+        switch (kind) { /* added-groups.json mixes schedule and error cases */
+        case SCHEDULES:
+        case ERRORS: json_object_get(c, "error") ? error_case(c) : schedule_case(c); break;
         case TRAINING: training_case(c, json_object_get(doc, "meta")); break;
         }
         report(name);

@@ -205,3 +205,10 @@ def test_training_extras():
                        ("sgd", {"lr": 0.1, "groups": [{}]}), ("sgd", {"lr": 0.1, "betas": [0.9, 0.99]})]:
         bad = {**case, key: value}
         assert not TRAINING_CASE.is_valid(bad), (key, value)
+
+
+def test_every_added_groups_case_validates():
+    """added-groups.json: schedule and error cases with an add_group."""
+    for case in load_cases("added-groups.json"):
+        assert "add_group" in case
+        assert problems(CASE, case) is None, (case["name"], problems(CASE, case))

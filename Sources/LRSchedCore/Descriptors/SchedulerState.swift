@@ -10,7 +10,7 @@ extension LRScheduler {
     /// strings "Infinity", "-Infinity", "NaN".
     public func stateDict() -> JSONValue {
         var o = JSONObject()
-        for f in descriptor.state { o[f.key] = f.save(self) }
+        for f in descriptor.state where f.isPresent?(self) ?? true { o[f.key] = f.save(self) }
         return .object(o)
     }
 

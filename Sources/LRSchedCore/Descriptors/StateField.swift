@@ -22,6 +22,9 @@ package struct StateField: @unchecked Sendable {
     /// Checks a loaded value against what stepping needs from the scheduler's optimizer
     /// (one value per param group, say), after every field was loaded; nil: nothing to check.
     package let check: ((LRScheduler) throws(LRSchedError) -> Void)?
+    /// Whether `state_dict()` holds the key for this scheduler (torch sets some attributes
+    /// only in some configurations: CyclicLR's momenta only with `cycle_momentum`); nil: always.
+    package var isPresent: ((LRScheduler) -> Bool)? = nil
 
     package init(_ key: String, attribute: Bool? = nil, type pythonType: String = "Any",
                  save: @escaping (LRScheduler) -> JSONValue,
@@ -35,6 +38,13 @@ package struct StateField: @unchecked Sendable {
         self.load = load
         self.assign = assign
         self.check = check
+    }
+
+    /// This field, saved only when `present` holds for the scheduler (`S`).
+    package func only<S: LRScheduler>(when present: @escaping (S) -> Bool) -> StateField {
+        var f = self
+        f.isPresent = { s in (s as? S).map(present) ?? false }
+        return f
     }
 
     /// ValueError unless `values` holds between one value and one per param group of

@@ -37,7 +37,7 @@ private let chainedScheduler = SchedulerDescriptor(
     "ChainedScheduler", summary: "steps every scheduler at each step, in order",
     parameters: [.init("schedulers", .schedulers, doc: #"built first, in order, on the same optimizer; empty: `ValueError: ChainedScheduler expects at least one scheduler to be chained, but got no scheduler.`; a ReduceLROnPlateau child: ValueError as SequentialLR's, with "ChainedScheduler""#)],
     flags: [.composite, .noEpoch],
-    state: [.children(\ChainedScheduler.schedulers), StateField.lastLR],
+    state: [StateField.lastLR, .children(\ChainedScheduler.schedulers)],  // torch's order
     build: { (a, c) throws(LRSchedError) in
         try ChainedScheduler(SchedulerSpec.children(a, c), optimizer: c.optimizer)
     })

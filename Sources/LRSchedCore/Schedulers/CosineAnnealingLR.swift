@@ -39,16 +39,18 @@ public final class CosineAnnealingLR: LRScheduler {
             // Legacy resume path (unreachable through the public API in torch 2.15).
             let c = Py.cos(try Py.div(Double(e) * Double.pi, t))
             for i in 0..<n { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
+            lrsPerBaseLR = true
         } else if try Py.mod(try Py.sub(try Py.sub(e, 1), tMax), try Py.mul(2, tMax)) == 0 {
             let c = Py.cos(try Py.div(Double.pi, t))
             for i in 0..<n {
                 newLRs[i] = optimizer.lr(i) + (baseLRs[i] - etaMin) * (1 - c) / 2
             }
+            lrsPerBaseLR = true  // torch zips base_lrs with the groups here
         } else {
             let num = 1 + Py.cos(try Py.div(Double.pi * Double(e), t))
             let den = 1 + Py.cos(try Py.div(Double.pi * Double(e - 1), t))
             let ratio = try Py.div(num, den)
-            for i in 0..<n {
+            for i in 0..<optimizer.groups.count {
                 newLRs[i] = ratio * (optimizer.lr(i) - etaMin) + etaMin
             }
         }
@@ -57,6 +59,7 @@ public final class CosineAnnealingLR: LRScheduler {
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let c = Py.cos(try Py.div(Double.pi * Double(lastEpoch), Double(tMax)))
         for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
+        lrsPerBaseLR = true
         return true
     }
 }

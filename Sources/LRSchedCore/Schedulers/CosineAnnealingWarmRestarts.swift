@@ -68,6 +68,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
     package override func computeLRs() throws(LRSchedError) {
         let c = Py.cos(try Py.div(Double.pi * tCur, Double(tI)))
         for i in 0..<baseLRs.count { newLRs[i] = etaMin + (baseLRs[i] - etaMin) * (1 + c) / 2 }
+        lrsPerBaseLR = true
     }
 
     /// torch's own `step()`: no warnings, `_step_count` untouched.
@@ -130,9 +131,7 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
 
     private func setLRs(lastEpoch e: Int) throws(LRSchedError) {
         let n = optimizer.groups.count
-        guard n == baseLRs.count else {
-            throw .value("\(typeName): the optimizer has \(n) param groups but the scheduler was built for \(baseLRs.count)")
-        }
+        if newLRs.count < n { resizeScratch(n) }
         lastEpoch = e
         momentaComputed = false
         try computeLRs()

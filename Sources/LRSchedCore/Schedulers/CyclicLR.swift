@@ -137,12 +137,12 @@ public final class CyclicLR: LRScheduler {
     }
 
     @inline(__always)
-    package func scale(_ x: Double) -> Double {
+    package func scale(_ x: Double) throws(LRSchedError) -> Double {
         if let f = customScaleFn { return f(x) }
         switch mode {
         case .triangular, .none: return 1.0
-        case .triangular2: return 1 / Py.pow(2.0, x - 1)
-        case .exp_range: return Py.pow(gamma, x)
+        case .triangular2: return 1 / (try Py.floatPow(2.0, x - 1))
+        case .exp_range: return try Py.floatPow(gamma, x)
         }
     }
 
@@ -152,11 +152,12 @@ public final class CyclicLR: LRScheduler {
         let cycle = (1 + q).rounded(.down)
         let x = 1.0 + q - cycle
         let scaleFactor = x <= stepRatio ? try Py.div(x, stepRatio) : try Py.div(x - 1, stepRatio - 1)
-        let f = scale(scaleMode == .cycle ? cycle : e)
+        let f = try scale(scaleMode == .cycle ? cycle : e)
         for i in 0..<baseLRs.count {
             let height = (maxLRs[i] - baseLRs[i]) * scaleFactor
             newLRs[i] = baseLRs[i] + height * f
         }
+        lrsPerBaseLR = true
         if cycleMomentum {
             for i in 0..<baseLRs.count {
                 let height = (maxMomentums[i] - baseMomentums[i]) * scaleFactor
@@ -204,9 +205,7 @@ private let cyclicLR = SchedulerDescriptor(
             return m
         }),
         .bool("cycle_momentum", \CyclicLR.cycleMomentum),
-        .derived("use_beta1", type: "bool") { (s: CyclicLR) in .bool(s.optimizer.momentumKind == .betas) },
-        .doubles("base_momentums", \CyclicLR.baseMomentums), .doubles("max_momentums", \CyclicLR.maxMomentums),
-    ] + StateField.base + [.constant("_scale_fn_custom", .null)],
+    ] + StateField.cyclicMomenta + StateField.base + [.constant("_scale_fn_custom", .null)],
     build: { (a, c) throws(LRSchedError) in
         // torch's order: the per-group lrs, the step ratio, then the mode.
         let n = c.optimizer.count
@@ -229,3 +228,14 @@ private let cyclicLR = SchedulerDescriptor(
             cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
             maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
     })
+
+extension StateField {
+    /// CyclicLR's momentum state, which torch sets only with `cycle_momentum`.
+    fileprivate static let cyclicMomenta: [StateField] = {
+        let fields: [StateField] = [
+            .derived("use_beta1", type: "bool") { (s: CyclicLR) in .bool(s.optimizer.momentumKind == .betas) },
+            .doubles("base_momentums", \CyclicLR.baseMomentums), .doubles("max_momentums", \CyclicLR.maxMomentums),
+        ]
+        return fields.map { $0.only(when: { (s: CyclicLR) in s.cycleMomentum }) }
+    }()
+}

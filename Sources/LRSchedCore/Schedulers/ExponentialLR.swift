@@ -27,7 +27,7 @@ public final class ExponentialLR: LRScheduler {
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
-        let factor = Py.pow(gamma, Double(lastEpoch))
+        let factor = try Py.floatPow(gamma, Double(lastEpoch))
         setLRs(baseTimes: factor)
         return true
     }

@@ -85,10 +85,26 @@ public class LRLambdaScheduler: LRScheduler {
     }
 
     /// The state of a LambdaLR or MultiplicativeLR: torch's base state, then
-    /// `lr_lambdas` (`savedFunctionState` per function; ignored on load).
+    /// `lr_lambdas` (`savedFunctionState` per function; checked, then ignored on load).
     static let state: [StateField] = StateField.base + [
-        .derived("lr_lambdas", attribute: false) { (s: LRLambdaScheduler) in
-            .array(Array(repeating: s.savedFunctionState, count: s.lrLambdas.count))
-        },
+        StateField("lr_lambdas", attribute: false,
+                   save: { s in .array(Array(repeating: (s as? LRLambdaScheduler)?.savedFunctionState ?? .null,
+                                             count: (s as? LRLambdaScheduler)?.lrLambdas.count ?? 0)) },
+                   load: { (v, s) throws(LRSchedError) in try checkSavedFunctions(v, s.typeName) },
+                   assign: { _, _ in }),
     ]
+
+    /// torch's load iterates `lr_lambdas` and updates each function's `__dict__` from its
+    /// non-None entries: anything but a list of null or objects is its TypeError.
+    static func checkSavedFunctions(_ v: JSONValue, _ owner: String) throws(LRSchedError) {
+        guard let items = v.arrayValue else {
+            throw .type("\(owner) state: 'lr_lambdas' must be a list (one entry per lr_lambda), got \(v.typeName)")
+        }
+        for item in items {
+            switch item {
+            case .null, .object: continue
+            default: throw .type("\(owner) state: 'lr_lambdas' entries must be None or a dict (a function's __dict__), got \(item.typeName)")
+            }
+        }
+    }
 }

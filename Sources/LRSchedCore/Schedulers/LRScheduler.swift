@@ -41,6 +41,10 @@ public class LRScheduler {
     @exclusivity(unchecked) package var newMomenta: UnsafeMutableBufferPointer<Double>
     /// Set by `computeLRs()` when it produced momenta to commit with the lrs.
     @exclusivity(unchecked) package var momentaComputed = false
+    /// Set by a computation that produced one lr per base lr (torch zips with
+    /// `base_lrs`) rather than one per current group: `commit()` then fails as torch's
+    /// `zip(..., strict=True)` does when a group was added after construction.
+    @exclusivity(unchecked) package var lrsPerBaseLR = false
     /// The optimizer's groups before construction began, put back when it fails
     /// (`constructionStep()`); nil once constructed.
     private var constructionSnapshot: [ParamGroup]?
@@ -234,14 +238,16 @@ public class LRScheduler {
     }
 
     /// torch's `_update_lr(epoch)`; SequentialLR calls it directly with `epoch: 0`.
+    ///
+    /// A group added to the optimizer after construction is stepped as torch steps it:
+    /// chainable forms compute every current group's lr; forms that zip with
+    /// `base_lrs` (closed forms, LambdaLR, CyclicLR, ...) fail at `commit()`.
     package func updateLR(epoch: Int?) throws(LRSchedError) {
         let n = optimizer.groups.count
-        guard n == baseLRs.count else {
-            throw .value("\(typeName): the optimizer has \(n) param groups but the scheduler was built for \(baseLRs.count)")
-        }
-        if newLRs.count != n { resizeScratch(n) }
+        if newLRs.count < n { resizeScratch(n) }
         let savedEpoch = lastEpoch
         momentaComputed = false
+        lrsPerBaseLR = false
         do throws(LRSchedError) {
             if let epoch {
                 lastEpoch = epoch
@@ -261,6 +267,7 @@ public class LRScheduler {
     /// that every value is finite, then records `_last_lr`.
     package func commit() throws(LRSchedError) {
         let n = optimizer.groups.count
+        if lrsPerBaseLR && baseLRs.count != n { throw addedGroupError(n) }
         for i in 0..<n where !newLRs[i].isFinite {
             throw .value("\(typeName) would set a non-finite lr (\(pyRepr(newLRs[i]))) in param group \(i) at epoch \(lastEpoch)")
         }
@@ -280,6 +287,12 @@ public class LRScheduler {
                 }
             }
         }
+    }
+
+    /// torch's failure when it zips `n` param groups with fewer computed lrs (a group
+    /// added after construction has no base lr): `zip(..., strict=True)`'s ValueError.
+    package func addedGroupError(_ n: Int) -> LRSchedError {
+        .value("\(typeName): \(baseLRs.count) lrs computed from base_lrs for \(n) param groups (a group added after the scheduler was built has no base lr; torch: zip() argument 2 is shorter than argument 1)")
     }
 
     /// Scratch buffers for `n` groups (their contents are not kept).
@@ -306,13 +319,14 @@ public class LRScheduler {
     @inline(__always)
     package func setLRs(baseTimes factor: Double) {
         for i in 0..<baseLRs.count { newLRs[i] = baseLRs[i] * factor }
+        lrsPerBaseLR = true
     }
 
-    /// `newLRs[i] = lr * factor` for every group's current lr (chainable forms; a factor
-    /// of 1 keeps the lrs, bit for bit).
+    /// `newLRs[i] = lr * factor` for every group's current lr (chainable forms, groups
+    /// added after construction included; a factor of 1 keeps the lrs, bit for bit).
     @inline(__always)
     package func setLRs(currentTimes factor: Double) {
-        for i in 0..<baseLRs.count { newLRs[i] = optimizer.lr(i) * factor }
+        for i in 0..<optimizer.groups.count { newLRs[i] = optimizer.lr(i) * factor }
     }
 
     /// torch's chainable `get_lr()`: fills `newLRs` (and `newMomenta`).

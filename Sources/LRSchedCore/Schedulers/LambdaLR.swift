@@ -19,6 +19,7 @@ public final class LambdaLR: LRLambdaScheduler {
             let factor = try callLambda(lrLambdas[i], e)
             newLRs[i] = baseLRs[i] * factor
         }
+        lrsPerBaseLR = true
     }
 }
 

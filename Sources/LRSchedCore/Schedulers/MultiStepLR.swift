@@ -12,7 +12,8 @@ import LRSchedJSON
 /// |---|---|---|---|---|---|---|---|
 /// | lr (0.1, milestones [2, 5, 9], γ 0.1) | 0.1 | 0.1 | 0.01 | … | 0.001 | … | 0.0001 |
 public final class MultiStepLR: LRScheduler {
-    /// The milestones, sorted (duplicates kept).
+    /// The milestones as given (duplicates kept; the order is that of torch's Counter,
+    /// first appearance, and matters to nothing but the saved state).
     @exclusivity(unchecked) public package(set) var milestones: [Int] = []
     @exclusivity(unchecked) public package(set) var gamma: Double = 0
     override public class var descriptor: SchedulerDescriptor { multiStepLR }
@@ -20,7 +21,7 @@ public final class MultiStepLR: LRScheduler {
     public convenience init(_ optimizer: OptimizerState, milestones: [Int], gamma: Double = 0.1, lastEpoch: Int = -1) throws(LRSchedError) {
         try requireFinite("gamma", gamma)
         try self.init(optimizer: optimizer, lastEpoch: lastEpoch)
-        (self.milestones, self.gamma) = (milestones.sorted(), gamma)
+        (self.milestones, self.gamma) = (milestones, gamma)
         try constructionStep()
     }
 
@@ -33,13 +34,13 @@ public final class MultiStepLR: LRScheduler {
 
     package override func computeLRs() throws(LRSchedError) {
         let c = count(of: lastEpoch)
-        setLRs(currentTimes: c == 0 ? 1 : Py.pow(gamma, Double(c)))
+        setLRs(currentTimes: c == 0 ? 1 : try Py.floatPow(gamma, Double(c)))
     }
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         var k = 0
-        for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted list
-        setLRs(baseTimes: Py.pow(gamma, Double(k)))
+        for m in milestones where m <= lastEpoch { k += 1 }  // bisect_right on the sorted elements
+        setLRs(baseTimes: try Py.floatPow(gamma, Double(k)))
         return true
     }
 }
@@ -58,8 +59,43 @@ private let multiStepLR = SchedulerDescriptor(
     })
 
 extension StateField {
-    /// `milestones`, saved as the sorted list with repeats (torch saves its Counter).
+    /// `milestones`, torch's `Counter`: saved as an object of counts by milestone,
+    /// `{"2": 1, "6": 2}` (Python: a `collections.Counter`); 0.1.0's sorted list with
+    /// repeats still loads.
     fileprivate static let milestones = StateField.stored(
-        "milestones", \MultiStepLR.milestones, type: "list[int]", encode: { .ints($0) },
-        decode: { (v, o) throws(LRSchedError) in try StateValue.ints(v, "milestones", o).sorted() })
+        "milestones", \MultiStepLR.milestones, type: "Counter[int]", encode: MultiStepLR.encodeCounter,
+        decode: { (v, o) throws(LRSchedError) in
+            if case .object(let counts) = v { return try MultiStepLR.decodeCounter(counts, o) }
+            return try StateValue.ints(v, "milestones", o)
+        })
+}
+
+extension MultiStepLR {
+    /// The most milestones (with repeats) a state may hold: a larger count is surely not
+    /// a schedule, and would allocate without bound.
+    static let maxMilestones = 1 << 20
+
+    /// The milestones (with repeats) as `{"milestone": count}`, in order of first
+    /// appearance (a Counter's).
+    static func encodeCounter(_ milestones: [Int]) -> JSONValue {
+        var o = JSONObject()
+        for m in milestones { o[String(m)] = .int((o[String(m)]?.intValue ?? 0) + 1) }
+        return .object(o)
+    }
+
+    /// `{"milestone": count}` (a Counter's items, keys as JSON strings) as the list with
+    /// repeats, in the Counter's order. A count of 0 adds nothing, as in its `elements()`.
+    static func decodeCounter(_ counts: JSONObject, _ owner: String) throws(LRSchedError) -> [Int] {
+        var out: [Int] = []
+        for key in counts.keys {
+            guard let m = Int(key) else {
+                throw .value("\(owner) state: 'milestones' keys must be ints, got '\(key)'")
+            }
+            guard case .int(let c)? = counts[key], c >= 0, c <= maxMilestones - out.count else {
+                throw .value("\(owner) state: 'milestones' counts must be ints from 0 (at most \(maxMilestones) milestones in all), got \(counts[key]?.typeName ?? "nothing") for \(m)")
+            }
+            out.append(contentsOf: repeatElement(m, count: c))
+        }
+        return out
+    }
 }

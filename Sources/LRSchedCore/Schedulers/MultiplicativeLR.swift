@@ -24,6 +24,7 @@ public final class MultiplicativeLR: LRLambdaScheduler {
             let factor = try callLambda(lrLambdas[i], e)
             newLRs[i] = optimizer.lr(i) * factor
         }
+        lrsPerBaseLR = true  // torch zips lr_lambdas (one per group at construction) with the groups
     }
 }
 

@@ -28,6 +28,8 @@ public final class OneCycleLR: LRScheduler {
         var endLR: ParamGroupKey
         var startMomentum: ParamGroupKey
         var endMomentum: ParamGroupKey
+        /// torch's last phase ends at `total_steps - 1`, an int (the others are floats).
+        var endStepIsInt = false
     }
 
     @exclusivity(unchecked) public package(set) var totalSteps: Int = 1
@@ -61,14 +63,14 @@ public final class OneCycleLR: LRScheduler {
                 Phase(endStep: 2 * pctStart * t - 2, startLR: .max_lr, endLR: .initial_lr,
                       startMomentum: .base_momentum, endMomentum: .max_momentum),
                 Phase(endStep: t - 1, startLR: .initial_lr, endLR: .min_lr,
-                      startMomentum: .max_momentum, endMomentum: .max_momentum),
+                      startMomentum: .max_momentum, endMomentum: .max_momentum, endStepIsInt: true),
             ]
         } else {
             phases = [
                 Phase(endStep: pctStart * t - 1, startLR: .initial_lr, endLR: .max_lr,
                       startMomentum: .max_momentum, endMomentum: .base_momentum),
                 Phase(endStep: t - 1, startLR: .max_lr, endLR: .min_lr,
-                      startMomentum: .base_momentum, endMomentum: .max_momentum),
+                      startMomentum: .base_momentum, endMomentum: .max_momentum, endStepIsInt: true),
             ]
         }
         _ = try Self.checkPctStart(.float(pctStart))
@@ -185,7 +187,7 @@ public final class OneCycleLR: LRScheduler {
             throw .value("Tried to step \(step) times. The specified number of total steps is \(totalSteps)")
         }
         let s = Double(step)
-        for i in 0..<baseLRs.count {
+        for i in 0..<optimizer.groups.count {  // a group added later has no 'initial_lr': KeyError
             var start = 0.0
             for (k, phase) in phases.enumerated() {
                 if s <= phase.endStep || k == phases.count - 1 {
@@ -216,7 +218,7 @@ extension OneCycleLR.Phase {
     /// The phase as torch saves it in `_schedule_phases`.
     var json: JSONValue {
         .object(JSONObject([
-            ("end_step", .float(endStep)),
+            ("end_step", endStepIsInt ? Int(exactly: endStep).map { .int($0) } ?? .float(endStep) : .float(endStep)),
             ("start_lr", .string(startLR.rawValue)), ("end_lr", .string(endLR.rawValue)),
             ("start_momentum", .string(startMomentum.rawValue)), ("end_momentum", .string(endMomentum.rawValue)),
         ]))
@@ -233,8 +235,10 @@ extension OneCycleLR.Phase {
             }
             return key
         }
+        var isInt = false
+        if case .int? = pr.object["end_step"] { isInt = true }
         self.init(endStep: end, startLR: try key("start_lr"), endLR: try key("end_lr"),
-                  startMomentum: try key("start_momentum"), endMomentum: try key("end_momentum"))
+                  startMomentum: try key("start_momentum"), endMomentum: try key("end_momentum"), endStepIsInt: isInt)
         pr.ignore("start_lr", "end_lr", "start_momentum", "end_momentum")
         try pr.finish()
     }
@@ -282,7 +286,8 @@ private let oneCycleLR = SchedulerDescriptor(
                     return a
                 }),
         .bool("cycle_momentum", \OneCycleLR.cycleMomentum),
-        .derived("use_beta1", type: "bool") { (s: OneCycleLR) in .bool(s.optimizer.momentumKind == .betas) },
+        .derived("use_beta1", type: "bool") { (s: OneCycleLR) in .bool(s.optimizer.momentumKind == .betas) }
+            .only(when: { (s: OneCycleLR) in s.cycleMomentum }),  // torch sets it only with cycle_momentum
     ] + StateField.base,
     build: { (a, c) throws(LRSchedError) in
         // torch's order: the length, pct_start, anneal_strategy; the rest in the constructor.

@@ -22,6 +22,11 @@ public final class ReduceLROnPlateau: LRScheduler {
     @exclusivity(unchecked) public package(set) var minLRs: [Double] = []
     /// The scalar `min_lr` (nil when a per-group list was given).
     @exclusivity(unchecked) public package(set) var defaultMinLR: Double? = nil
+    /// Whether `min_lr` (each of `min_lrs`) was a Python int: torch keeps the value as
+    /// given, so its state saves `min_lr=0` (the default) as `0`. Set from a spec's or a
+    /// state's JSON ints; the Swift initializer takes doubles.
+    @exclusivity(unchecked) package var defaultMinLRIsInt = false
+    @exclusivity(unchecked) package var minLRIsInt: [Bool] = []
     @exclusivity(unchecked) public package(set) var patience: Int = 0
     @exclusivity(unchecked) public package(set) var cooldown: Int = 0
     @exclusivity(unchecked) public package(set) var eps: Double = 0
@@ -142,6 +147,7 @@ public final class ReduceLROnPlateau: LRScheduler {
                 throw .runtime("The number of param groups in the `optimizer` (\(n)) differs from when `ReduceLROnPlateau` was initialized (\(minLRs.count)), usually due to a new param group being added to the optimizer. Please modify the `min_lrs` field to match the length of the `optimizer` param groups.")
             }
             minLRs = Array(repeating: d, count: n)
+            minLRIsInt = Array(repeating: defaultMinLRIsInt, count: n)
         }
         for i in 0..<n {
             let old = optimizer.lr(i)
@@ -167,8 +173,7 @@ private let reduceLROnPlateau = SchedulerDescriptor(
     ],
     flags: [.metric, .noEpoch],
     state: [
-        .finite("factor", \ReduceLROnPlateau.factor), .optionalFinite("default_min_lr", \ReduceLROnPlateau.defaultMinLR),
-        .doubles("min_lrs", \ReduceLROnPlateau.minLRs), .int("patience", \ReduceLROnPlateau.patience),
+        .finite("factor", \ReduceLROnPlateau.factor), .defaultMinLR, .minLRs, .int("patience", \ReduceLROnPlateau.patience),
         .int("cooldown", \ReduceLROnPlateau.cooldown), .finite("eps", \ReduceLROnPlateau.eps),
         StateField.lastEpoch, StateField.lastLR,
         .derived("mode_worse", type: "float") { (s: ReduceLROnPlateau) in .float(s.modeWorse) },
@@ -184,9 +189,67 @@ private let reduceLROnPlateau = SchedulerDescriptor(
         try ReduceLROnPlateau.checkFactor(factor)
         let minLR = try a.perGroup("min_lr")
         _ = try minLR.resolved(expecting: "min_lrs", groups: c.optimizer.count)
-        return try ReduceLROnPlateau(
+        let s = try ReduceLROnPlateau(
             c.optimizer, mode: ReduceLROnPlateau.parseMode(a.string("mode")), factor: factor,
             patience: a.int("patience"), threshold: a.double("threshold"),
             thresholdMode: ReduceLROnPlateau.parseThresholdMode(a.string("threshold_mode")),
             cooldown: a.int("cooldown"), minLR: minLR, eps: a.double("eps"))
+        s.recordIntMinLRs(try a.value("min_lr"))
+        return s
     })
+
+extension ReduceLROnPlateau {
+    /// Which of the spec's `min_lr` values were JSON ints (Python ints).
+    func recordIntMinLRs(_ given: JSONValue) {
+        if case .array(let items) = given {
+            minLRIsInt = items.map { if case .int = $0 { true } else { false } }
+        } else {
+            if case .int = given { defaultMinLRIsInt = true }
+            minLRIsInt = Array(repeating: defaultMinLRIsInt, count: minLRs.count)
+        }
+    }
+
+    /// A number as torch holds it: an int when it was given as one (and is integral).
+    static func number(_ v: Double, int: Bool) -> JSONValue {
+        if int, let i = Int(exactly: v) { return .int(i) }
+        return .float(v)
+    }
+}
+
+extension StateField {
+    /// `default_min_lr`: the scalar `min_lr` (an int when given as one), or None.
+    fileprivate static let defaultMinLR = StateField(
+        "default_min_lr", type: "float | int | None",
+        save: { s in
+            guard let s = s as? ReduceLROnPlateau, let d = s.defaultMinLR else { return .null }
+            return ReduceLROnPlateau.number(d, int: s.defaultMinLRIsInt)
+        },
+        load: { (v, s) throws(LRSchedError) in
+            guard let s = s as? ReduceLROnPlateau else { return }
+            s.defaultMinLR = try StateValue.optionalFinite(v, "default_min_lr", s.typeName)
+            if case .int = v { s.defaultMinLRIsInt = true } else { s.defaultMinLRIsInt = false }
+        },
+        assign: { from, to in
+            guard let from = from as? ReduceLROnPlateau, let to = to as? ReduceLROnPlateau else { return }
+            (to.defaultMinLR, to.defaultMinLRIsInt) = (from.defaultMinLR, from.defaultMinLRIsInt)
+        })
+
+    /// `min_lrs`: one per group, each an int when given as one.
+    fileprivate static let minLRs = StateField(
+        "min_lrs", type: "list[float | int]",
+        save: { s in
+            guard let s = s as? ReduceLROnPlateau else { return .null }
+            return .array(s.minLRs.enumerated().map { (i, v) in
+                ReduceLROnPlateau.number(v, int: i < s.minLRIsInt.count && s.minLRIsInt[i])
+            })
+        },
+        load: { (v, s) throws(LRSchedError) in
+            guard let s = s as? ReduceLROnPlateau else { return }
+            s.minLRs = try StateValue.doubles(v, "min_lrs", s.typeName)
+            s.minLRIsInt = (v.arrayValue ?? []).map { if case .int = $0 { true } else { false } }
+        },
+        assign: { from, to in
+            guard let from = from as? ReduceLROnPlateau, let to = to as? ReduceLROnPlateau else { return }
+            (to.minLRs, to.minLRIsInt) = (from.minLRs, from.minLRIsInt)
+        })
+}

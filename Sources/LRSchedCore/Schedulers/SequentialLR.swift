@@ -102,8 +102,8 @@ private let sequentialLR = SchedulerDescriptor(
         .init("last_epoch", .int, default: .int(-1), doc: "does not fast-forward the children (torch #162591)"),
     ],
     flags: [.composite, .noEpoch],
-    state: [.children(\SequentialLR.schedulers), .ints("_milestones", \SequentialLR.milestones),
-            StateField.lastEpoch, StateField.lastLR],
+    state: [.ints("_milestones", \SequentialLR.milestones), StateField.lastEpoch, StateField.lastLR,
+            .children(\SequentialLR.schedulers)],  // torch's order: _schedulers last
     build: { (a, c) throws(LRSchedError) in
         try SequentialLR(c.optimizer, schedulers: SchedulerSpec.children(a, c), milestones: a.ints("milestones"),
                          lastEpoch: a.int("last_epoch"))

@@ -33,7 +33,7 @@ public final class StepLR: LRScheduler {
 
     package override func computeClosedFormLRs() throws(LRSchedError) -> Bool {
         let k = try Py.floorDiv(lastEpoch, stepSize)
-        let factor = Py.pow(gamma, Double(k))
+        let factor = try Py.floatPow(gamma, Double(k))
         setLRs(baseTimes: factor)
         return true
     }

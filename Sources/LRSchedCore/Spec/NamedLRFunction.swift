@@ -19,7 +19,7 @@ public enum NamedLRFunction: String, CaseIterable, Sendable {
     /// The factor for epoch `e`.
     public func callAsFunction(_ e: Int) throws(LRSchedError) -> Double {
         switch self {
-        case .pow095: return Py.pow(0.95, Double(e))
+        case .pow095: return try Py.floatPow(0.95, Double(e))
         case .inv1p: return try Py.div(1.0, 1.0 + Double(e))
         case .const095: return 0.95
         case .halve_every_3: return try Py.mod(e, 3) == 0 && e > 0 ? 0.5 : 1.0

@@ -100,13 +100,16 @@ extension Py {
     }
 
     /// Python's `float ** float` (CPython's float_pow): libm `pow`, but `0.0 ** negative`
-    /// is a ZeroDivisionError and a negative base with a non-integral exponent (a complex
-    /// result in Python) is a ValueError.
+    /// is a ZeroDivisionError, a negative base with a non-integral exponent (a complex
+    /// result in Python) is a ValueError, and a finite base and exponent whose power
+    /// overflows is CPython's OverflowError (underflow to 0 is no error).
     package static func floatPow(_ x: Double, _ y: Double) throws(LRSchedError) -> Double {
         if x == 0 && y < 0 { throw .zeroDivision("0.0 cannot be raised to a negative power") }
         if x < 0 && y.isFinite && y.rounded(.towardZero) != y {
             throw .value("negative number cannot be raised to a fractional power")
         }
-        return pow(x, y)
+        let r = pow(x, y)
+        if r.isInfinite && x.isFinite && y.isFinite { throw .overflow("(34, 'Numerical result out of range')") }
+        return r
     }
 }

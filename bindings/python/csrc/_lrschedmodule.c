@@ -122,6 +122,9 @@ raise_from_status(int status)
     case LRSCHED_OUT_OF_MEMORY:
         PyErr_SetString(PyExc_MemoryError, msg);
         break;
+    case LRSCHED_OVERFLOW_ERROR:
+        PyErr_SetString(PyExc_OverflowError, msg);
+        break;
     case LRSCHED_CALLBACK_FAILED:
         /* A callback failed without leaving an exception (should not happen). */
         PyErr_Format(PyExc_RuntimeError, "lr_lambda failed: %s", msg);
@@ -1195,7 +1198,7 @@ Scheduler_init_chained(SchedulerObject *self, PyTypeObject *cls, PyObject *const
 
 /* The raw steps: lrsched_scheduler_step / _step_metric / _step_epoch, with the busy mark
  * while Python lr_lambdas may run, then the get_last_lr() caches dropped. */
-enum step_kind { STEP_PLAIN, STEP_METRIC, STEP_EPOCH };
+enum step_kind { STEP_PLAIN, STEP_METRIC, STEP_EPOCH, STEP_EPOCH_INT };
 
 static PyObject *
 scheduler_raw_step(SchedulerObject *self, enum step_kind kind, PyObject *arg)
@@ -1204,7 +1207,13 @@ scheduler_raw_step(SchedulerObject *self, enum step_kind kind, PyObject *arg)
         return NULL;
     }
     double v = 0.0;
-    if (kind != STEP_PLAIN) {
+    long long e = 0;
+    if (kind == STEP_EPOCH_INT) {
+        e = PyLong_AsLongLong(arg); /* an int in int64, checked by the caller */
+        if (e == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+    } else if (kind != STEP_PLAIN) {
         v = PyFloat_AsDouble(arg); /* float(arg), as torch */
         if (v == -1.0 && PyErr_Occurred()) {
             return NULL;
@@ -1212,9 +1221,10 @@ scheduler_raw_step(SchedulerObject *self, enum step_kind kind, PyObject *arg)
     }
     int rc;
     CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc,
-                        kind == STEP_PLAIN    ? lrsched_scheduler_step(self->handle)
-                        : kind == STEP_METRIC ? lrsched_scheduler_step_metric(self->handle, v)
-                                              : lrsched_scheduler_step_epoch(self->handle, v));
+                        kind == STEP_PLAIN       ? lrsched_scheduler_step(self->handle)
+                        : kind == STEP_METRIC    ? lrsched_scheduler_step_metric(self->handle, v)
+                        : kind == STEP_EPOCH_INT ? lrsched_scheduler_step_epoch_int(self->handle, (int64_t)e)
+                                                 : lrsched_scheduler_step_epoch(self->handle, v));
     scheduler_invalidate(self);
     if (rc != LRSCHED_OK || has_stored_exception()) {
         return raise_from_status(rc);
@@ -1244,6 +1254,15 @@ static PyObject *
 Scheduler_step_epoch(SchedulerObject *self, PyObject *epoch)
 {
     return scheduler_raw_step(self, STEP_EPOCH, epoch);
+}
+
+PyDoc_STRVAR(Scheduler_step_epoch_int_doc,
+"_step_epoch_int(epoch, /)\n--\n\nlrsched_scheduler_step_epoch_int(epoch): an int epoch, exact over int64.");
+
+static PyObject *
+Scheduler_step_epoch_int(SchedulerObject *self, PyObject *epoch)
+{
+    return scheduler_raw_step(self, STEP_EPOCH_INT, epoch);
 }
 
 PyDoc_STRVAR(Scheduler_step_at_doc,
@@ -1589,6 +1608,7 @@ static PyMethodDef Scheduler_methods[] = {
     {"_step", (PyCFunction)Scheduler_step_plain, METH_NOARGS, Scheduler_step_plain_doc},
     {"_step_metric", (PyCFunction)Scheduler_step_metric, METH_O, Scheduler_step_metric_doc},
     {"_step_epoch", (PyCFunction)Scheduler_step_epoch, METH_O, Scheduler_step_epoch_doc},
+    {"_step_epoch_int", (PyCFunction)Scheduler_step_epoch_int, METH_O, Scheduler_step_epoch_int_doc},
     {"_step_at", (PyCFunction)Scheduler_step_at, METH_VARARGS, Scheduler_step_at_doc},
     {"_check", (PyCFunction)Scheduler_check, METH_NOARGS, Scheduler_check_doc},
     {"flags", (PyCFunction)Scheduler_flags, METH_NOARGS, Scheduler_flags_doc},
@@ -2888,6 +2908,7 @@ _lrsched_exec(PyObject *module)
         {"KEY_ERROR", LRSCHED_KEY_ERROR},
         {"RUNTIME_ERROR", LRSCHED_RUNTIME_ERROR},
         {"ZERO_DIVISION_ERROR", LRSCHED_ZERO_DIVISION_ERROR},
+        {"OVERFLOW_ERROR", LRSCHED_OVERFLOW_ERROR},
         {"NOT_IMPLEMENTED_ERROR", LRSCHED_NOT_IMPLEMENTED_ERROR},
         {"CALLBACK_FAILED", LRSCHED_CALLBACK_FAILED},
         {"NULL_ARGUMENT", LRSCHED_NULL_ARGUMENT},

@@ -5,6 +5,7 @@ change nothing. Messages that name their package are written with {pkg}."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import pytest
 from conftest import BACKENDS
@@ -12,6 +13,13 @@ from conftest import BACKENDS
 
 def sgd(api, groups=1):
     return api.SGD([{"lr": 0.1 * (i + 1)} for i in range(groups)], lr=0.1)
+
+
+def step_quietly(s, epoch):
+    """s.step(epoch) without its deprecation warning (torch's)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        s.step(epoch)
 
 
 def trainer(api, **kwargs):
@@ -64,6 +72,15 @@ CASES = [
      OverflowError, "StepLR: 'last_epoch' = 9223372036854775808 is outside the 64-bit integers lrsched takes"),
     ("preview steps beyond int64", lambda api: lambda: api.StepLR(sgd(api), 3).preview(2**70),
      OverflowError, "preview: 'n' = 1180591620717411303424 is outside the 64-bit integers lrsched takes"),
+    ("step epoch beyond int64", lambda api: (lambda s: lambda: s.step(2**63))(api.StepLR(sgd(api), 3)),
+     OverflowError, "StepLR: 'epoch' = 9223372036854775808 is outside the 64-bit integers lrsched takes"),
+    # where torch's Python arithmetic raises, torch's class (status LRSCHED_OVERFLOW_ERROR, ...)
+    ("gamma ** epoch overflows", lambda api: (lambda s: (s.step(), lambda: step_quietly(s, 5))[1])(api.ExponentialLR(sgd(api), 1e300)),
+     OverflowError, "(34, 'Numerical result out of range')"),
+    ("0.0 ** negative", lambda api: (lambda s: (s.step(), lambda: step_quietly(s, 3))[1])(api.StepLR(sgd(api), -1, 0.0)),
+     ZeroDivisionError, "0.0 cannot be raised to a negative power"),
+    ("lr_lambdas state not a list", lambda api: (lambda s: lambda: s.load_state_dict({**s.state_dict(), "lr_lambdas": 5}))(api.LambdaLR(sgd(api), lambda e: 1.0)),
+     TypeError, "LambdaLR state: 'lr_lambdas' must be a list (one entry per lr_lambda), got int"),
     # values that are no real number: PyFloat_AsDouble's TypeError in both packages
     ("metric None", lambda api: lambda: api.ReduceLROnPlateau(sgd(api)).step(None),
      TypeError, "must be real number, not NoneType"),

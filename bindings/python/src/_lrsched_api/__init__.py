@@ -10,7 +10,7 @@ offering:
 - ``Scheduler``: a subclassable library scheduler handle with ``step`` (which runs
   the argument-less hot path itself and hands any other call to the shared
   ``_step_slow``), ``get_last_lr``, ``last_epoch``, ``base_lrs`` and private
-  ``_init_*``, the raw steps ``_step()``/``_step_metric(m)``/``_step_epoch(e)``,
+  ``_init_*``, the raw steps ``_step()``/``_step_metric(m)``/``_step_epoch(e)``/``_step_epoch_int(e)``,
   ``_check()``, ``_state_save``/``_state_load``, ``_foreign``, ``_children``,
   ``_has_callbacks``, ``_type_name``, ``_opt`` (its ``Optimizer``);
 - ``preview(schedulers, steps, metrics, lrs, momenta) -> groups``: lrsched_preview into

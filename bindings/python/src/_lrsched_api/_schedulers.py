@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import types
 import warnings
+from collections import Counter
 
 from _lrsched_api import _stepping
 from _lrsched_api._values import (
@@ -17,7 +18,9 @@ from _lrsched_api._values import (
     _dumps,
     _dumps_spec,
     _encode_state,
+    _int64,
     _int_arg,
+    _scalar,
 )
 
 from ._optim import _resolve
@@ -154,11 +157,14 @@ class LRScheduler(_Scheduler):
             return self._step() if metrics is _stepping.MISSING else self._step_metric(metrics)
         if epoch is _stepping.MISSING or epoch is None:
             return self._step()
-        e = _stepping.real(epoch)
+        # Int epochs (numpy ints, integer tensors too) exactly: a float rounds past 2**53.
+        n = epoch if isinstance(epoch, (int, float)) else _scalar(epoch)
+        exact = isinstance(n, int)
+        e = _int64(int(n), type(self).__name__, "epoch") if exact else _stepping.real(epoch)
         if not kind & (B.FLAG_FRACTIONAL_EPOCH | B.FLAG_NO_EPOCH):
             # Attributed to step()'s caller: _raw_step, _step_slow, the backend's frames.
             warnings.warn(_stepping.STEP_EPOCH_WARNING, UserWarning, stacklevel=3 + B.STEP_WRAPPER_FRAMES)
-        return self._step_epoch(e)
+        return self._step_epoch_int(e) if exact else self._step_epoch(e)
 
     # -- state -------------------------------------------------------------------------
 
@@ -174,10 +180,16 @@ class LRScheduler(_Scheduler):
         scheduler's."""
         if not isinstance(state_dict, dict):
             raise TypeError(f"state_dict must be a dict, got {type(state_dict).__name__}")
+        if self._foreign:  # groups added to the foreign optimizer since the last step
+            self._mirror.sync_in(self.optimizer)
         self._state_load(_dumps(_encode_state(self._pre_load(state_dict))))
 
     def _fix_state(self, state):
-        """Adds what only Python knows (LambdaLR's callable objects, children's) ."""
+        """Adds what only Python knows (LambdaLR's callable objects, children's) and
+        torch's Python types (MultiStepLR's milestones: a Counter)."""
+        ms = state.get("milestones")
+        if isinstance(ms, dict):  # the library's {"2": 1, "6": 2}
+            state["milestones"] = Counter({int(m): c for m, c in ms.items()})
         children = self._children
         if children is not None and isinstance(state.get("_schedulers"), list):
             if len(children) == len(state["_schedulers"]):
@@ -261,7 +273,7 @@ class _LambdaBase(LRScheduler):
                 for f, e in zip(fns, entries):
                     if isinstance(e, dict):
                         f.__dict__.update(e)
-            state["lr_lambdas"] = [None] * len(entries)
+            state["lr_lambdas"] = [None if isinstance(e, dict) else e for e in entries]  # the core checks the rest
         return state
 
 class LambdaLR(_LambdaBase):

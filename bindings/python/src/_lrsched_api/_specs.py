@@ -31,7 +31,10 @@ classes = {
 # slow every method lookup on the hot path.
 def _state_property(name):
     def get(self):
-        return self._fix_state(_decode_state(json.loads(self._state_save())))[name]
+        state = self._fix_state(_decode_state(json.loads(self._state_save())))
+        if name not in state:  # torch sets it only in some configurations (CyclicLR's momenta)
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return state[name]
 
     return property(get, doc=f"The scheduler's ``{name}``, read from its state (read-only).")
 

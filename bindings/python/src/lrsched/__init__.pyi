@@ -1,4 +1,5 @@
 # Type stubs of lrsched, the one stub source of both packages (lrsched_ctypes/__init__.pyi re-exports it).
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from typing import Any, Literal, TypedDict, overload
 
@@ -112,7 +113,7 @@ class StepLR(LRScheduler):
     def __init__(self, optimizer: _Optimizer, step_size: int, gamma: _Number = 0.1, last_epoch: int = -1) -> None: ...
 
 class MultiStepLR(LRScheduler):
-    milestones: list[int]
+    milestones: Counter[int]
     gamma: float
     def __init__(self, optimizer: _Optimizer, milestones: Iterable[int], gamma: _Number = 0.1, last_epoch: int = -1) -> None: ...
 
@@ -138,8 +139,8 @@ class CosineAnnealingLR(LRScheduler):
 
 class ReduceLROnPlateau(LRScheduler):
     factor: float
-    default_min_lr: float | None
-    min_lrs: list[float]
+    default_min_lr: float | int | None
+    min_lrs: list[float | int]
     patience: int
     cooldown: int
     eps: float

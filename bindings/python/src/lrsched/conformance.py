@@ -19,6 +19,9 @@ Values are compared bit for bit (``float.hex``: -0.0 differs from 0.0).
   after every step.
 - errors: construction fails with the named exception class; or, with ``error_step``
   k, steps 1..k-1 succeed and step k raises it, leaving every lr and momentum unchanged.
+- added groups (added-groups.json, schedule or error cases): ``opt.add_param_group(
+  {"lr": ...})`` (the optimizer's defaults but that lr) before step ``add_group.before_step``
+  (for an error case, before the lrs are read for the unchanged check).
 - training: the case's model (a Sequential of its Linear/ReLU layers, the recorded initial
   parameters set by name), ``SGD(model.parameters(), **case["sgd"])``, the schedulers
   built with ``from_spec`` on it, and a ``Trainer`` (no shuffling; "step_scheduler" epoch
@@ -94,6 +97,18 @@ def _snapshot(opt, momentum):
     return lrs, moms
 
 
+def _add_group_if_due(opt, case, k):
+    """added-groups.json: add the case's group once step k reaches its before_step."""
+    add = case.get("add_group")
+    if add is not None and k >= add["before_step"] and len(opt.param_groups) == len(case_groups(case)):
+        opt.add_param_group(dict(add["group"]))
+
+
+def case_groups(case):
+    """The optimizer spec's groups as built (one when it has no "groups")."""
+    return case["optimizer"].get("groups") or [{}]
+
+
 def _step_all(scheds, metrics, k):
     for s in scheds:
         if s._steps_at_index:  # timm's: step(k) or step_update(k), with the case's metric
@@ -128,6 +143,7 @@ def run_schedule_case(api, case):
         return f"malformed case: {len(lrs)} lr rows for {steps} steps"
     for k in range(steps + 1):
         if k > 0:
+            _add_group_if_due(opt, case, k)
             _step_all(scheds, metrics, k)
         got_lrs, got_moms = _snapshot(opt, moms is not None)
         d = _compare("lr", k, got_lrs, lrs[k])
@@ -159,9 +175,11 @@ def run_error_case(api, case):
     if error_step is None:
         return f"construction succeeded; expected {name}"
     metrics = case.get("metrics")
-    for k in range(1, error_step):
+    for k in range(1, error_step + 1):
         try:
-            _step_all(scheds, metrics, k)
+            _add_group_if_due(opt, case, k)
+            if k < error_step:
+                _step_all(scheds, metrics, k)
         except Exception as e:  # noqa: BLE001
             return f"step {k} raised {type(e).__name__}: {e}; expected {name} at step {error_step}"
     before = _snapshot(opt, True)

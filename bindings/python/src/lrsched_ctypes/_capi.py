@@ -127,6 +127,7 @@ LIBRARY_VERSION_NUMBER = _lib.lrsched_version_number()
 _scheduler_step = _lib.lrsched_scheduler_step
 _scheduler_step_metric = _lib.lrsched_scheduler_step_metric
 _scheduler_step_epoch = _lib.lrsched_scheduler_step_epoch
+_scheduler_step_epoch_int = _lib.lrsched_scheduler_step_epoch_int
 _scheduler_step_at = _lib.lrsched_scheduler_step_at
 _scheduler_last_lr = _lib.lrsched_scheduler_last_lr
 # The same C function as a second ctypes object whose pointer parameters are declared
@@ -148,6 +149,7 @@ _EXCEPTIONS = {
     ZERO_DIVISION_ERROR: ZeroDivisionError,
     NOT_IMPLEMENTED_ERROR: NotImplementedError,
     OUT_OF_MEMORY: MemoryError,
+    OVERFLOW_ERROR: OverflowError,
 }
 
 # The exception an lr_lambda raised during the current library call, per thread.
@@ -673,6 +675,11 @@ class Scheduler(_Owned):
         """lrsched_scheduler_step_epoch(float(epoch))."""
         return self._raw_call(_scheduler_step_epoch, epoch)
 
+    def _step_epoch_int(self, epoch):
+        """lrsched_scheduler_step_epoch_int(epoch): an int epoch, exact (int64, checked by
+        the caller)."""
+        return self._raw_call(_scheduler_step_epoch_int, epoch)
+
     def _step_at(self, t, update, metric):
         """lrsched_scheduler_step_at(t, update, metric or NULL): timm's step/step_update."""
         self._check()
@@ -687,7 +694,8 @@ class Scheduler(_Owned):
 
     def _raw_call(self, fn, arg):
         self._check()
-        args = (self._h,) if arg is _NO_ARG else (self._h, arg if type(arg) is float else _float_arg(arg))
+        exact = type(arg) is float or fn is _scheduler_step_epoch_int
+        args = (self._h,) if arg is _NO_ARG else (self._h, arg if exact else _float_arg(arg))
         if self._has_cb:
             with _Busy(self._optobj):
                 rc = fn(*args)
