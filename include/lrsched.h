@@ -52,7 +52,7 @@
  * - Callbacks are called on the calling thread, during the call that steps (or
  *   constructs, or previews, or trains). While a callback runs, calls on that thread
  *   that modify an optimizer or scheduler or build a scheduler (add_group, set, unset,
- *   state_load, every *_create but lrsched_optimizer_create* and
+ *   state_load, set_last_epoch, get_lr, every *_create but lrsched_optimizer_create* and
  *   lrsched_model_create*, every step) fail with LRSCHED_RUNTIME_ERROR; reading calls,
  *   previews and frees work. Freeing the scheduler being stepped from its own callback
  *   is safe: it lives until the step returns. Models, SGD and trainers: see "Training".
@@ -464,6 +464,32 @@ LRSCHED_API int lrsched_scheduler_base_lrs(const lrsched_scheduler *sched, doubl
 
 /** last_epoch. */
 LRSCHED_API int lrsched_scheduler_last_epoch(const lrsched_scheduler *sched, int64_t *out);
+
+/** Assigns last_epoch, as torch's `sched.last_epoch = epoch` (any value: torch sets the
+ *  attribute). The next step increments from it; chainable schedules then compute from
+ *  the current group lrs at that epoch. torch's SequentialLR writes last_epoch -= 1 on
+ *  its children. */
+LRSCHED_API int lrsched_scheduler_set_last_epoch(lrsched_scheduler *sched, int64_t epoch);
+
+/** torch's _step_count: 1 after construction, +1 per step. */
+LRSCHED_API int lrsched_scheduler_step_count(const lrsched_scheduler *sched, int64_t *out);
+
+/** torch's _initial_step(): _step_count = 0, then one step with _is_initial set (what
+ *  construction does; torch's SequentialLR calls it on its first child). On failure
+ *  nothing changes. */
+LRSCHED_API int lrsched_scheduler_initial_step(lrsched_scheduler *sched);
+
+/** torch's _update_lr(epoch): has_epoch == 0 is _update_lr(None) (last_epoch += 1, the
+ *  chainable form); otherwise last_epoch = epoch and the closed form where torch has one
+ *  (torch's SequentialLR calls _update_lr(0) at a milestone). _step_count is unchanged.
+ *  Composites: LRSCHED_NOT_IMPLEMENTED_ERROR. On failure nothing changes. */
+LRSCHED_API int lrsched_scheduler_update_lr(lrsched_scheduler *sched, int64_t epoch, int has_epoch);
+
+/** torch's get_lr(): the lrs the chainable form computes at the current last_epoch from
+ *  the current group lrs (see "Buffers"), computed on a copy: nothing changes.
+ *  Composites and ReduceLROnPlateau: LRSCHED_NOT_IMPLEMENTED_ERROR (torch's base get_lr). */
+LRSCHED_API int lrsched_scheduler_get_lr(const lrsched_scheduler *sched, double *buf, size_t capacity,
+                                         size_t *count);
 
 /** The scheduler's state as JSON with torch's state_dict() keys (see "Buffers").
  *  Non-finite doubles are written as "Infinity", "-Infinity", "NaN". */

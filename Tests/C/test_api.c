@@ -1729,6 +1729,66 @@ static void test_edges(void) {
     }
 }
 
+/* torch's internals reached from outside a scheduler: SequentialLR driven by hand as
+ * torch's own does (last_epoch -= 1 on the children, _initial_step() on the first,
+ * _update_lr(0) at the milestone) gives the library's SequentialLR, bit for bit. */
+static void test_torch_internals(void) {
+    lrsched_optimizer *a = opt_json("{\"lr\": 0.1}"), *b = opt_json("{\"lr\": 0.1}");
+    lrsched_scheduler *lin = NULL, *ex = NULL, *ref_lin = NULL, *ref_ex = NULL, *seq = NULL;
+    OK(lrsched_linear_lr_create(a, 0.1, 1.0, 4, LRSCHED_FRESH, &lin));
+    OK(lrsched_exponential_lr_create(a, 0.5, LRSCHED_FRESH, &ex));
+    OK(lrsched_linear_lr_create(b, 0.1, 1.0, 4, LRSCHED_FRESH, &ref_lin));
+    OK(lrsched_exponential_lr_create(b, 0.5, LRSCHED_FRESH, &ref_ex));
+    lrsched_scheduler *kids[2] = {ref_lin, ref_ex};
+    const int64_t ms[1] = {4};
+    OK(lrsched_sequential_lr_create(b, kids, 2, ms, 1, LRSCHED_FRESH, &seq));
+    OK(lrsched_optimizer_set(a, 0, LRSCHED_KEY_LR, 0.1)); /* group["lr"] = group["initial_lr"] */
+    OK(lrsched_scheduler_set_last_epoch(lin, -1));
+    OK(lrsched_scheduler_set_last_epoch(ex, -1));
+    OK(lrsched_scheduler_initial_step(lin));
+    int64_t n = 0;
+    OK(lrsched_scheduler_step_count(lin, &n));
+    CHECK(n == 1);
+    double va = 0, vb = 0;
+    for (int64_t epoch = 1; epoch <= 8; epoch++) {
+        if (epoch == 4) {
+            OK(lrsched_scheduler_update_lr(ex, 0, 1));
+        } else {
+            OK(lrsched_scheduler_step(epoch < 4 ? lin : ex));
+        }
+        OK(lrsched_scheduler_step(seq));
+        OK(lrsched_optimizer_get(a, 0, LRSCHED_KEY_LR, &va));
+        OK(lrsched_optimizer_get(b, 0, LRSCHED_KEY_LR, &vb));
+        CHECK(memcmp(&va, &vb, sizeof va) == 0);
+    }
+    CHECK(va == 0.00625);
+    OK(lrsched_scheduler_step_count(ex, &n));
+    CHECK(n == 5); /* construction, 4 steps; _update_lr counts none */
+    /* get_lr(): the next chainable value, nothing changed */
+    double buf[2] = {0, 0};
+    size_t count = 0;
+    OK(lrsched_scheduler_get_lr(ex, buf, 2, &count));
+    CHECK(count == 1 && buf[0] == 0.00625 * 0.5);
+    OK(lrsched_optimizer_get(a, 0, LRSCHED_KEY_LR, &va));
+    CHECK(va == 0.00625);
+    CHECK_ERR(lrsched_scheduler_get_lr(seq, buf, 2, &count), LRSCHED_NOT_IMPLEMENTED_ERROR, "not implemented");
+    CHECK_RC(lrsched_scheduler_update_lr(seq, 0, 1), LRSCHED_NOT_IMPLEMENTED_ERROR);
+    OK(lrsched_scheduler_update_lr(ex, 0, 0)); /* _update_lr(None): one chainable step */
+    int64_t le = 0;
+    OK(lrsched_scheduler_last_epoch(ex, &le));
+    CHECK(le == 5);
+    CHECK_RC(lrsched_scheduler_set_last_epoch(NULL, 1), LRSCHED_NULL_ARGUMENT);
+    CHECK_RC(lrsched_scheduler_step_count(ex, NULL), LRSCHED_NULL_ARGUMENT);
+    CHECK_RC(lrsched_scheduler_initial_step(NULL), LRSCHED_NULL_ARGUMENT);
+    lrsched_scheduler_free(lin);
+    lrsched_scheduler_free(ex);
+    lrsched_scheduler_free(ref_lin);
+    lrsched_scheduler_free(ref_ex);
+    lrsched_scheduler_free(seq);
+    lrsched_optimizer_free(a);
+    lrsched_optimizer_free(b);
+}
+
 int main(void) {
     test_versions();
     test_last_error();
@@ -1746,6 +1806,7 @@ int main(void) {
     test_preview();
     test_ownership();
     test_edges();
+    test_torch_internals();
     if (test_failures) {
         fprintf(stderr, "test_api: %d check(s) failed\n", test_failures);
         return 1;

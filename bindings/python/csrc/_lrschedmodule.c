@@ -1441,6 +1441,121 @@ Scheduler_state_load(SchedulerObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* torch's scheduler internals reached from outside the class (lrsched_scheduler_set_last_epoch,
+ * _step_count, _initial_step, _update_lr, get_lr): torch's SequentialLR and frameworks use them. */
+
+static int
+Scheduler_set_last_epoch(SchedulerObject *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete last_epoch");
+        return -1;
+    }
+    if (scheduler_check(self) < 0) {
+        return -1;
+    }
+    long long e = PyLong_AsLongLong(value); /* an int, as torch's counter (OverflowError beyond int64) */
+    if (e == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    int rc = lrsched_scheduler_set_last_epoch(self->handle, (int64_t)e);
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK) {
+        raise_from_status(rc);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+Scheduler_get_step_count(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int64_t n = 0;
+    int rc = lrsched_scheduler_step_count(self->handle, &n);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyLong_FromLongLong((long long)n);
+}
+
+PyDoc_STRVAR(Scheduler_initial_step_raw_doc,
+"_initial_step_raw()\n--\n\ntorch's _initial_step() (lrsched_scheduler_initial_step).");
+
+static PyObject *
+Scheduler_initial_step_raw(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int rc;
+    CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc, lrsched_scheduler_initial_step(self->handle));
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        return raise_from_status(rc);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Scheduler_update_lr_raw_doc,
+"_update_lr_raw(epoch, /)\n--\n\ntorch's _update_lr(epoch); epoch None or an int (lrsched_scheduler_update_lr).");
+
+static PyObject *
+Scheduler_update_lr_raw(SchedulerObject *self, PyObject *epoch)
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    long long e = 0;
+    if (epoch != Py_None) {
+        e = PyLong_AsLongLong(epoch);
+        if (e == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    int rc;
+    CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc,
+                        lrsched_scheduler_update_lr(self->handle, (int64_t)e, epoch != Py_None));
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        return raise_from_status(rc);
+    }
+    Py_RETURN_NONE;
+}
+
+static int
+get_scheduler_get_lr(const void *obj, double *buf, size_t capacity, size_t *count)
+{
+    return lrsched_scheduler_get_lr((const lrsched_scheduler *)obj, buf, capacity, count);
+}
+
+PyDoc_STRVAR(Scheduler_get_lr_raw_doc,
+"_get_lr_raw()\n--\n\ntorch's get_lr() at the current last_epoch, computed on a copy (lrsched_scheduler_get_lr).");
+
+static PyObject *
+Scheduler_get_lr_raw(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    PyObject *r;
+    if (self->has_callbacks) {
+        BusyToken tok = mark_busy(self->opt);
+        r = read_doubles(get_scheduler_get_lr, self->handle);
+        unmark_busy(self->opt, tok);
+    }
+    else {
+        r = read_doubles(get_scheduler_get_lr, self->handle);
+    }
+    if (r != NULL && has_stored_exception()) {
+        Py_DECREF(r);
+        return raise_from_status(LRSCHED_CALLBACK_FAILED);
+    }
+    return r;
+}
+
 static PyMethodDef Scheduler_methods[] = {
     {"step", (PyCFunction)(void (*)(void))Scheduler_step, METH_FASTCALL | METH_KEYWORDS, Scheduler_step_doc},
     {"get_last_lr", (PyCFunction)Scheduler_get_last_lr, METH_NOARGS, Scheduler_get_last_lr_doc},
@@ -1460,11 +1575,16 @@ static PyMethodDef Scheduler_methods[] = {
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_chained_doc},
     {"_state_save", (PyCFunction)Scheduler_state_save, METH_NOARGS, Scheduler_state_save_doc},
     {"_state_load", (PyCFunction)Scheduler_state_load, METH_O, Scheduler_state_load_doc},
+    {"_initial_step_raw", (PyCFunction)Scheduler_initial_step_raw, METH_NOARGS, Scheduler_initial_step_raw_doc},
+    {"_update_lr_raw", (PyCFunction)Scheduler_update_lr_raw, METH_O, Scheduler_update_lr_raw_doc},
+    {"_get_lr_raw", (PyCFunction)Scheduler_get_lr_raw, METH_NOARGS, Scheduler_get_lr_raw_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef Scheduler_getset[] = {
-    {"last_epoch", (getter)Scheduler_get_last_epoch, NULL, "The epoch counter (torch's last_epoch).", NULL},
+    {"last_epoch", (getter)Scheduler_get_last_epoch, (setter)Scheduler_set_last_epoch,
+     "The epoch counter (torch's last_epoch); assignable, as in torch.", NULL},
+    {"_step_count", (getter)Scheduler_get_step_count, NULL, "torch's _step_count (1 after construction).", NULL},
     {"base_lrs", (getter)Scheduler_get_base_lrs, NULL,
      "The groups' initial lrs the schedule is computed from (empty for ReduceLROnPlateau and composites).", NULL},
     {"_type_name", (getter)Scheduler_get_type_name, NULL, "torch's class name of the library scheduler.", NULL},

@@ -20,7 +20,11 @@ from _lrsched_api._values import (
     _int_arg,
 )
 
+from _lrsched_api import _copies
+
 from ._optim import _resolve
+
+_GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
 
 # Seeded by _lrsched_api.load() before this module runs: the package's backend module
 # (lrsched._lrsched or lrsched_ctypes._capi) and the package's name (for messages).
@@ -108,6 +112,7 @@ class LRScheduler(_Scheduler):
     def _bind_json(self, optimizer, spec):
         text = spec if isinstance(spec, str) else _dumps_spec(spec)
         self._bind(optimizer, lambda h: self._init_json(h, text), text)
+        self._rebuild_args = ("json", text)
 
     def _bind_spec(self, optimizer, type_name, **args):
         """Builds the library scheduler ``type_name`` from its arguments, each passed as
@@ -207,10 +212,51 @@ class LRScheduler(_Scheduler):
         return preview([self], n, metrics=metrics, momentum=momentum)
 
     def __reduce__(self):
-        raise TypeError(
-            f"cannot pickle '{type(self).__name__}' object; pickle its state_dict() (and the "
-            "optimizer's) and load them into new objects instead"
-        )
+        # copy.deepcopy and pickle: rebuilt from the construction arguments, then the
+        # state loaded (the optimizer is an argument: pickled with it, it stays shared).
+        args = self.__dict__.get("_rebuild_args")
+        if args is None:
+            raise TypeError(f"cannot pickle '{type(self).__name__}' object: it was not constructed")
+        return (_copies.rebuild, (type(self), self.optimizer, args, self.state_dict()))
+
+    # -- torch's internals: torch's SequentialLR, ChainedScheduler and frameworks -------
+
+    _get_lr_called_within_step = False
+
+    def _initial_step(self):
+        """torch's ``_initial_step()``: ``_step_count = 0``, then one step with
+        ``_is_initial`` set (torch's SequentialLR calls it on its first child)."""
+        self._synced(self._initial_step_raw)
+
+    def _update_lr(self, epoch=None):
+        """torch's ``_update_lr(epoch)``: ``last_epoch += 1`` and the chainable form, or
+        ``last_epoch = epoch`` and the closed form (SequentialLR: ``_update_lr(0)`` at a
+        milestone). ``_step_count`` is unchanged."""
+        self._synced(lambda: self._update_lr_raw(None if epoch is None else _int_arg(epoch, type(self).__name__, "epoch")))
+
+    def get_lr(self):
+        """torch's ``get_lr()``: the lrs the schedule computes at the current
+        ``last_epoch`` from the current group lrs (nothing changes). Outside ``step()``
+        it warns as torch: use ``get_last_lr()`` for the last lrs."""
+        if not self._get_lr_called_within_step:
+            warnings.warn(_GET_LR_WARNING, UserWarning, stacklevel=2)
+        return self._compute_lr()
+
+    def _compute_lr(self):
+        """get_lr() without the warning."""
+        self._check()
+        if self._foreign:
+            self._mirror.sync_in(self.optimizer)
+        return self._get_lr_raw()
+
+    def _synced(self, call):
+        """A raw library call that changes the lrs, synchronised with a foreign optimizer."""
+        self._check()
+        if self._foreign:
+            self._mirror.sync_in(self.optimizer)
+        call()
+        if self._foreign:
+            self._mirror.sync_out(self.optimizer)
 
     def __repr__(self):
         try:
@@ -242,6 +288,7 @@ class _LambdaBase(LRScheduler):
                     raise TypeError(f"lr_lambda should be a function, but got {type(f).__name__}")
         le = _int_arg(last_epoch, name, "last_epoch")
         self._bind(optimizer, lambda h: self._init_lambda(h, fns, le, self._multiplicative))
+        self._rebuild_args = ("init", (optimizer, lr_lambda, last_epoch), {})
 
     def _fix_state(self, state):
         fns = self.__dict__.get("lr_lambdas")
@@ -306,6 +353,7 @@ class SequentialLR(LRScheduler):
         self._bind(optimizer, lambda h: self._init_sequential(h, children, ms, le))
         self._schedulers = children
         self._milestones = ms
+        self._rebuild_args = ("init", (optimizer, children, ms, last_epoch), {})
 
 class ChainedScheduler(LRScheduler):
     """``ChainedScheduler(schedulers, optimizer=None)``: steps every scheduler at
@@ -322,6 +370,7 @@ class ChainedScheduler(LRScheduler):
             return
         self._bind(optimizer, lambda h: self._init_chained(children, h))
         self._schedulers = children
+        self._rebuild_args = ("init", (children, optimizer), {})
 
 def _probe(spec_text):
     """Builds the spec on a scratch optimizer, for the error its arguments alone give."""

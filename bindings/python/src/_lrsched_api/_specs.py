@@ -25,14 +25,21 @@ classes = {
 
 
 # torch exposes hyperparameters and counters as attributes (sched.gamma, sched.T_cur):
-# read-only properties reading the library's state (the attributes of each scheduler's
+# properties reading (and, assigned, loading) the library's state (the attributes of each scheduler's
 # descriptor, in _schedulers_gen.ATTRIBUTES). Properties, not __getattr__, which would
 # slow every method lookup on the hot path.
 def _state_property(name):
     def get(self):
         return _decode_state(json.loads(self._state_save()))[name]
 
-    return property(get, doc=f"torch's ``{name}``, read from the scheduler's state (read-only).")
+    def set(self, value):
+        # torch lets users assign its attributes: the state with the new value, loaded
+        # (the library checks it as any loaded state).
+        state = self.state_dict()
+        state[name] = value
+        self.load_state_dict(state)
+
+    return property(get, set, doc=f"torch's ``{name}``, read from the scheduler's state (assignable, as in torch).")
 
 
 for _name, _attributes in _schedulers_gen.ATTRIBUTES.items():

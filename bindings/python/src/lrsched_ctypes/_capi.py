@@ -19,6 +19,7 @@ library call returns.
 from __future__ import annotations
 
 import ctypes
+import operator
 import os
 import sys
 import threading
@@ -685,6 +686,52 @@ class Scheduler(_Owned):
         if rc:
             _raise(rc)
         return out.value
+
+    @last_epoch.setter
+    def last_epoch(self, value):
+        """Assigns the epoch counter, as torch's ``sched.last_epoch = value``."""
+        self._check()
+        rc = _lib.lrsched_scheduler_set_last_epoch(self._h, _int64(operator.index(value)))
+        self._invalidate()
+        if rc:
+            _raise(rc)
+
+    @property
+    def _step_count(self):
+        """torch's _step_count (1 after construction)."""
+        self._check()
+        out = c_int64()
+        rc = _lib.lrsched_scheduler_step_count(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def _initial_step_raw(self):
+        """torch's _initial_step() (lrsched_scheduler_initial_step)."""
+        self._raw_call(_lib.lrsched_scheduler_initial_step, _NO_ARG)
+
+    def _update_lr_raw(self, epoch):
+        """torch's _update_lr(epoch); epoch None or an int (lrsched_scheduler_update_lr)."""
+        self._check()
+        e = 0 if epoch is None else _int64(epoch)
+        if self._has_cb:
+            with _Busy(self._optobj):
+                rc = _lib.lrsched_scheduler_update_lr(self._h, e, 0 if epoch is None else 1)
+        else:
+            rc = _lib.lrsched_scheduler_update_lr(self._h, e, 0 if epoch is None else 1)
+        self._invalidate()
+        _check_after_callbacks(rc)
+
+    def _get_lr_raw(self):
+        """torch's get_lr() at the current last_epoch, computed on a copy (lrsched_scheduler_get_lr)."""
+        self._check()
+        if self._has_cb:
+            with _Busy(self._optobj):
+                v = _read_doubles(_lib.lrsched_scheduler_get_lr, self._h)
+        else:
+            v = _read_doubles(_lib.lrsched_scheduler_get_lr, self._h)
+        _check_after_callbacks(OK)
+        return v
 
     def flags(self):
         """The scheduler's LRSCHED_FLAG_* bits (lrsched_scheduler_flags)."""
