@@ -346,6 +346,39 @@ LRSCHED_API int lrsched_one_cycle_lr_create(lrsched_optimizer *opt, const double
 LRSCHED_API int lrsched_scheduler_create_from_json(lrsched_optimizer *opt, const char *spec, size_t len,
                                                    lrsched_scheduler **out);
 
+/** As lrsched_scheduler_create_from_json, with C functions the spec names "<c0>",
+ *  "<c1>", ... (fns[i] with user_data[i]; user_data may be NULL), wherever a scheduler
+ *  takes functions: lr_lambda (called as for lrsched_lambda_lr_create) and CyclicLR's
+ *  scale_fn, which is called with the cycle number ("scale_mode": "cycle") or the
+ *  iteration ("iterations") as the epoch argument and writes the scale to *out, as
+ *  torch's scale_fn(x). n_fns must be at least 1. */
+LRSCHED_API int lrsched_scheduler_create_from_json_fns(lrsched_optimizer *opt, const char *spec, size_t len,
+                                                       const lrsched_lr_fn *fns, void *const *user_data, size_t n_fns,
+                                                       lrsched_scheduler **out);
+
+/** Flags of an lrsched_lrs_fn call: the construction step (torch's _is_initial), and
+ *  torch's _get_closed_form_lr() (step(epoch)) rather than get_lr(). */
+#define LRSCHED_LRS_INITIAL     1
+#define LRSCHED_LRS_CLOSED_FORM 2
+
+/** A custom scheduler's get_lr(): writes one lr per group to lrs[0..n_groups) for the
+ *  step's epoch (last_epoch has already moved to it; flags: LRSCHED_LRS_*) and returns
+ *  0, or returns non-zero to abort the step with LRSCHED_CALLBACK_FAILED (nothing
+ *  changes). lrs arrive filled with NaN: an lr not written, or not finite, aborts the
+ *  step with LRSCHED_VALUE_ERROR. It may read the scheduler and its optimizer (see
+ *  "Ownership and threads"). */
+typedef int (*lrsched_lrs_fn)(int64_t epoch, int flags, void *user, double *lrs, size_t n_groups);
+
+/** A torch LRScheduler subclass overriding get_lr() (and, when has_closed_form is
+ *  non-zero, _get_closed_form_lr(), used by step(epoch)) with fn: torch's
+ *  LRScheduler.__init__(opt, last_epoch) up to its last line (initial_lr, base_lrs);
+ *  call lrsched_scheduler_initial_step next, which calls fn with LRSCHED_LRS_INITIAL
+ *  (left to the caller so that fn can read the scheduler through *out). Then every step
+ *  calls fn once. Its type name is "CustomLR"; its state has the base keys
+ *  (last_epoch, base_lrs, _step_count, ...). */
+LRSCHED_API int lrsched_custom_lr_create(lrsched_optimizer *opt, lrsched_lrs_fn fn, void *user, int has_closed_form,
+                                         int64_t last_epoch, lrsched_scheduler **out);
+
 /* ---- Specs: any scheduler, key by key --------------------------------------------
  * A spec is the JSON spec of lrsched_scheduler_create_from_json built in memory, one
  * keyword argument at a time, with C lr functions where a scheduler takes functions.

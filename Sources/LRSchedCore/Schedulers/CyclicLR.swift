@@ -36,7 +36,7 @@ public final class CyclicLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var cycleMomentum: Bool = true
     @exclusivity(unchecked) public package(set) var baseMomentums: [Double] = []
     @exclusivity(unchecked) public package(set) var maxMomentums: [Double] = []
-    @exclusivity(unchecked) package var customScaleFn: ((Double) -> Double)?
+    @exclusivity(unchecked) package var customScaleFn: ((Double) throws(LRSchedError) -> Double)?
     override public class var descriptor: SchedulerDescriptor { cyclicLR }
 
     /// Per-group values: one for every group (`0.1`) or a list with one per group.
@@ -50,7 +50,7 @@ public final class CyclicLR: LRScheduler {
     ///   must support momentum or beta1 with `cycle_momentum` option enabled").
     public init(_ optimizer: OptimizerState, baseLR: PerGroup, maxLR: PerGroup, stepSizeUp: Double = 2000,
                 stepSizeDown: Double? = nil, mode: Mode = .triangular, gamma: Double = 1.0,
-                scaleFn: ((Double) -> Double)? = nil, scaleMode: ScaleMode = .cycle,
+                scaleFn: ((Double) throws(LRSchedError) -> Double)? = nil, scaleMode: ScaleMode = .cycle,
                 cycleMomentum: Bool = true, baseMomentum: PerGroup = 0.8, maxMomentum: PerGroup = 0.9,
                 lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -137,8 +137,8 @@ public final class CyclicLR: LRScheduler {
     }
 
     @inline(__always)
-    package func scale(_ x: Double) -> Double {
-        if let f = customScaleFn { return f(x) }
+    package func scale(_ x: Double) throws(LRSchedError) -> Double {
+        if let f = customScaleFn { return try f(x) }
         switch mode {
         case .triangular, .none: return 1.0
         case .triangular2: return 1 / Py.pow(2.0, x - 1)
@@ -152,7 +152,7 @@ public final class CyclicLR: LRScheduler {
         let cycle = (1 + q).rounded(.down)
         let x = 1.0 + q - cycle
         let scaleFactor = x <= stepRatio ? try Py.div(x, stepRatio) : try Py.div(x - 1, stepRatio - 1)
-        let f = scale(scaleMode == .cycle ? cycle : e)
+        let f = try scale(scaleMode == .cycle ? cycle : e)
         for i in 0..<baseLRs.count {
             let height = (maxLRs[i] - baseLRs[i]) * scaleFactor
             newLRs[i] = baseLRs[i] + height * f
@@ -219,13 +219,11 @@ private let cyclicLR = SchedulerDescriptor(
             try SpecArguments.double(v, key: "step_size_down", owner: "CyclicLR")
         }
         _ = try CyclicLR.stepSizes(up: up, down: down)
-        if try a.optional("scale_fn") != nil {
-            throw .type("CyclicLR: 'scale_fn' cannot be given in a JSON spec (use a mode)")
-        }
-        _ = try a.string("scale_mode")  // torch ignores it without a scale_fn
+        let scaleFn = try CyclicLR.scaleFunction(a.optional("scale_fn"), c)
+        let scaleMode = try CyclicLR.scaleMode(a.string("scale_mode"), custom: scaleFn != nil)
         return try CyclicLR(
             c.optimizer, baseLR: baseLR, maxLR: maxLR, stepSizeUp: up, stepSizeDown: down,
-            mode: CyclicLR.parseMode(a.string("mode")), gamma: a.double("gamma"),
-            cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
+            mode: scaleFn != nil ? .triangular : CyclicLR.parseMode(a.string("mode")), gamma: a.double("gamma"),
+            scaleFn: scaleFn, scaleMode: scaleMode, cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
             maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
     })

@@ -836,6 +836,27 @@ lr_fn_trampoline(int64_t epoch, void *user, double *out)
     return 0;
 }
 
+/* The lrsched_lr_fn array of Python callables (the trampoline for each, the callable as
+ * its user data, borrowed from fns): 0, or -1 with MemoryError. Free both with PyMem_Free. */
+static int
+lr_fn_arrays(PyObject *fns, lrsched_lr_fn **cfns, void ***users)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(fns);
+    *cfns = PyMem_New(lrsched_lr_fn, n > 0 ? n : 1);
+    *users = PyMem_New(void *, n > 0 ? n : 1);
+    if (*cfns == NULL || *users == NULL) {
+        PyMem_Free(*cfns);
+        PyMem_Free(*users);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        (*cfns)[i] = lr_fn_trampoline;
+        (*users)[i] = PyTuple_GET_ITEM(fns, i);
+    }
+    return 0;
+}
+
 /* Runs a library call that may call Python lr_lambdas: marks the optimizer busy so that
  * other threads (which may run while a callback executes) cannot use it meanwhile. */
 #define CALL_WITH_CALLBACKS(self_has_callbacks, opt, rc, call)                 \
@@ -885,17 +906,11 @@ Scheduler_init_lambda(SchedulerObject *self, PyTypeObject *cls, PyObject *const 
         return NULL;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(fns);
-    lrsched_lr_fn *cfns = PyMem_New(lrsched_lr_fn, n > 0 ? n : 1);
-    void **users = PyMem_New(void *, n > 0 ? n : 1);
-    if (cfns == NULL || users == NULL) {
-        PyMem_Free(cfns);
-        PyMem_Free(users);
+    lrsched_lr_fn *cfns;
+    void **users;
+    if (lr_fn_arrays(fns, &cfns, &users) < 0) {
         Py_DECREF(fns);
-        return PyErr_NoMemory();
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        cfns[i] = lr_fn_trampoline;
-        users[i] = PyTuple_GET_ITEM(fns, i);
+        return NULL;
     }
     lrsched_scheduler *h = NULL;
     int rc;
@@ -906,6 +921,145 @@ Scheduler_init_lambda(SchedulerObject *self, PyTypeObject *cls, PyObject *const 
                                                                (int64_t)last_epoch, &h)
                             : lrsched_lambda_lr_create(opt->handle, cfns, users, (size_t)n,
                                                        (int64_t)last_epoch, &h));
+    PyMem_Free(cfns);
+    PyMem_Free(users);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        lrsched_scheduler_free(h);
+        Py_DECREF(fns);
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, fns, NULL);
+    Py_DECREF(fns);
+    Py_RETURN_NONE;
+}
+
+/* The lrsched_lrs_fn of a Python LRScheduler subclass: user is a callable (its bound
+ * _custom_lrs, kept alive by the scheduler's callbacks tuple) called as f(epoch, flags)
+ * and returning one lr per group. Called with the GIL held, during a step. */
+static int
+lrs_fn_trampoline(int64_t epoch, int flags, void *user, double *lrs, size_t n_groups)
+{
+    if (has_stored_exception()) {
+        return 1;
+    }
+    PyObject *r = PyObject_CallFunction((PyObject *)user, "Li", (long long)epoch, flags);
+    if (r == NULL) {
+        return lr_fn_failed();
+    }
+    PyObject *seq = PySequence_Fast(r, "get_lr() must return a sequence of lrs");
+    Py_DECREF(r);
+    if (seq == NULL) {
+        return lr_fn_failed();
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if ((size_t)n != n_groups) {
+        PyErr_Format(PyExc_ValueError, "get_lr() returned %zd lrs for %zu param groups", n, n_groups);
+        Py_DECREF(seq);
+        return lr_fn_failed();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double v = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return lr_fn_failed();
+        }
+        lrs[i] = v;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+PyDoc_STRVAR(Scheduler_init_custom_doc,
+"_init_custom(optimizer, fn, has_closed_form, last_epoch, /)\n--\n\n"
+"A Python LRScheduler subclass: fn(epoch, flags) returns every group's lr\n"
+"(lrsched_custom_lr_create).");
+
+static PyObject *
+Scheduler_init_custom(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                      PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 4 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_init_custom(optimizer, fn, has_closed_form, last_epoch) takes 4 positional arguments");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_custom");
+    if (opt == NULL) {
+        return NULL;
+    }
+    int closed = PyObject_IsTrue(args[2]);
+    if (closed < 0) {
+        return NULL;
+    }
+    long long last_epoch = PyLong_AsLongLong(args[3]);
+    if (last_epoch == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *fns = PyTuple_Pack(1, args[1]);
+    if (fns == NULL) {
+        return NULL;
+    }
+    lrsched_scheduler *h = NULL;
+    int rc;
+    CALL_WITH_CALLBACKS(1, opt, rc,
+                        lrsched_custom_lr_create(opt->handle, lrs_fn_trampoline, args[1], closed,
+                                                 (int64_t)last_epoch, &h));
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        lrsched_scheduler_free(h);
+        Py_DECREF(fns);
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, fns, NULL);
+    Py_DECREF(fns);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Scheduler_init_json_fns_doc,
+"_init_json_fns(optimizer, spec, fns, /)\n--\n\n"
+"Builds the scheduler from a JSON spec naming Python callables \"<c0>\", \"<c1>\", ...\n"
+"(lr_lambda, CyclicLR's scale_fn) (lrsched_scheduler_create_from_json_fns).");
+
+static PyObject *
+Scheduler_init_json_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                        PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 3 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "_init_json_fns(optimizer, spec, fns) takes 3 positional arguments");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_json_fns");
+    if (opt == NULL) {
+        return NULL;
+    }
+    Py_ssize_t len;
+    const char *spec = utf8_arg(args[1], "spec", &len);
+    if (spec == NULL) {
+        return NULL;
+    }
+    PyObject *fns = PySequence_Tuple(args[2]);
+    if (fns == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(fns);
+    lrsched_lr_fn *cfns;
+    void **users;
+    if (lr_fn_arrays(fns, &cfns, &users) < 0) {
+        Py_DECREF(fns);
+        return NULL;
+    }
+    lrsched_scheduler *h = NULL;
+    int rc;
+    CALL_WITH_CALLBACKS(1, opt, rc,
+                        lrsched_scheduler_create_from_json_fns(opt->handle, spec, (size_t)len, cfns, users,
+                                                               (size_t)n, &h));
     PyMem_Free(cfns);
     PyMem_Free(users);
     if (rc != LRSCHED_OK || has_stored_exception()) {
@@ -1569,6 +1723,10 @@ static PyMethodDef Scheduler_methods[] = {
      Scheduler_init_json_doc},
     {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_lambda_doc},
+    {"_init_custom", (PyCFunction)(void (*)(void))Scheduler_init_custom,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_custom_doc},
+    {"_init_json_fns", (PyCFunction)(void (*)(void))Scheduler_init_json_fns,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_json_fns_doc},
     {"_init_sequential", (PyCFunction)(void (*)(void))Scheduler_init_sequential,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_sequential_doc},
     {"_init_chained", (PyCFunction)(void (*)(void))Scheduler_init_chained,
@@ -2893,6 +3051,8 @@ _lrsched_exec(PyObject *module)
         {"FLAG_NO_EPOCH", LRSCHED_FLAG_NO_EPOCH},
         {"FLAG_STEP_AT_EPOCH", LRSCHED_FLAG_STEP_AT_EPOCH},
         {"FLAG_STEP_AT_UPDATE", LRSCHED_FLAG_STEP_AT_UPDATE},
+        {"LRS_INITIAL", LRSCHED_LRS_INITIAL},
+        {"LRS_CLOSED_FORM", LRSCHED_LRS_CLOSED_FORM},
         /* Python frames between the caller of step() and _step_slow(): none (step() is C). */
         {"STEP_WRAPPER_FRAMES", 0},
     };

@@ -10,14 +10,17 @@ __all__ = ["rebuild", "rebuild_sgd"]
 
 
 def rebuild(cls, optimizer, args, state):
-    """A scheduler of class ``cls`` rebuilt from ``args`` (``("json", spec_text)``, or
-    ``("init", positional, keywords)`` for the classes that take Python objects, the
-    optimizer among them) on ``optimizer``, then ``state`` loaded. Construction performs
+    """A scheduler of class ``cls`` rebuilt from ``args`` (``("json", spec_text, fns,
+    attributes)``, ``("init", positional, keywords)`` for the classes that take Python
+    objects, the optimizer among them, or ``("custom",)`` for a Python subclass) on
+    ``optimizer``, then ``state`` loaded. Construction performs
     torch's initial step, which changes the optimizer's groups: they are put back."""
     obj = cls.__new__(cls)
     with groups_kept(optimizer):
         if args[0] == "json":
-            obj._bind_json(optimizer, args[1])
+            obj._bind_json(optimizer, *args[1:])
+        elif args[0] == "custom":  # a Python subclass: its attributes are in the state
+            obj._rebind_custom(optimizer, state)
         else:
             cls.__init__(obj, *args[1], **args[2])
     obj.load_state_dict(state)

@@ -56,8 +56,17 @@ class LRScheduler(_Scheduler):
     schedule cycles them — written back after).
 
     ``step()`` and ``get_last_lr()`` are implemented by the backend (C methods in
-    ``lrsched``). Subclassing to write a Python ``get_lr()`` is not supported: the
-    schedules are the library's.
+    ``lrsched``).
+
+    Subclass it as torch's to write a schedule in Python: override ``get_lr()``
+    (chainable, reading ``group["lr"]`` from ``self.optimizer.param_groups``, or closed
+    form from ``self.base_lrs`` and ``self.last_epoch``; optionally
+    ``_get_closed_form_lr()``, used by ``step(epoch)``), set your attributes, then call
+    ``super().__init__(optimizer, last_epoch)``: torch's ``LRScheduler.__init__``
+    (``initial_lr``, ``base_lrs``, the first step). The library calls ``get_lr()`` at each
+    step (``self._is_initial`` is true during the first); an exception it raises
+    propagates out of ``step()`` as itself and the step changes nothing. Its
+    ``state_dict()`` is torch's: the base keys and every attribute you set.
     """
 
     _kind = 0  # LRSCHED_FLAG_* bits, set when bound
@@ -85,10 +94,37 @@ class LRScheduler(_Scheduler):
         return bool(self._kind & _FLAG_METRIC)
 
     def __init__(self, optimizer, last_epoch=-1):
-        raise NotImplementedError(
-            "lrsched.LRScheduler cannot be instantiated: custom Python schedulers (get_lr) are not "
-            "supported; use one of the fifteen torch schedulers, or LambdaLR"
-        )
+        """torch's ``LRScheduler.__init__(optimizer, last_epoch=-1)`` for a subclass that
+        overrides ``get_lr()``."""
+        if type(self).get_lr is LRScheduler.get_lr:
+            raise NotImplementedError(
+                f"{type(self).__name__} does not override get_lr(): subclass lrsched.LRScheduler with a "
+                "get_lr(), or use one of the schedulers"
+            )
+        self._bind_custom(optimizer, last_epoch)
+
+    def _bind_custom(self, optimizer, last_epoch):
+        le = _int_arg(last_epoch, type(self).__name__, "last_epoch")
+        closed = hasattr(type(self), "_get_closed_form_lr")
+        self._bind(optimizer, lambda h: self._init_custom(h, self._custom_lrs, closed, le))
+        self._rebuild_args = ("custom",)
+        self._initial_step()  # the last line of torch's __init__, once self is usable
+
+    def _custom_lrs(self, epoch, flags):
+        """The library's call of a subclass's get_lr() (or _get_closed_form_lr())."""
+        d = self.__dict__
+        d["_is_initial"] = bool(flags & B.LRS_INITIAL)
+        d["_get_lr_called_within_step"] = True
+        try:
+            return self._get_closed_form_lr() if flags & B.LRS_CLOSED_FORM else self.get_lr()
+        finally:
+            d["_is_initial"] = False
+            d["_get_lr_called_within_step"] = False
+
+    def _rebind_custom(self, optimizer, state):
+        """A subclass rebuilt by copy/pickle: its attributes from the state, then bound."""
+        self.__dict__.update({k: v for k, v in state.items() if k not in _CUSTOM_BASE_KEYS})
+        self._bind_custom(optimizer, -1)
 
     # -- construction helpers --------------------------------------------------------
 
@@ -109,10 +145,17 @@ class LRScheduler(_Scheduler):
             self._foreign = True
             mirror.sync_out(optimizer)
 
-    def _bind_json(self, optimizer, spec):
+    def _bind_json(self, optimizer, spec, fns=(), attributes=None):
+        """Builds from a spec; ``fns``: the Python callables it names "<c0>", "<c1>", ...
+        (CyclicLR's scale_fn); ``attributes``: what to set on the instance after."""
         text = spec if isinstance(spec, str) else _dumps_spec(spec)
-        self._bind(optimizer, lambda h: self._init_json(h, text), text)
-        self._rebuild_args = ("json", text)
+        if fns:
+            self._bind(optimizer, lambda h: self._init_json_fns(h, text, fns), text)
+        else:
+            self._bind(optimizer, lambda h: self._init_json(h, text), text)
+        if attributes:
+            self.__dict__.update(attributes)
+        self._rebuild_args = ("json", text, tuple(fns), attributes)
 
     def _bind_spec(self, optimizer, type_name, **args):
         """Builds the library scheduler ``type_name`` from its arguments, each passed as
@@ -120,11 +163,21 @@ class LRScheduler(_Scheduler):
         from ._schedulers_gen import KINDS  # (_schedulers_gen runs after this module)
 
         spec = {"type": type_name}
+        fns, attributes = [], {}
         for name, value in args.items():
-            v = spec_value(value, KINDS[type_name][name], type_name, name)
+            kind = KINDS[type_name][name]
+            if kind == "scale_fn" and value is not None:
+                # A Python scale function, called by the library (torch's _scale_fn_custom).
+                if not callable(value):
+                    raise TypeError(f"{type_name}: '{name}' must be callable or None, got {type(value).__name__}")
+                spec[name] = f"<c{len(fns)}>"
+                fns.append(value)
+                attributes["_scale_fn_custom"] = value
+                continue
+            v = spec_value(value, kind, type_name, name)
             if v is not OMIT:
                 spec[name] = v
-        self._bind_json(optimizer, spec)
+        self._bind_json(optimizer, spec, fns, attributes)
 
     # -- stepping (the backend's step() runs the hot path itself) -------------------------
 
@@ -182,11 +235,17 @@ class LRScheduler(_Scheduler):
         self._state_load(_dumps(_encode_state(self._pre_load(state_dict))))
 
     def _fix_state(self, state):
-        """Adds what only Python knows (LambdaLR's callable objects, children's) ."""
+        """Adds what only Python knows (LambdaLR's callable objects, children's, a custom
+        scale_fn's, a subclass's attributes) ."""
         children = self._children
         if children is not None and isinstance(state.get("_schedulers"), list):
             if len(children) == len(state["_schedulers"]):
                 state["_schedulers"] = [c._fix_state(s) for c, s in zip(children, state["_schedulers"])]
+        d = self.__dict__
+        if "_scale_fn_custom" in d:  # torch saves a callable object's __dict__, else None
+            state["_scale_fn_custom"] = _function_state(d["_scale_fn_custom"])
+        if d.get("_rebuild_args", ("",))[0] == "custom":  # torch: every __dict__ entry
+            state.update({k: v for k, v in d.items() if k not in _PRIVATE_KEYS})
         return state
 
     def _pre_load(self, state):
@@ -198,6 +257,15 @@ class LRScheduler(_Scheduler):
             state["_schedulers"] = [
                 c._pre_load(s) if isinstance(s, dict) else s for c, s in zip(children, subs)
             ]
+        d = self.__dict__
+        if "_scale_fn_custom" in d and "_scale_fn_custom" in state:
+            saved = state["_scale_fn_custom"]
+            if isinstance(saved, dict):
+                d["_scale_fn_custom"].__dict__.update(saved)
+            state = dict(state, _scale_fn_custom=None)
+        if d.get("_rebuild_args", ("",))[0] == "custom":
+            d.update({k: v for k, v in state.items() if k not in _CUSTOM_BASE_KEYS})
+            state = {k: v for k, v in state.items() if k in _CUSTOM_BASE_KEYS}
         return state
 
     # -- misc --------------------------------------------------------------------------
@@ -265,6 +333,21 @@ class LRScheduler(_Scheduler):
             info = "unbound"
         return f"<{module_name}.{type(self).__name__} {info}>"
 
+# A subclass's state: the library's base keys, and its own attributes (torch's
+# state_dict(): every __dict__ entry but the optimizer) without lrsched's bookkeeping.
+_CUSTOM_BASE_KEYS = frozenset(
+    {"base_lrs", "last_epoch", "_step_count", "_is_initial", "_get_lr_called_within_step", "_last_lr"}
+)
+_PRIVATE_KEYS = frozenset(
+    {"optimizer", "_mirror", "_kind", "_rebuild_args", "_is_initial", "_get_lr_called_within_step"}
+)
+
+
+def _function_state(f):
+    """What torch saves of a callable: None for a plain function, else its __dict__."""
+    return None if isinstance(f, types.FunctionType) or not hasattr(f, "__dict__") else f.__dict__.copy()
+
+
 class _LambdaBase(LRScheduler):
     _multiplicative = False
 
@@ -293,10 +376,7 @@ class _LambdaBase(LRScheduler):
     def _fix_state(self, state):
         fns = self.__dict__.get("lr_lambdas")
         if fns is not None:
-            state["lr_lambdas"] = [
-                None if isinstance(f, types.FunctionType) or not hasattr(f, "__dict__") else f.__dict__.copy()
-                for f in fns
-            ]
+            state["lr_lambdas"] = [_function_state(f) for f in fns]
         return state
 
     def _pre_load(self, state):

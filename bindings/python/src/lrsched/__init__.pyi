@@ -167,7 +167,7 @@ class CyclicLR(LRScheduler):
     use_beta1: bool
     base_momentums: list[float]
     max_momentums: list[float]
-    def __init__(self, optimizer: _Optimizer, base_lr: _PerGroup, max_lr: _PerGroup, step_size_up: _Number = 2000, step_size_down: _Number | None = None, mode: Literal["triangular", "triangular2", "exp_range"] = 'triangular', gamma: _Number = 1.0, scale_fn: None = None, scale_mode: Literal["cycle", "iterations"] = 'cycle', cycle_momentum: bool = True, base_momentum: _PerGroup = 0.8, max_momentum: _PerGroup = 0.9, last_epoch: int = -1) -> None: ...
+    def __init__(self, optimizer: _Optimizer, base_lr: _PerGroup, max_lr: _PerGroup, step_size_up: _Number = 2000, step_size_down: _Number | None = None, mode: Literal["triangular", "triangular2", "exp_range"] = 'triangular', gamma: _Number = 1.0, scale_fn: Callable[[int], float] | None = None, scale_mode: Literal["cycle", "iterations"] = 'cycle', cycle_momentum: bool = True, base_momentum: _PerGroup = 0.8, max_momentum: _PerGroup = 0.9, last_epoch: int = -1) -> None: ...
 
 class CosineAnnealingWarmRestarts(LRScheduler):
     T_0: int

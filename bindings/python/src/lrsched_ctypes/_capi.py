@@ -198,6 +198,24 @@ def _lr_fn_trampoline(epoch, user, out):
         return 1
 
 
+@_decls.lrsched_lrs_fn
+def _lrs_fn_trampoline(epoch, flags, user, lrs, n_groups):
+    # A Python LRScheduler subclass's get_lr(): user is its _custom_lrs(epoch, flags).
+    if getattr(_tls, "exc", None) is not None:
+        return 1
+    try:
+        fn = ctypes.cast(user, py_object).value  # kept alive by the scheduler
+        values = list(fn(epoch, flags))
+        if len(values) != n_groups:
+            raise ValueError(f"get_lr() returned {len(values)} lrs for {n_groups} param groups")
+        for i, v in enumerate(values):
+            lrs[i] = _real(v)
+        return 0
+    except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
+        _tls.exc = e
+        return 1
+
+
 # --- Busy marks (see the extension: threads and callbacks) -----------------------------
 
 
@@ -553,6 +571,41 @@ class Scheduler(_Owned):
         h = c_void_p()
         with _Busy(opt):
             rc = create(opt._h, cfns, users, n, le, byref(h))
+        if rc or _pending() is not None:
+            if h.value:
+                _lib.lrsched_scheduler_free(h)
+            _raise(rc)
+        self._install(h, opt, fns, None)
+
+    def _init_custom(self, optimizer, fn, has_closed_form, last_epoch):
+        """A Python LRScheduler subclass: fn(epoch, flags) returns every group's lr
+        (lrsched_custom_lr_create)."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_custom")
+        le = _int64(last_epoch)
+        h = c_void_p()
+        with _Busy(opt):
+            rc = _lib.lrsched_custom_lr_create(opt._h, _lrs_fn_trampoline, id(fn), 1 if has_closed_form else 0, le,
+                                               byref(h))
+        if rc or _pending() is not None:
+            if h.value:
+                _lib.lrsched_scheduler_free(h)
+            _raise(rc)
+        self._install(h, opt, (fn,), None)
+
+    def _init_json_fns(self, optimizer, spec, fns):
+        """Builds the scheduler from a JSON spec naming Python callables "<c0>", ...
+        (lrsched_scheduler_create_from_json_fns)."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_json_fns")
+        b = _utf8(spec, "spec")
+        fns = tuple(fns)
+        n = len(fns)
+        cfns = (LR_FN * max(n, 1))(*([_lr_fn_trampoline] * n))
+        users = (c_void_p * max(n, 1))(*[id(f) for f in fns])
+        h = c_void_p()
+        with _Busy(opt):
+            rc = _lib.lrsched_scheduler_create_from_json_fns(opt._h, b, len(b), cfns, users, n, byref(h))
         if rc or _pending() is not None:
             if h.value:
                 _lib.lrsched_scheduler_free(h)

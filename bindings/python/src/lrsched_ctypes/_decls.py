@@ -32,8 +32,9 @@ __all__ = [
     "KEY_BETA2", "KEY_MAX_LR", "KEY_MIN_LR", "KEY_MAX_MOMENTUM", "KEY_BASE_MOMENTUM", "FRESH",
     "UNSET", "MODE_MIN", "MODE_MAX", "THRESHOLD_REL", "THRESHOLD_ABS", "CYCLIC_TRIANGULAR",
     "CYCLIC_TRIANGULAR2", "CYCLIC_EXP_RANGE", "SCALE_CYCLE", "SCALE_ITERATIONS", "ANNEAL_COS",
-    "ANNEAL_LINEAR", "FLAG_METRIC", "FLAG_FRACTIONAL_EPOCH", "FLAG_COMPOSITE", "FLAG_NO_EPOCH",
-    "FLAG_STEP_AT_EPOCH", "FLAG_STEP_AT_UPDATE", "STEP_EPOCH", "STEP_BATCH",
+    "ANNEAL_LINEAR", "LRS_INITIAL", "LRS_CLOSED_FORM", "FLAG_METRIC", "FLAG_FRACTIONAL_EPOCH",
+    "FLAG_COMPOSITE", "FLAG_NO_EPOCH", "FLAG_STEP_AT_EPOCH", "FLAG_STEP_AT_UPDATE",
+    "STEP_EPOCH", "STEP_BATCH",
 ]
 
 VERSION_MAJOR = 0
@@ -83,6 +84,8 @@ SCALE_CYCLE = 0
 SCALE_ITERATIONS = 1
 ANNEAL_COS = 0
 ANNEAL_LINEAR = 1
+LRS_INITIAL = 1
+LRS_CLOSED_FORM = 2
 FLAG_METRIC = 1
 FLAG_FRACTIONAL_EPOCH = 2
 FLAG_COMPOSITE = 4
@@ -96,6 +99,7 @@ STEP_BATCH = 1
 # --- Callback types --------------------------------------------------------------------
 
 lrsched_lr_fn = CFUNCTYPE(c_int, c_int64, c_void_p, POINTER(c_double))
+lrsched_lrs_fn = CFUNCTYPE(c_int, c_int64, c_int, c_void_p, POINTER(c_double), c_size_t)
 lrsched_epoch_fn = CFUNCTYPE(c_int, c_int64, c_double, c_double, c_double, c_void_p)
 
 # --- Functions: name -> (restype, argtypes) --------------------------------------------
@@ -135,6 +139,8 @@ PROTOTYPES = {
     "lrsched_cyclic_lr_create": (c_int, (c_void_p, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, POINTER(c_double), c_int, c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_int64, POINTER(c_void_p))),
     "lrsched_one_cycle_lr_create": (c_int, (c_void_p, POINTER(c_double), c_size_t, c_int64, c_int64, c_int64, c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, c_double, c_int, c_int64, POINTER(c_void_p))),
     "lrsched_scheduler_create_from_json": (c_int, (c_void_p, c_char_p, c_size_t, POINTER(c_void_p))),
+    "lrsched_scheduler_create_from_json_fns": (c_int, (c_void_p, c_char_p, c_size_t, POINTER(lrsched_lr_fn), POINTER(c_void_p), c_size_t, POINTER(c_void_p))),
+    "lrsched_custom_lr_create": (c_int, (c_void_p, lrsched_lrs_fn, c_void_p, c_int, c_int64, POINTER(c_void_p))),
     "lrsched_spec_create": (c_int, (c_char_p, POINTER(c_void_p))),
     "lrsched_spec_free": (None, (c_void_p,)),
     "lrsched_spec_set_int": (c_int, (c_void_p, c_char_p, c_int64)),
