@@ -64,16 +64,19 @@ def torch_children(opt, spec):
     return [getattr(T, name)(opt, **kw) for name, kw in spec]
 
 
-def wrapped_children(api, opt, spec):
-    return [lrsched.torch.wrap(getattr(api, name)(opt, **kw)) for name, kw in spec]
+def wrapped_children(api, opt, spec, wrap=True):
+    children = [getattr(api, name)(opt, **kw) for name, kw in spec]
+    return [lrsched.torch.wrap(c) for c in children] if wrap else children
 
 
 @needs_torch
 @pytest.mark.parametrize("case", range(len(SEQUENCES)))
-def test_wrapped_children_of_torch_sequential_lr(api, case):
+@pytest.mark.parametrize("wrap", [True, False], ids=["wrapped", "plain"])
+def test_wrapped_children_of_torch_sequential_lr(api, case, wrap):
+    # Plain lrsched schedulers have the same internals (last_epoch, _initial_step, ...).
     spec, milestones = SEQUENCES[case]
     theirs = run(lambda o: T.SequentialLR(o, torch_children(o, spec), milestones=milestones))
-    ours = run(lambda o: T.SequentialLR(o, wrapped_children(api, o, spec), milestones=milestones))
+    ours = run(lambda o: T.SequentialLR(o, wrapped_children(api, o, spec, wrap), milestones=milestones))
     assert ours == theirs
 
 
@@ -92,10 +95,11 @@ def test_issue_example_values():
 
 @needs_torch
 @pytest.mark.parametrize("case", range(len(SEQUENCES)))
-def test_wrapped_children_of_torch_chained_scheduler(api, case):
+@pytest.mark.parametrize("wrap", [True, False], ids=["wrapped", "plain"])
+def test_wrapped_children_of_torch_chained_scheduler(api, case, wrap):
     spec, _ = SEQUENCES[case]
     theirs = run(lambda o: T.ChainedScheduler(torch_children(o, spec)))
-    ours = run(lambda o: T.ChainedScheduler(wrapped_children(api, o, spec)))
+    ours = run(lambda o: T.ChainedScheduler(wrapped_children(api, o, spec, wrap)))
     assert ours == theirs
 
 
