@@ -29,7 +29,7 @@ public final class CyclicLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var maxLRs: [Double] = []
     @exclusivity(unchecked) public package(set) var totalSize: Double = 1
     @exclusivity(unchecked) public package(set) var stepRatio: Double = 0.5
-    /// nil when a custom `scaleFn` is used.
+    /// With a custom `scaleFn`: kept as given (nil for a name that is not a mode), not read.
     @exclusivity(unchecked) public package(set) var mode: Mode? = .triangular
     @exclusivity(unchecked) public package(set) var gamma: Double = 1
     @exclusivity(unchecked) public package(set) var scaleMode: ScaleMode = .cycle
@@ -89,7 +89,7 @@ public final class CyclicLR: LRScheduler {
         self.stepRatio = ratio
         self.customScaleFn = scaleFn
         if scaleFn != nil {
-            self.mode = nil
+            self.mode = mode  // kept, as torch keeps it, but not read
             self.scaleMode = scaleMode
         } else {
             self.mode = mode
@@ -128,7 +128,7 @@ public final class CyclicLR: LRScheduler {
             throw .value("CyclicLR state: '\(key)' has \(count) values, base_lrs has \(n)")
         }
         if customScaleFn != nil {
-            mode = nil
+            return  // the mode is not read (torch keeps what was loaded)
         } else if let mode {
             scaleMode = mode == .exp_range ? .iterations : .cycle
         } else {
@@ -221,9 +221,12 @@ private let cyclicLR = SchedulerDescriptor(
         _ = try CyclicLR.stepSizes(up: up, down: down)
         let scaleFn = try CyclicLR.scaleFunction(a.optional("scale_fn"), c)
         let scaleMode = try CyclicLR.scaleMode(a.string("scale_mode"), custom: scaleFn != nil)
-        return try CyclicLR(
+        let modeName = try a.string("mode")
+        let s = try CyclicLR(
             c.optimizer, baseLR: baseLR, maxLR: maxLR, stepSizeUp: up, stepSizeDown: down,
-            mode: scaleFn != nil ? .triangular : CyclicLR.parseMode(a.string("mode")), gamma: a.double("gamma"),
-            scaleFn: scaleFn, scaleMode: scaleMode, cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
-            maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
+            mode: scaleFn != nil ? .triangular : CyclicLR.parseMode(modeName),
+            gamma: a.double("gamma"), scaleFn: scaleFn, scaleMode: scaleMode, cycleMomentum: a.bool("cycle_momentum"),
+            baseMomentum: a.perGroup("base_momentum"), maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
+        if scaleFn != nil { s.mode = CyclicLR.Mode(rawValue: modeName) }  // torch keeps any string
+        return s
     })
