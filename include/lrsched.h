@@ -375,7 +375,9 @@ typedef int (*lrsched_lrs_fn)(int64_t epoch, int flags, void *user, double *lrs,
  *  call lrsched_scheduler_initial_step next, which calls fn with LRSCHED_LRS_INITIAL
  *  (left to the caller so that fn can read the scheduler through *out). Then every step
  *  calls fn once. Its type name is "CustomLR"; its state has the base keys
- *  (last_epoch, base_lrs, _step_count, ...). */
+ *  (last_epoch, base_lrs, _step_count, ...). A preview involving it (directly or as a
+ *  composite's child) is LRSCHED_NOT_IMPLEMENTED_ERROR: fn reads the scheduler it was
+ *  made for, not the preview's copies. */
 LRSCHED_API int lrsched_custom_lr_create(lrsched_optimizer *opt, lrsched_lrs_fn fn, void *user, int has_closed_form,
                                          int64_t last_epoch, lrsched_scheduler **out);
 

@@ -1839,6 +1839,9 @@ static void test_custom_schedulers(void) {
     CHECK(c.closed_calls == 1);
     OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
     CHECK(v == 0.8 / 32);
+    double row[1];
+    size_t ng = 0;
+    CHECK_ERR(lrsched_preview(&s, 1, 1, NULL, 0, row, 1, NULL, 0, &ng), LRSCHED_NOT_IMPLEMENTED_ERROR, "preview");
     CHECK_RC(lrsched_custom_lr_create(o, NULL, NULL, 0, LRSCHED_FRESH, &s), LRSCHED_NULL_ARGUMENT);
     lrsched_scheduler_free(s);
 

@@ -75,6 +75,20 @@ public final class CustomLR: LRScheduler {
     }
 }
 
+extension CustomLR {
+    /// Previews step copies, but a custom function reads the scheduler it was made for
+    /// (a Python subclass reads `self.last_epoch`): NotImplementedError for any preview
+    /// involving a CustomLR, composites' children included.
+    static func refusePreview(_ schedulers: [LRScheduler]) throws(LRSchedError) {
+        for s in schedulers {
+            if s is CustomLR {
+                throw .notImplemented("preview of a custom scheduler (a subclass's get_lr()) is not supported: step it instead")
+            }
+            if let c = s as? CompositeScheduler { try refusePreview(c.schedulers) }
+        }
+    }
+}
+
 private let customLR = SchedulerDescriptor(
     "CustomLR", summary: "a subclass's get_lr() (a function of every group's lr), with torch's base-class stepping",
     parameters: [], state: StateField.base,

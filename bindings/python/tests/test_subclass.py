@@ -202,6 +202,12 @@ def test_errors_in_get_lr_surface_and_change_nothing(base):
         bad.step()
     assert bad.last_epoch == 0 and bad.optimizer.param_groups[0]["lr"] == 0.05
 
+    # A preview steps copies, which a Python get_lr() (reading self) cannot follow.
+    with pytest.raises(NotImplementedError, match="preview"):
+        f.preview(3)
+    with pytest.raises(NotImplementedError, match="preview"):
+        api.preview([api.ChainedScheduler([f])], 2)
+
     class NoGetLR(base):
         pass
 
