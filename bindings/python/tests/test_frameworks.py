@@ -212,7 +212,7 @@ def _lightning():
     return pl
 
 
-def _lightning_lrs(tmp_path, make_sched, monitor=None, steps=12):
+def _lightning_lrs(tmp_path, make_sched, monitor=None, steps=12, save_at=None, resume_from=None):
     pl = _lightning()
     data = _regression_data()
 
@@ -239,9 +239,12 @@ def _lightning_lrs(tmp_path, make_sched, monitor=None, steps=12):
 
     loader = torch.utils.data.DataLoader(data, batch_size=4)
     module = Module()
-    trainer = pl.Trainer(max_steps=steps, accelerator="cpu", devices=1, logger=False, enable_checkpointing=False,
-                         enable_progress_bar=False, enable_model_summary=False, default_root_dir=str(tmp_path))
-    trainer.fit(module, loader)
+    trainer = pl.Trainer(max_steps=save_at or steps, accelerator="cpu", devices=1, logger=False,
+                         enable_checkpointing=False, enable_progress_bar=False, enable_model_summary=False,
+                         default_root_dir=str(tmp_path))
+    trainer.fit(module, loader, ckpt_path=resume_from)
+    if save_at:
+        trainer.save_checkpoint(str(tmp_path / "ck.ckpt"))
     return module.lrs, [p.detach().tolist() for p in module.parameters()]
 
 
@@ -250,6 +253,20 @@ def test_lightning_configure_optimizers(tmp_path, api):
     a = _lightning_lrs(tmp_path / "a", lambda o: lrsched.torch.wrap(api.OneCycleLR(o, max_lr=0.5, total_steps=12)))
     b = _lightning_lrs(tmp_path / "b", lambda o: T.OneCycleLR(o, max_lr=0.5, total_steps=12))
     assert len(a[0]) == 12 and a == b
+
+
+@needs_lightning
+def test_lightning_checkpoint_resumes(tmp_path, api):
+    # Lightning saves the scheduler's state_dict() in its checkpoint and loads it on resume.
+    def make(o):
+        return lrsched.torch.wrap(api.OneCycleLR(o, max_lr=0.5, total_steps=12))
+
+    straight = _lightning_lrs(tmp_path / "a", make)
+    first = _lightning_lrs(tmp_path / "b", make, save_at=5)
+    resumed = _lightning_lrs(tmp_path / "c", make, resume_from=str(tmp_path / "b" / "ck.ckpt"))
+    assert first[0] == straight[0][:5]
+    # (the parameters differ: Lightning restarts the interrupted epoch's batches)
+    assert len(resumed[0]) == 7 and resumed[0] == straight[0][5:]
 
 
 @needs_lightning
