@@ -301,3 +301,41 @@ def test_initial_step_update_lr_and_get_lr_without_torch(api):
         seq.get_lr()
     with pytest.raises(NotImplementedError):
         seq._update_lr(0)
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(ASSIGNABLE))
+@pytest.mark.parametrize("wrap", [False, True], ids=["plain", "wrapped"])
+def test_get_lr_values_as_torch(api, name, wrap):
+    # get_lr() outside step(): the chainable form at the current last_epoch, from the
+    # current group lrs (torch's CyclicLR/OneCycleLR also write momenta there: not compared).
+    kw = ASSIGNABLE[name]
+    o1, o2 = torch_opt(), torch_opt()
+    theirs = getattr(T, name)(o1, **kw)
+    ours = getattr(api, name)(o2, **kw)
+    if wrap:
+        ours = lrsched.torch.wrap(ours)
+    for k in range(7):
+        o1.step(), o2.step()
+        theirs.step(), ours.step()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = theirs.get_lr()
+            got = ours.get_lr()
+        assert got == expected, k
+        assert lrs(o2) == lrs(o1)
+
+
+@needs_torch
+@pytest.mark.parametrize("value", [1, 5, 9])
+def test_composite_last_epoch_assignment_as_torch(api, value):
+    # SequentialLR picks its child and milestone from last_epoch: assigned, it moves on
+    # from there as torch's does.
+    spec, milestones = SEQUENCES[0]
+
+    def make(mod, children):
+        return lambda o: mod.SequentialLR(o, children(o), milestones=milestones)
+
+    theirs = assigned_run(make(T, lambda o: torch_children(o, spec)), 3, value)
+    ours = assigned_run(make(api, lambda o: wrapped_children(api, o, spec, wrap=False)), 3, value)
+    assert ours == theirs
