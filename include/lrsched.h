@@ -53,7 +53,7 @@
  * - Callbacks are called on the calling thread, during the call that steps (or
  *   constructs, or previews, or trains). While a callback runs, calls on that thread
  *   that modify an optimizer or scheduler or build a scheduler (add_group, set, unset,
- *   state_load, every *_create but lrsched_optimizer_create* and
+ *   state_load, set_last_epoch, get_lr, every *_create but lrsched_optimizer_create* and
  *   lrsched_model_create*, every step) fail with LRSCHED_RUNTIME_ERROR; reading calls,
  *   previews and frees work. Freeing the scheduler being stepped from its own callback
  *   is safe: it lives until the step returns. Models, SGD and trainers: see "Training".
@@ -352,6 +352,41 @@ LRSCHED_API int lrsched_one_cycle_lr_create(lrsched_optimizer *opt, const double
 LRSCHED_API int lrsched_scheduler_create_from_json(lrsched_optimizer *opt, const char *spec, size_t len,
                                                    lrsched_scheduler **out);
 
+/** As lrsched_scheduler_create_from_json, with C functions the spec names "<c0>",
+ *  "<c1>", ... (fns[i] with user_data[i]; user_data may be NULL), wherever a scheduler
+ *  takes functions: lr_lambda (called as for lrsched_lambda_lr_create) and CyclicLR's
+ *  scale_fn, which is called with the cycle number ("scale_mode": "cycle") or the
+ *  iteration ("iterations") as the epoch argument and writes the scale to *out, as
+ *  torch's scale_fn(x). n_fns must be at least 1. */
+LRSCHED_API int lrsched_scheduler_create_from_json_fns(lrsched_optimizer *opt, const char *spec, size_t len,
+                                                       const lrsched_lr_fn *fns, void *const *user_data, size_t n_fns,
+                                                       lrsched_scheduler **out);
+
+/** Flags of an lrsched_lrs_fn call: the construction step (torch's _is_initial), and
+ *  torch's _get_closed_form_lr() (step(epoch)) rather than get_lr(). */
+#define LRSCHED_LRS_INITIAL     1
+#define LRSCHED_LRS_CLOSED_FORM 2
+
+/** A custom scheduler's get_lr(): writes one lr per group to lrs[0..n_groups) for the
+ *  step's epoch (last_epoch has already moved to it; flags: LRSCHED_LRS_*) and returns
+ *  0, or returns non-zero to abort the step with LRSCHED_CALLBACK_FAILED (nothing
+ *  changes). lrs arrive filled with NaN: an lr not written, or not finite, aborts the
+ *  step with LRSCHED_VALUE_ERROR. It may read the scheduler and its optimizer (see
+ *  "Ownership and threads"). */
+typedef int (*lrsched_lrs_fn)(int64_t epoch, int flags, void *user, double *lrs, size_t n_groups);
+
+/** A torch LRScheduler subclass overriding get_lr() (and, when has_closed_form is
+ *  non-zero, _get_closed_form_lr(), used by step(epoch)) with fn: torch's
+ *  LRScheduler.__init__(opt, last_epoch) up to its last line (initial_lr, base_lrs);
+ *  call lrsched_scheduler_initial_step next, which calls fn with LRSCHED_LRS_INITIAL
+ *  (left to the caller so that fn can read the scheduler through *out). Then every step
+ *  calls fn once. Its type name is "CustomLR"; its state has the base keys
+ *  (last_epoch, base_lrs, _step_count, ...). A preview involving it (directly or as a
+ *  composite's child) is LRSCHED_NOT_IMPLEMENTED_ERROR: fn reads the scheduler it was
+ *  made for, not the preview's copies. */
+LRSCHED_API int lrsched_custom_lr_create(lrsched_optimizer *opt, lrsched_lrs_fn fn, void *user, int has_closed_form,
+                                         int64_t last_epoch, lrsched_scheduler **out);
+
 /* ---- Specs: any scheduler, key by key --------------------------------------------
  * A spec is the JSON spec of lrsched_scheduler_create_from_json built in memory, one
  * keyword argument at a time, with C lr functions where a scheduler takes functions.
@@ -507,6 +542,31 @@ LRSCHED_API int lrsched_scheduler_cycle_length(const lrsched_scheduler *sched, i
  *  scheduler built from a "timm.create_scheduler_v2" spec to *out. LRSCHED_TYPE_ERROR
  *  for any other scheduler. */
 LRSCHED_API int lrsched_scheduler_num_epochs(const lrsched_scheduler *sched, int64_t *out);
+/** Assigns last_epoch, as torch's `sched.last_epoch = epoch` (any value: torch sets the
+ *  attribute). The next step increments from it; chainable schedules then compute from
+ *  the current group lrs at that epoch. torch's SequentialLR writes last_epoch -= 1 on
+ *  its children. */
+LRSCHED_API int lrsched_scheduler_set_last_epoch(lrsched_scheduler *sched, int64_t epoch);
+
+/** torch's _step_count: 1 after construction, +1 per step. */
+LRSCHED_API int lrsched_scheduler_step_count(const lrsched_scheduler *sched, int64_t *out);
+
+/** torch's _initial_step(): _step_count = 0, then one step with _is_initial set (what
+ *  construction does; torch's SequentialLR calls it on its first child). On failure
+ *  nothing changes. */
+LRSCHED_API int lrsched_scheduler_initial_step(lrsched_scheduler *sched);
+
+/** torch's _update_lr(epoch): has_epoch == 0 is _update_lr(None) (last_epoch += 1, the
+ *  chainable form); otherwise last_epoch = epoch and the closed form where torch has one
+ *  (torch's SequentialLR calls _update_lr(0) at a milestone). _step_count is unchanged.
+ *  Composites: LRSCHED_NOT_IMPLEMENTED_ERROR. On failure nothing changes. */
+LRSCHED_API int lrsched_scheduler_update_lr(lrsched_scheduler *sched, int64_t epoch, int has_epoch);
+
+/** torch's get_lr(): the lrs the chainable form computes at the current last_epoch from
+ *  the current group lrs (see "Buffers"), computed on a copy: nothing changes.
+ *  Composites and ReduceLROnPlateau: LRSCHED_NOT_IMPLEMENTED_ERROR (torch's base get_lr). */
+LRSCHED_API int lrsched_scheduler_get_lr(const lrsched_scheduler *sched, double *buf, size_t capacity,
+                                         size_t *count);
 
 /** The scheduler's state as JSON with torch's state_dict() keys (see "Buffers").
  *  Non-finite doubles are written as "Infinity", "-Infinity", "NaN". */

@@ -80,7 +80,7 @@ class Inputs:
 # -- How a parameter is written ---------------------------------------------------------
 
 def is_json_spec_key(p):
-    """Whether the parameter can be written in a JSON spec (CyclicLR's scale_fn cannot)."""
+    """Whether the parameter is in the JSON Schema (CyclicLR's scale_fn, a function, is not)."""
     return p["kind"]["kind"] != "scale_function"
 
 
@@ -627,7 +627,7 @@ def stub_type(kind, schema=None):
         return f"Iterable[{stub_type(kind['of'])}]"
     if name in ("number", "float"):
         return "int" if (schema or {}).get("type") == "integer" else "_Number"
-    return {"int": "int", "bool": "bool", "per_group": "_PerGroup", "scale_function": "None",
+    return {"int": "int", "bool": "bool", "per_group": "_PerGroup", "scale_function": "Callable[[int], float] | None",
             "mapping": "dict[str, Any]"}[name]
 
 

@@ -1896,6 +1896,153 @@ static void test_edges(void) {
     }
 }
 
+/* torch's internals reached from outside a scheduler: SequentialLR driven by hand as
+ * torch's own does (last_epoch -= 1 on the children, _initial_step() on the first,
+ * _update_lr(0) at the milestone) gives the library's SequentialLR, bit for bit. */
+static void test_torch_internals(void) {
+    lrsched_optimizer *a = opt_json("{\"lr\": 0.1}"), *b = opt_json("{\"lr\": 0.1}");
+    lrsched_scheduler *lin = NULL, *ex = NULL, *ref_lin = NULL, *ref_ex = NULL, *seq = NULL;
+    OK(lrsched_linear_lr_create(a, 0.1, 1.0, 4, LRSCHED_FRESH, &lin));
+    OK(lrsched_exponential_lr_create(a, 0.5, LRSCHED_FRESH, &ex));
+    OK(lrsched_linear_lr_create(b, 0.1, 1.0, 4, LRSCHED_FRESH, &ref_lin));
+    OK(lrsched_exponential_lr_create(b, 0.5, LRSCHED_FRESH, &ref_ex));
+    lrsched_scheduler *kids[2] = {ref_lin, ref_ex};
+    const int64_t ms[1] = {4};
+    OK(lrsched_sequential_lr_create(b, kids, 2, ms, 1, LRSCHED_FRESH, &seq));
+    OK(lrsched_optimizer_set(a, 0, LRSCHED_KEY_LR, 0.1)); /* group["lr"] = group["initial_lr"] */
+    OK(lrsched_scheduler_set_last_epoch(lin, -1));
+    OK(lrsched_scheduler_set_last_epoch(ex, -1));
+    OK(lrsched_scheduler_initial_step(lin));
+    int64_t n = 0;
+    OK(lrsched_scheduler_step_count(lin, &n));
+    CHECK(n == 1);
+    double va = 0, vb = 0;
+    for (int64_t epoch = 1; epoch <= 8; epoch++) {
+        if (epoch == 4) {
+            OK(lrsched_scheduler_update_lr(ex, 0, 1));
+        } else {
+            OK(lrsched_scheduler_step(epoch < 4 ? lin : ex));
+        }
+        OK(lrsched_scheduler_step(seq));
+        OK(lrsched_optimizer_get(a, 0, LRSCHED_KEY_LR, &va));
+        OK(lrsched_optimizer_get(b, 0, LRSCHED_KEY_LR, &vb));
+        CHECK(memcmp(&va, &vb, sizeof va) == 0);
+    }
+    CHECK(va == 0.00625);
+    OK(lrsched_scheduler_step_count(ex, &n));
+    CHECK(n == 5); /* construction, 4 steps; _update_lr counts none */
+    /* get_lr(): the next chainable value, nothing changed */
+    double buf[2] = {0, 0};
+    size_t count = 0;
+    OK(lrsched_scheduler_get_lr(ex, buf, 2, &count));
+    CHECK(count == 1 && buf[0] == 0.00625 * 0.5);
+    OK(lrsched_optimizer_get(a, 0, LRSCHED_KEY_LR, &va));
+    CHECK(va == 0.00625);
+    CHECK_ERR(lrsched_scheduler_get_lr(seq, buf, 2, &count), LRSCHED_NOT_IMPLEMENTED_ERROR, "not implemented");
+    CHECK_RC(lrsched_scheduler_update_lr(seq, 0, 1), LRSCHED_NOT_IMPLEMENTED_ERROR);
+    OK(lrsched_scheduler_update_lr(ex, 0, 0)); /* _update_lr(None): one chainable step */
+    int64_t le = 0;
+    OK(lrsched_scheduler_last_epoch(ex, &le));
+    CHECK(le == 5);
+    CHECK_RC(lrsched_scheduler_set_last_epoch(NULL, 1), LRSCHED_NULL_ARGUMENT);
+    CHECK_RC(lrsched_scheduler_step_count(ex, NULL), LRSCHED_NULL_ARGUMENT);
+    CHECK_RC(lrsched_scheduler_initial_step(NULL), LRSCHED_NULL_ARGUMENT);
+    lrsched_scheduler_free(lin);
+    lrsched_scheduler_free(ex);
+    lrsched_scheduler_free(ref_lin);
+    lrsched_scheduler_free(ref_ex);
+    lrsched_scheduler_free(seq);
+    lrsched_optimizer_free(a);
+    lrsched_optimizer_free(b);
+}
+
+/* A custom get_lr(): lr = base * 0.5^epoch (closed form too), reading the scheduler's
+ * base_lrs through the handle given in user. Failing at epoch 3 changes nothing. */
+typedef struct {
+    lrsched_scheduler **self;
+    int calls, fail_at, initial_calls, closed_calls;
+} custom_ctx;
+
+static int custom_halving(int64_t epoch, int flags, void *user, double *lrs, size_t n) {
+    custom_ctx *c = user;
+    c->calls++;
+    if (flags & LRSCHED_LRS_INITIAL) c->initial_calls++;
+    if (flags & LRSCHED_LRS_CLOSED_FORM) c->closed_calls++;
+    if (epoch == c->fail_at) return 7;
+    double base[4];
+    size_t nb = 0;
+    if (lrsched_scheduler_base_lrs(*c->self, base, 4, &nb) != LRSCHED_OK || nb != n) return 9;
+    for (size_t i = 0; i < n; i++) lrs[i] = base[i] * pow(0.5, (double)epoch);
+    return 0;
+}
+
+static int scale_half(int64_t x, void *user, double *out) {
+    (void)user;
+    *out = pow(0.5, (double)(x - 1));
+    return 0;
+}
+
+static void test_custom_schedulers(void) {
+    lrsched_optimizer *o = opt_json("{\"lr\": 0.8, \"momentum\": 0.9}");
+    lrsched_scheduler *s = NULL;
+    custom_ctx c = {&s, 0, -99, 0, 0};
+    OK(lrsched_custom_lr_create(o, custom_halving, &c, 1, LRSCHED_FRESH, &s));
+    CHECK(c.calls == 0); /* the construction step is the caller's next call */
+    OK(lrsched_scheduler_initial_step(s));
+    CHECK(c.calls == 1 && c.initial_calls == 1);
+    CHECK(strcmp(lrsched_scheduler_type(s), "CustomLR") == 0);
+    double v = 0;
+    OK(lrsched_scheduler_step(s));
+    OK(lrsched_scheduler_step(s));
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK(v == 0.2);
+    c.fail_at = 3;
+    CHECK_ERR(lrsched_scheduler_step(s), LRSCHED_CALLBACK_FAILED, "get_lr callback returned 7 at epoch 3");
+    int64_t le = 0;
+    OK(lrsched_scheduler_last_epoch(s, &le));
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK(le == 2 && v == 0.2);
+    OK(lrsched_scheduler_step_epoch(s, 5)); /* the closed form */
+    CHECK(c.closed_calls == 1);
+    OK(lrsched_optimizer_get(o, 0, LRSCHED_KEY_LR, &v));
+    CHECK(v == 0.8 / 32);
+    double row[1];
+    size_t ng = 0;
+    CHECK_ERR(lrsched_preview(&s, 1, 1, NULL, 0, row, 1, NULL, 0, &ng), LRSCHED_NOT_IMPLEMENTED_ERROR, "preview");
+    CHECK_RC(lrsched_custom_lr_create(o, NULL, NULL, 0, LRSCHED_FRESH, &s), LRSCHED_NULL_ARGUMENT);
+    lrsched_scheduler_free(s);
+
+    /* CyclicLR's scale_fn from a JSON spec naming a C function */
+    lrsched_scheduler *cy = NULL, *ref = NULL;
+    lrsched_optimizer *o2 = opt_json("{\"lr\": 0.1, \"momentum\": 0.9}");
+    lrsched_optimizer *o3 = opt_json("{\"lr\": 0.1, \"momentum\": 0.9}");
+    const lrsched_lr_fn fns[1] = {scale_half};
+    const char *spec = "{\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1, \"step_size_up\": 2, "
+                       "\"scale_fn\": \"<c0>\", \"scale_mode\": \"cycle\"}";
+    OK(lrsched_scheduler_create_from_json_fns(o2, spec, LRSCHED_NUL_TERMINATED, fns, NULL, 1, &cy));
+    const char *ref_spec = "{\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1, \"step_size_up\": 2, "
+                           "\"mode\": \"triangular2\"}";
+    OK(lrsched_scheduler_create_from_json(o3, ref_spec, LRSCHED_NUL_TERMINATED, &ref));
+    double a = 0, b = 0;
+    for (int k = 0; k < 12; k++) { /* scale 0.5^(cycle-1) is triangular2's */
+        OK(lrsched_scheduler_step(cy));
+        OK(lrsched_scheduler_step(ref));
+        OK(lrsched_optimizer_get(o2, 0, LRSCHED_KEY_LR, &a));
+        OK(lrsched_optimizer_get(o3, 0, LRSCHED_KEY_LR, &b));
+        CHECK(memcmp(&a, &b, sizeof a) == 0);
+    }
+    lrsched_scheduler *bad = NULL;
+    CHECK_RC(lrsched_scheduler_create_from_json_fns(o2, spec, LRSCHED_NUL_TERMINATED, fns, NULL, 0, &bad),
+             LRSCHED_VALUE_ERROR);
+    CHECK_RC(lrsched_scheduler_create_from_json(o2, spec, LRSCHED_NUL_TERMINATED, &bad), LRSCHED_VALUE_ERROR);
+    CHECK(bad == NULL);
+    lrsched_scheduler_free(cy);
+    lrsched_scheduler_free(ref);
+    lrsched_optimizer_free(o);
+    lrsched_optimizer_free(o2);
+    lrsched_optimizer_free(o3);
+}
+
 int main(void) {
     test_versions();
     test_last_error();
@@ -1917,6 +2064,8 @@ int main(void) {
     test_preview();
     test_ownership();
     test_edges();
+    test_torch_internals();
+    test_custom_schedulers();
     if (test_failures) {
         fprintf(stderr, "test_api: %d check(s) failed\n", test_failures);
         return 1;

@@ -29,14 +29,14 @@ public final class CyclicLR: LRScheduler {
     @exclusivity(unchecked) public package(set) var maxLRs: [Double] = []
     @exclusivity(unchecked) public package(set) var totalSize: Double = 1
     @exclusivity(unchecked) public package(set) var stepRatio: Double = 0.5
-    /// nil when a custom `scaleFn` is used.
+    /// With a custom `scaleFn`: kept as given (nil for a name that is not a mode), not read.
     @exclusivity(unchecked) public package(set) var mode: Mode? = .triangular
     @exclusivity(unchecked) public package(set) var gamma: Double = 1
     @exclusivity(unchecked) public package(set) var scaleMode: ScaleMode = .cycle
     @exclusivity(unchecked) public package(set) var cycleMomentum: Bool = true
     @exclusivity(unchecked) public package(set) var baseMomentums: [Double] = []
     @exclusivity(unchecked) public package(set) var maxMomentums: [Double] = []
-    @exclusivity(unchecked) package var customScaleFn: ((Double) -> Double)?
+    @exclusivity(unchecked) package var customScaleFn: ((Double) throws(LRSchedError) -> Double)?
     override public class var descriptor: SchedulerDescriptor { cyclicLR }
 
     /// Per-group values: one for every group (`0.1`) or a list with one per group.
@@ -50,7 +50,7 @@ public final class CyclicLR: LRScheduler {
     ///   must support momentum or beta1 with `cycle_momentum` option enabled").
     public init(_ optimizer: OptimizerState, baseLR: PerGroup, maxLR: PerGroup, stepSizeUp: Double = 2000,
                 stepSizeDown: Double? = nil, mode: Mode = .triangular, gamma: Double = 1.0,
-                scaleFn: ((Double) -> Double)? = nil, scaleMode: ScaleMode = .cycle,
+                scaleFn: ((Double) throws(LRSchedError) -> Double)? = nil, scaleMode: ScaleMode = .cycle,
                 cycleMomentum: Bool = true, baseMomentum: PerGroup = 0.8, maxMomentum: PerGroup = 0.9,
                 lastEpoch: Int = -1) throws(LRSchedError) {
         let snapshot = optimizer.groups
@@ -89,7 +89,7 @@ public final class CyclicLR: LRScheduler {
         self.stepRatio = ratio
         self.customScaleFn = scaleFn
         if scaleFn != nil {
-            self.mode = nil
+            self.mode = mode  // kept, as torch keeps it, but not read
             self.scaleMode = scaleMode
         } else {
             self.mode = mode
@@ -128,7 +128,7 @@ public final class CyclicLR: LRScheduler {
             throw .value("CyclicLR state: '\(key)' has \(count) values, base_lrs has \(n)")
         }
         if customScaleFn != nil {
-            mode = nil
+            return  // the mode is not read (torch keeps what was loaded)
         } else if let mode {
             scaleMode = mode == .exp_range ? .iterations : .cycle
         } else {
@@ -138,7 +138,7 @@ public final class CyclicLR: LRScheduler {
 
     @inline(__always)
     package func scale(_ x: Double) throws(LRSchedError) -> Double {
-        if let f = customScaleFn { return f(x) }
+        if let f = customScaleFn { return try f(x) }
         switch mode {
         case .triangular, .none: return 1.0
         case .triangular2: return 1 / (try Py.floatPow(2.0, x - 1))
@@ -218,15 +218,16 @@ private let cyclicLR = SchedulerDescriptor(
             try SpecArguments.double(v, key: "step_size_down", owner: "CyclicLR")
         }
         _ = try CyclicLR.stepSizes(up: up, down: down)
-        if try a.optional("scale_fn") != nil {
-            throw .type("CyclicLR: 'scale_fn' cannot be given in a JSON spec (use a mode)")
-        }
-        _ = try a.string("scale_mode")  // torch ignores it without a scale_fn
-        return try CyclicLR(
+        let scaleFn = try CyclicLR.scaleFunction(a.optional("scale_fn"), c)
+        let scaleMode = try CyclicLR.scaleMode(a.string("scale_mode"), custom: scaleFn != nil)
+        let modeName = try a.string("mode")
+        let s = try CyclicLR(
             c.optimizer, baseLR: baseLR, maxLR: maxLR, stepSizeUp: up, stepSizeDown: down,
-            mode: CyclicLR.parseMode(a.string("mode")), gamma: a.double("gamma"),
-            cycleMomentum: a.bool("cycle_momentum"), baseMomentum: a.perGroup("base_momentum"),
-            maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
+            mode: scaleFn != nil ? .triangular : CyclicLR.parseMode(modeName),
+            gamma: a.double("gamma"), scaleFn: scaleFn, scaleMode: scaleMode, cycleMomentum: a.bool("cycle_momentum"),
+            baseMomentum: a.perGroup("base_momentum"), maxMomentum: a.perGroup("max_momentum"), lastEpoch: a.int("last_epoch"))
+        if scaleFn != nil { s.mode = CyclicLR.Mode(rawValue: modeName) }  // torch keeps any string
+        return s
     })
 
 extension StateField {

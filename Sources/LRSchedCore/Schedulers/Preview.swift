@@ -80,6 +80,7 @@ public struct Preview: Sendable {
         for s in schedulers where s.optimizer !== first.optimizer {
             throw .value("preview: all schedulers must act on the same optimizer")
         }
+        try CustomLR.refusePreview(schedulers)
         if steps > 0 && schedulers.contains(where: { $0.flags.contains(.metric) }) {
             guard let metrics else { throw .value("preview of ReduceLROnPlateau needs one metric per step") }
             guard metrics.count >= steps else {

@@ -839,6 +839,27 @@ lr_fn_trampoline(int64_t epoch, void *user, double *out)
     return 0;
 }
 
+/* The lrsched_lr_fn array of Python callables (the trampoline for each, the callable as
+ * its user data, borrowed from fns): 0, or -1 with MemoryError. Free both with PyMem_Free. */
+static int
+lr_fn_arrays(PyObject *fns, lrsched_lr_fn **cfns, void ***users)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(fns);
+    *cfns = PyMem_New(lrsched_lr_fn, n > 0 ? n : 1);
+    *users = PyMem_New(void *, n > 0 ? n : 1);
+    if (*cfns == NULL || *users == NULL) {
+        PyMem_Free(*cfns);
+        PyMem_Free(*users);
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        (*cfns)[i] = lr_fn_trampoline;
+        (*users)[i] = PyTuple_GET_ITEM(fns, i);
+    }
+    return 0;
+}
+
 /* Runs a library call that may call Python lr_lambdas: marks the optimizer busy so that
  * other threads (which may run while a callback executes) cannot use it meanwhile. */
 #define CALL_WITH_CALLBACKS(self_has_callbacks, opt, rc, call)                 \
@@ -888,17 +909,11 @@ Scheduler_init_lambda(SchedulerObject *self, PyTypeObject *cls, PyObject *const 
         return NULL;
     }
     Py_ssize_t n = PyTuple_GET_SIZE(fns);
-    lrsched_lr_fn *cfns = PyMem_New(lrsched_lr_fn, n > 0 ? n : 1);
-    void **users = PyMem_New(void *, n > 0 ? n : 1);
-    if (cfns == NULL || users == NULL) {
-        PyMem_Free(cfns);
-        PyMem_Free(users);
+    lrsched_lr_fn *cfns;
+    void **users;
+    if (lr_fn_arrays(fns, &cfns, &users) < 0) {
         Py_DECREF(fns);
-        return PyErr_NoMemory();
-    }
-    for (Py_ssize_t i = 0; i < n; i++) {
-        cfns[i] = lr_fn_trampoline;
-        users[i] = PyTuple_GET_ITEM(fns, i);
+        return NULL;
     }
     lrsched_scheduler *h = NULL;
     int rc;
@@ -966,10 +981,95 @@ spec_set_real_fns(lrsched_spec *spec, PyObject *fns)
     return LRSCHED_OK;
 }
 
+/* The lrsched_lrs_fn of a Python LRScheduler subclass: user is a callable (its bound
+ * _custom_lrs, kept alive by the scheduler's callbacks tuple) called as f(epoch, flags)
+ * and returning one lr per group. Called with the GIL held, during a step. */
+static int
+lrs_fn_trampoline(int64_t epoch, int flags, void *user, double *lrs, size_t n_groups)
+{
+    if (has_stored_exception()) {
+        return 1;
+    }
+    PyObject *r = PyObject_CallFunction((PyObject *)user, "Li", (long long)epoch, flags);
+    if (r == NULL) {
+        return lr_fn_failed();
+    }
+    PyObject *seq = PySequence_Fast(r, "get_lr() must return a sequence of lrs");
+    Py_DECREF(r);
+    if (seq == NULL) {
+        return lr_fn_failed();
+    }
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    if ((size_t)n != n_groups) {
+        PyErr_Format(PyExc_ValueError, "get_lr() returned %zd lrs for %zu param groups", n, n_groups);
+        Py_DECREF(seq);
+        return lr_fn_failed();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        double v = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(seq, i));
+        if (v == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(seq);
+            return lr_fn_failed();
+        }
+        lrs[i] = v;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+PyDoc_STRVAR(Scheduler_init_custom_doc,
+"_init_custom(optimizer, fn, has_closed_form, last_epoch, /)\n--\n\n"
+"A Python LRScheduler subclass: fn(epoch, flags) returns every group's lr\n"
+"(lrsched_custom_lr_create).");
+
+static PyObject *
+Scheduler_init_custom(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                      PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 4 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_init_custom(optimizer, fn, has_closed_form, last_epoch) takes 4 positional arguments");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_custom");
+    if (opt == NULL) {
+        return NULL;
+    }
+    int closed = PyObject_IsTrue(args[2]);
+    if (closed < 0) {
+        return NULL;
+    }
+    long long last_epoch = PyLong_AsLongLong(args[3]);
+    if (last_epoch == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *fns = PyTuple_Pack(1, args[1]);
+    if (fns == NULL) {
+        return NULL;
+    }
+    lrsched_scheduler *h = NULL;
+    int rc;
+    CALL_WITH_CALLBACKS(1, opt, rc,
+                        lrsched_custom_lr_create(opt->handle, lrs_fn_trampoline, args[1], closed,
+                                                 (int64_t)last_epoch, &h));
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        lrsched_scheduler_free(h);
+        Py_DECREF(fns);
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, fns, NULL);
+    Py_DECREF(fns);
+    Py_RETURN_NONE;
+}
+
 PyDoc_STRVAR(Scheduler_init_json_fns_doc,
 "_init_json_fns(optimizer, spec, fns, /)\n--\n\n"
-"Builds the scheduler from a JSON spec and a dict of Python functions of a float by key\n"
-"(lrsched_spec_create_from_json, lrsched_spec_set_real_fn, lrsched_scheduler_create).");
+"Builds the scheduler from a JSON spec naming Python callables \"<c0>\", \"<c1>\", ...\n"
+"(lr_lambda, CyclicLR's scale_fn) (lrsched_scheduler_create_from_json_fns).");
 
 static PyObject *
 Scheduler_init_json_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
@@ -979,11 +1079,65 @@ Scheduler_init_json_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *cons
     if (check_unbound(self) < 0) {
         return NULL;
     }
-    if (nargs != 3 || kwnames != NULL || !PyDict_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "_init_json_fns(optimizer, spec, fns) takes 3 positional arguments, fns a dict");
+    if (nargs != 3 || kwnames != NULL) {
+        PyErr_SetString(PyExc_TypeError, "_init_json_fns(optimizer, spec, fns) takes 3 positional arguments");
         return NULL;
     }
     OptimizerObject *opt = optimizer_arg(st, args[0], "_init_json_fns");
+    if (opt == NULL) {
+        return NULL;
+    }
+    Py_ssize_t len;
+    const char *spec = utf8_arg(args[1], "spec", &len);
+    if (spec == NULL) {
+        return NULL;
+    }
+    PyObject *fns = PySequence_Tuple(args[2]);
+    if (fns == NULL) {
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(fns);
+    lrsched_lr_fn *cfns;
+    void **users;
+    if (lr_fn_arrays(fns, &cfns, &users) < 0) {
+        Py_DECREF(fns);
+        return NULL;
+    }
+    lrsched_scheduler *h = NULL;
+    int rc;
+    CALL_WITH_CALLBACKS(1, opt, rc,
+                        lrsched_scheduler_create_from_json_fns(opt->handle, spec, (size_t)len, cfns, users,
+                                                               (size_t)n, &h));
+    PyMem_Free(cfns);
+    PyMem_Free(users);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        lrsched_scheduler_free(h);
+        Py_DECREF(fns);
+        return raise_from_status(rc);
+    }
+    scheduler_install(self, h, opt, fns, NULL);
+    Py_DECREF(fns);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Scheduler_init_json_real_fns_doc,
+"_init_json_real_fns(optimizer, spec, fns, /)\n--\n\n"
+"Builds the scheduler from a JSON spec and a dict of Python functions of a float by key\n"
+"(lrsched_spec_create_from_json, lrsched_spec_set_real_fn, lrsched_scheduler_create).");
+
+static PyObject *
+Scheduler_init_json_real_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
+                        PyObject *kwnames)
+{
+    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
+    if (check_unbound(self) < 0) {
+        return NULL;
+    }
+    if (nargs != 3 || kwnames != NULL || !PyDict_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "_init_json_real_fns(optimizer, spec, fns) takes 3 positional arguments, fns a dict");
+        return NULL;
+    }
+    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_json_real_fns");
     if (opt == NULL) {
         return NULL;
     }
@@ -1602,6 +1756,121 @@ Scheduler_state_load(SchedulerObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* torch's scheduler internals reached from outside the class (lrsched_scheduler_set_last_epoch,
+ * _step_count, _initial_step, _update_lr, get_lr): torch's SequentialLR and frameworks use them. */
+
+static int
+Scheduler_set_last_epoch(SchedulerObject *self, PyObject *value, void *Py_UNUSED(closure))
+{
+    if (value == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "cannot delete last_epoch");
+        return -1;
+    }
+    if (scheduler_check(self) < 0) {
+        return -1;
+    }
+    long long e = PyLong_AsLongLong(value); /* an int, as torch's counter (OverflowError beyond int64) */
+    if (e == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    int rc = lrsched_scheduler_set_last_epoch(self->handle, (int64_t)e);
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK) {
+        raise_from_status(rc);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+Scheduler_get_step_count(SchedulerObject *self, void *Py_UNUSED(closure))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int64_t n = 0;
+    int rc = lrsched_scheduler_step_count(self->handle, &n);
+    if (rc != LRSCHED_OK) {
+        return raise_from_status(rc);
+    }
+    return PyLong_FromLongLong((long long)n);
+}
+
+PyDoc_STRVAR(Scheduler_initial_step_raw_doc,
+"_initial_step_raw()\n--\n\ntorch's _initial_step() (lrsched_scheduler_initial_step).");
+
+static PyObject *
+Scheduler_initial_step_raw(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    int rc;
+    CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc, lrsched_scheduler_initial_step(self->handle));
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        return raise_from_status(rc);
+    }
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Scheduler_update_lr_raw_doc,
+"_update_lr_raw(epoch, /)\n--\n\ntorch's _update_lr(epoch); epoch None or an int (lrsched_scheduler_update_lr).");
+
+static PyObject *
+Scheduler_update_lr_raw(SchedulerObject *self, PyObject *epoch)
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    long long e = 0;
+    if (epoch != Py_None) {
+        e = PyLong_AsLongLong(epoch);
+        if (e == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+    }
+    int rc;
+    CALL_WITH_CALLBACKS(self->has_callbacks, self->opt, rc,
+                        lrsched_scheduler_update_lr(self->handle, (int64_t)e, epoch != Py_None));
+    scheduler_invalidate(self);
+    if (rc != LRSCHED_OK || has_stored_exception()) {
+        return raise_from_status(rc);
+    }
+    Py_RETURN_NONE;
+}
+
+static int
+get_scheduler_get_lr(const void *obj, double *buf, size_t capacity, size_t *count)
+{
+    return lrsched_scheduler_get_lr((const lrsched_scheduler *)obj, buf, capacity, count);
+}
+
+PyDoc_STRVAR(Scheduler_get_lr_raw_doc,
+"_get_lr_raw()\n--\n\ntorch's get_lr() at the current last_epoch, computed on a copy (lrsched_scheduler_get_lr).");
+
+static PyObject *
+Scheduler_get_lr_raw(SchedulerObject *self, PyObject *Py_UNUSED(ignored))
+{
+    if (scheduler_check(self) < 0) {
+        return NULL;
+    }
+    PyObject *r;
+    if (self->has_callbacks) {
+        BusyToken tok = mark_busy(self->opt);
+        r = read_doubles(get_scheduler_get_lr, self->handle);
+        unmark_busy(self->opt, tok);
+    }
+    else {
+        r = read_doubles(get_scheduler_get_lr, self->handle);
+    }
+    if (r != NULL && has_stored_exception()) {
+        Py_DECREF(r);
+        return raise_from_status(LRSCHED_CALLBACK_FAILED);
+    }
+    return r;
+}
+
 static PyMethodDef Scheduler_methods[] = {
     {"step", (PyCFunction)(void (*)(void))Scheduler_step, METH_FASTCALL | METH_KEYWORDS, Scheduler_step_doc},
     {"get_last_lr", (PyCFunction)Scheduler_get_last_lr, METH_NOARGS, Scheduler_get_last_lr_doc},
@@ -1616,21 +1885,30 @@ static PyMethodDef Scheduler_methods[] = {
     {"num_epochs", (PyCFunction)Scheduler_num_epochs, METH_NOARGS, Scheduler_num_epochs_doc},
     {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      Scheduler_init_json_doc},
-    {"_init_json_fns", (PyCFunction)(void (*)(void))Scheduler_init_json_fns,
-     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_json_fns_doc},
+    {"_init_json_real_fns", (PyCFunction)(void (*)(void))Scheduler_init_json_real_fns,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_json_real_fns_doc},
     {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_lambda_doc},
+    {"_init_custom", (PyCFunction)(void (*)(void))Scheduler_init_custom,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_custom_doc},
+    {"_init_json_fns", (PyCFunction)(void (*)(void))Scheduler_init_json_fns,
+     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_json_fns_doc},
     {"_init_sequential", (PyCFunction)(void (*)(void))Scheduler_init_sequential,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_sequential_doc},
     {"_init_chained", (PyCFunction)(void (*)(void))Scheduler_init_chained,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_chained_doc},
     {"_state_save", (PyCFunction)Scheduler_state_save, METH_NOARGS, Scheduler_state_save_doc},
     {"_state_load", (PyCFunction)Scheduler_state_load, METH_O, Scheduler_state_load_doc},
+    {"_initial_step_raw", (PyCFunction)Scheduler_initial_step_raw, METH_NOARGS, Scheduler_initial_step_raw_doc},
+    {"_update_lr_raw", (PyCFunction)Scheduler_update_lr_raw, METH_O, Scheduler_update_lr_raw_doc},
+    {"_get_lr_raw", (PyCFunction)Scheduler_get_lr_raw, METH_NOARGS, Scheduler_get_lr_raw_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef Scheduler_getset[] = {
-    {"last_epoch", (getter)Scheduler_get_last_epoch, NULL, "The epoch counter (torch's last_epoch).", NULL},
+    {"last_epoch", (getter)Scheduler_get_last_epoch, (setter)Scheduler_set_last_epoch,
+     "The epoch counter (torch's last_epoch); assignable, as in torch.", NULL},
+    {"_step_count", (getter)Scheduler_get_step_count, NULL, "torch's _step_count (1 after construction).", NULL},
     {"base_lrs", (getter)Scheduler_get_base_lrs, NULL,
      "The groups' initial lrs the schedule is computed from (empty for ReduceLROnPlateau and composites).", NULL},
     {"_type_name", (getter)Scheduler_get_type_name, NULL, "torch's class name of the library scheduler.", NULL},
@@ -2942,6 +3220,8 @@ _lrsched_exec(PyObject *module)
         {"FLAG_STEP_AT_EPOCH", LRSCHED_FLAG_STEP_AT_EPOCH},
         {"FLAG_STEP_AT_UPDATE", LRSCHED_FLAG_STEP_AT_UPDATE},
         {"FLAG_CYCLES", LRSCHED_FLAG_CYCLES},
+        {"LRS_INITIAL", LRSCHED_LRS_INITIAL},
+        {"LRS_CLOSED_FORM", LRSCHED_LRS_CLOSED_FORM},
         /* Python frames between the caller of step() and _step_slow(): none (step() is C). */
         {"STEP_WRAPPER_FRAMES", 0},
     };

@@ -385,3 +385,25 @@ def test_create_scheduler_v2_passes_a_callable_decay_fn_through(api):
     called = run(NAMED["linear"])
     assert called[1:] == named[1:] and type(called[0]) is api.timm.WSDLRScheduler
     assert called[0].state_dict()["decay_fn"] is NAMED["linear"] and named[0].decay_fn == "linear"
+
+
+def test_copies_of_a_callable_decay_fn_scheduler_continue_exactly(api):
+    import copy
+
+    for build in (
+        lambda o: api.timm.WSDLRScheduler(o, t_initial=10, decay_t=4, decay_fn=math.sqrt),
+        lambda o: api.timm.create_scheduler_v2(o, sched="wsd", num_epochs=20, decay_fn=math.sqrt)[0],
+    ):
+        opt = api.SGD([{"lr": 1.0}, {"lr": 0.5}], lr=1.0)
+        s = build(opt)
+        s.step(5)
+        copies = [copy.deepcopy(s), pickle.loads(pickle.dumps(s))]
+        seen = set()
+        for t in range(6, 20):
+            s.step(t)
+            seen.add(s.get_last_lr()[0])
+            for c in copies:
+                c.step(t)
+                assert type(c) is type(s)
+                assert list(map(bits, c.get_last_lr())) == list(map(bits, s.get_last_lr()))
+        assert len(seen) >= 3  # the copies followed a decaying schedule

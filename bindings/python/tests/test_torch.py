@@ -136,8 +136,9 @@ def test_wrap_mechanics_with_a_stand_in_torch(tmp_path, module):
         w.step(); w.step()
         assert w.get_last_lr() == [0.05, 0.1] == inner.get_last_lr()
         assert w.last_epoch == 2 and w.base_lrs == [0.1, 0.2] and w._last_lr == [0.05, 0.1]
-        w.last_epoch = 99  # torch bookkeeping writes are ignored
-        assert w.last_epoch == 2
+        w.last_epoch = 1  # torch's composites assign it: written through
+        assert w.last_epoch == 1 == inner.last_epoch
+        w.last_epoch = 2
         sd = w.state_dict()
         w.step()
         w.load_state_dict(sd)

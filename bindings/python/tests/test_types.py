@@ -121,8 +121,8 @@ def test_status_codes_map_to_builtins(api):
         api.CyclicLR(make_sgd(api), 0.01, 0.1, mode="sawtooth")
     with pytest.raises(ValueError, match="optimizer must support momentum or beta1"):
         api.CyclicLR(_NoMomentum(), 0.01, 0.1)
-    with pytest.raises(NotImplementedError):
-        api.CyclicLR(make_sgd(api), 0.01, 0.1, scale_fn=lambda x: 1.0)
+    with pytest.raises(TypeError, match="callable"):
+        api.CyclicLR(make_sgd(api), 0.01, 0.1, scale_fn=1.0)
     with pytest.raises(NotImplementedError):
         api.LRScheduler(make_sgd(api))
     with pytest.raises(ValueError, match="mode median is unknown!"):

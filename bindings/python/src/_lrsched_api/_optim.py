@@ -8,6 +8,7 @@ import json
 import weakref
 from collections.abc import MutableMapping
 
+from _lrsched_api import _copies
 from _lrsched_api._values import _decode_state, _dumps, _dumps_spec, _encode_state, _float_number, _float_value
 
 from ._models import Parameter
@@ -442,7 +443,15 @@ class SGD:
         """No-op (gradients live inside ``Trainer.fit`` only)."""
 
     def __reduce__(self):
-        raise TypeError(f"cannot pickle '{type(self).__name__}' object; pickle its state_dict() instead")
+        # copy.deepcopy and pickle: rebuilt from the groups' params and the defaults,
+        # then the state (every hyperparameter) loaded. Not over a model's parameters.
+        if self._model_ref is not None:
+            raise TypeError(
+                f"cannot pickle '{type(self).__name__}' object over a model's parameters; pickle its "
+                "state_dict() (and the model's parameter values) instead"
+            )
+        groups = [{"params": list(extra["params"])} for extra in self._extras]
+        return (_copies.rebuild_sgd, (type(self), groups, dict(self.defaults), self.state_dict()))
 
     def __repr__(self):
         lines = [f"{type(self).__name__} ("]

@@ -23,7 +23,11 @@ from _lrsched_api._values import (
     _scalar,
 )
 
+from _lrsched_api import _copies
+
 from ._optim import _resolve
+
+_GET_LR_WARNING = "To get the last learning rate computed by the scheduler, please use `get_last_lr()`."
 
 # Seeded by _lrsched_api.load() before this module runs: the package's backend module
 # (lrsched._lrsched or lrsched_ctypes._capi) and the package's name (for messages).
@@ -55,8 +59,17 @@ class LRScheduler(_Scheduler):
     schedule cycles them — written back after).
 
     ``step()`` and ``get_last_lr()`` are implemented by the backend (C methods in
-    ``lrsched``). Subclassing to write a Python ``get_lr()`` is not supported: the
-    schedules are the library's.
+    ``lrsched``).
+
+    Subclass it as torch's to write a schedule in Python: override ``get_lr()``
+    (chainable, reading ``group["lr"]`` from ``self.optimizer.param_groups``, or closed
+    form from ``self.base_lrs`` and ``self.last_epoch``; optionally
+    ``_get_closed_form_lr()``, used by ``step(epoch)``), set your attributes, then call
+    ``super().__init__(optimizer, last_epoch)``: torch's ``LRScheduler.__init__``
+    (``initial_lr``, ``base_lrs``, the first step). The library calls ``get_lr()`` at each
+    step (``self._is_initial`` is true during the first); an exception it raises
+    propagates out of ``step()`` as itself and the step changes nothing. Its
+    ``state_dict()`` is torch's: the base keys and every attribute you set.
     """
 
     _kind = 0  # LRSCHED_FLAG_* bits, set when bound
@@ -84,10 +97,37 @@ class LRScheduler(_Scheduler):
         return bool(self._kind & _FLAG_METRIC)
 
     def __init__(self, optimizer, last_epoch=-1):
-        raise NotImplementedError(
-            "lrsched.LRScheduler cannot be instantiated: custom Python schedulers (get_lr) are not "
-            "supported; use one of the fifteen torch schedulers, or LambdaLR"
-        )
+        """torch's ``LRScheduler.__init__(optimizer, last_epoch=-1)`` for a subclass that
+        overrides ``get_lr()``."""
+        if type(self).get_lr is LRScheduler.get_lr:
+            raise NotImplementedError(
+                f"{type(self).__name__} does not override get_lr(): subclass lrsched.LRScheduler with a "
+                "get_lr(), or use one of the schedulers"
+            )
+        self._bind_custom(optimizer, last_epoch)
+
+    def _bind_custom(self, optimizer, last_epoch):
+        le = _int_arg(last_epoch, type(self).__name__, "last_epoch")
+        closed = hasattr(type(self), "_get_closed_form_lr")
+        self._bind(optimizer, lambda h: self._init_custom(h, self._custom_lrs, closed, le))
+        self._rebuild_args = ("custom",)
+        self._initial_step()  # the last line of torch's __init__, once self is usable
+
+    def _custom_lrs(self, epoch, flags):
+        """The library's call of a subclass's get_lr() (or _get_closed_form_lr())."""
+        d = self.__dict__
+        d["_is_initial"] = bool(flags & B.LRS_INITIAL)
+        d["_get_lr_called_within_step"] = True
+        try:
+            return self._get_closed_form_lr() if flags & B.LRS_CLOSED_FORM else self.get_lr()
+        finally:
+            d["_is_initial"] = False
+            d["_get_lr_called_within_step"] = False
+
+    def _rebind_custom(self, optimizer, state):
+        """A subclass rebuilt by copy/pickle: its attributes from the state, then bound."""
+        self.__dict__.update({k: v for k, v in state.items() if k not in _CUSTOM_BASE_KEYS})
+        self._bind_custom(optimizer, -1)
 
     # -- construction helpers --------------------------------------------------------
 
@@ -108,9 +148,24 @@ class LRScheduler(_Scheduler):
             self._foreign = True
             mirror.sync_out(optimizer)
 
-    def _bind_json(self, optimizer, spec):
+    def _bind_json(self, optimizer, spec, fns=(), attributes=None):
+        """Builds from a spec; ``fns``: the Python callables it names "<c0>", "<c1>", ...
+        (CyclicLR's scale_fn); ``attributes``: what to set on the instance after."""
         text = spec if isinstance(spec, str) else _dumps_spec(spec)
-        self._bind(optimizer, lambda h: self._init_json(h, text), text)
+        if fns:
+            self._bind(optimizer, lambda h: self._init_json_fns(h, text, fns), text)
+        else:
+            self._bind(optimizer, lambda h: self._init_json(h, text), text)
+        if attributes:
+            self.__dict__.update(attributes)
+        self._rebuild_args = ("json", text, tuple(fns), attributes)
+
+    def _rebind_spec(self, optimizer, type_name, kinds, args):
+        """Builds again from ``_specs.bind_spec``'s arguments (copies of a scheduler
+        built with Python functions of a float)."""
+        from ._specs import bind_spec  # (_specs runs after this module)
+
+        bind_spec(self, optimizer, type_name, kinds, args)
 
     def _bind_spec(self, optimizer, type_name, **args):
         """Builds the library scheduler ``type_name`` from its arguments, each passed as
@@ -118,11 +173,21 @@ class LRScheduler(_Scheduler):
         from ._schedulers_gen import KINDS  # (_schedulers_gen runs after this module)
 
         spec = {"type": type_name}
+        fns, attributes = [], {}
         for name, value in args.items():
-            v = spec_value(value, KINDS[type_name][name], type_name, name)
+            kind = KINDS[type_name][name]
+            if kind == "scale_fn" and value is not None:
+                # A Python scale function, called by the library (torch's _scale_fn_custom).
+                if not callable(value):
+                    raise TypeError(f"{type_name}: '{name}' must be callable or None, got {type(value).__name__}")
+                spec[name] = f"<c{len(fns)}>"
+                fns.append(value)
+                attributes["_scale_fn_custom"] = value
+                continue
+            v = spec_value(value, kind, type_name, name)
             if v is not OMIT:
                 spec[name] = v
-        self._bind_json(optimizer, spec)
+        self._bind_json(optimizer, spec, fns, attributes)
 
     # -- stepping (the backend's step() runs the hot path itself) -------------------------
 
@@ -185,8 +250,9 @@ class LRScheduler(_Scheduler):
         self._state_load(_dumps(_encode_state(self._pre_load(state_dict))))
 
     def _fix_state(self, state):
-        """Adds what only Python knows (LambdaLR's callable objects, children's) and
-        torch's Python types (MultiStepLR's milestones: a Counter)."""
+        """Adds what only Python knows (LambdaLR's callable objects, children's, a custom
+        scale_fn's, a subclass's attributes) and torch's Python types (MultiStepLR's
+        milestones: a Counter)."""
         ms = state.get("milestones")
         if isinstance(ms, dict):  # the library's {"2": 1, "6": 2}
             state["milestones"] = Counter({int(m): c for m, c in ms.items()})
@@ -194,6 +260,11 @@ class LRScheduler(_Scheduler):
         if children is not None and isinstance(state.get("_schedulers"), list):
             if len(children) == len(state["_schedulers"]):
                 state["_schedulers"] = [c._fix_state(s) for c, s in zip(children, state["_schedulers"])]
+        d = self.__dict__
+        if "_scale_fn_custom" in d:  # torch saves a callable object's __dict__, else None
+            state["_scale_fn_custom"] = _function_state(d["_scale_fn_custom"])
+        if d.get("_rebuild_args", ("",))[0] == "custom":  # torch: every __dict__ entry
+            state.update({k: v for k, v in d.items() if k not in _PRIVATE_KEYS})
         return state
 
     def _pre_load(self, state):
@@ -205,6 +276,15 @@ class LRScheduler(_Scheduler):
             state["_schedulers"] = [
                 c._pre_load(s) if isinstance(s, dict) else s for c, s in zip(children, subs)
             ]
+        d = self.__dict__
+        if "_scale_fn_custom" in d and "_scale_fn_custom" in state:
+            saved = state["_scale_fn_custom"]
+            if isinstance(saved, dict):
+                d["_scale_fn_custom"].__dict__.update(saved)
+            state = dict(state, _scale_fn_custom=None)
+        if d.get("_rebuild_args", ("",))[0] == "custom":
+            d.update({k: v for k, v in state.items() if k not in _CUSTOM_BASE_KEYS})
+            state = {k: v for k, v in state.items() if k in _CUSTOM_BASE_KEYS}
         return state
 
     # -- misc --------------------------------------------------------------------------
@@ -219,10 +299,51 @@ class LRScheduler(_Scheduler):
         return preview([self], n, metrics=metrics, momentum=momentum)
 
     def __reduce__(self):
-        raise TypeError(
-            f"cannot pickle '{type(self).__name__}' object; pickle its state_dict() (and the "
-            "optimizer's) and load them into new objects instead"
-        )
+        # copy.deepcopy and pickle: rebuilt from the construction arguments, then the
+        # state loaded (the optimizer is an argument: pickled with it, it stays shared).
+        args = self.__dict__.get("_rebuild_args")
+        if args is None:
+            raise TypeError(f"cannot pickle '{type(self).__name__}' object: it was not constructed")
+        return (_copies.rebuild, (type(self), self.optimizer, args, self.state_dict()))
+
+    # -- torch's internals: torch's SequentialLR, ChainedScheduler and frameworks -------
+
+    _get_lr_called_within_step = False
+
+    def _initial_step(self):
+        """torch's ``_initial_step()``: ``_step_count = 0``, then one step with
+        ``_is_initial`` set (torch's SequentialLR calls it on its first child)."""
+        self._synced(self._initial_step_raw)
+
+    def _update_lr(self, epoch=None):
+        """torch's ``_update_lr(epoch)``: ``last_epoch += 1`` and the chainable form, or
+        ``last_epoch = epoch`` and the closed form (SequentialLR: ``_update_lr(0)`` at a
+        milestone). ``_step_count`` is unchanged."""
+        self._synced(lambda: self._update_lr_raw(None if epoch is None else _int_arg(epoch, type(self).__name__, "epoch")))
+
+    def get_lr(self):
+        """torch's ``get_lr()``: the lrs the schedule computes at the current
+        ``last_epoch`` from the current group lrs (nothing changes). Outside ``step()``
+        it warns as torch: use ``get_last_lr()`` for the last lrs."""
+        if not self._get_lr_called_within_step:
+            warnings.warn(_GET_LR_WARNING, UserWarning, stacklevel=2)
+        return self._compute_lr()
+
+    def _compute_lr(self):
+        """get_lr() without the warning."""
+        self._check()
+        if self._foreign:
+            self._mirror.sync_in(self.optimizer)
+        return self._get_lr_raw()
+
+    def _synced(self, call):
+        """A raw library call that changes the lrs, synchronised with a foreign optimizer."""
+        self._check()
+        if self._foreign:
+            self._mirror.sync_in(self.optimizer)
+        call()
+        if self._foreign:
+            self._mirror.sync_out(self.optimizer)
 
     def __repr__(self):
         try:
@@ -230,6 +351,21 @@ class LRScheduler(_Scheduler):
         except Exception:
             info = "unbound"
         return f"<{module_name}.{type(self).__name__} {info}>"
+
+# A subclass's state: the library's base keys, and its own attributes (torch's
+# state_dict(): every __dict__ entry but the optimizer) without lrsched's bookkeeping.
+_CUSTOM_BASE_KEYS = frozenset(
+    {"base_lrs", "last_epoch", "_step_count", "_is_initial", "_get_lr_called_within_step", "_last_lr"}
+)
+_PRIVATE_KEYS = frozenset(
+    {"optimizer", "_mirror", "_kind", "_rebuild_args", "_is_initial", "_get_lr_called_within_step"}
+)
+
+
+def _function_state(f):
+    """What torch saves of a callable: None for a plain function, else its __dict__."""
+    return None if isinstance(f, types.FunctionType) or not hasattr(f, "__dict__") else f.__dict__.copy()
+
 
 class _LambdaBase(LRScheduler):
     _multiplicative = False
@@ -254,14 +390,12 @@ class _LambdaBase(LRScheduler):
                     raise TypeError(f"lr_lambda should be a function, but got {type(f).__name__}")
         le = _int_arg(last_epoch, name, "last_epoch")
         self._bind(optimizer, lambda h: self._init_lambda(h, fns, le, self._multiplicative))
+        self._rebuild_args = ("init", (optimizer, lr_lambda, last_epoch), {})
 
     def _fix_state(self, state):
         fns = self.__dict__.get("lr_lambdas")
         if fns is not None:
-            state["lr_lambdas"] = [
-                None if isinstance(f, types.FunctionType) or not hasattr(f, "__dict__") else f.__dict__.copy()
-                for f in fns
-            ]
+            state["lr_lambdas"] = [_function_state(f) for f in fns]
         return state
 
     def _pre_load(self, state):
@@ -318,6 +452,7 @@ class SequentialLR(LRScheduler):
         self._bind(optimizer, lambda h: self._init_sequential(h, children, ms, le))
         self._schedulers = children
         self._milestones = ms
+        self._rebuild_args = ("init", (optimizer, children, ms, last_epoch), {})
 
 class ChainedScheduler(LRScheduler):
     """``ChainedScheduler(schedulers, optimizer=None)``: steps every scheduler at
@@ -334,6 +469,7 @@ class ChainedScheduler(LRScheduler):
             return
         self._bind(optimizer, lambda h: self._init_chained(children, h))
         self._schedulers = children
+        self._rebuild_args = ("init", (children, optimizer), {})
 
 def _probe(spec_text):
     """Builds the spec on a scratch optimizer, for the error its arguments alone give."""

@@ -26,7 +26,7 @@ classes = {
 
 
 # torch exposes hyperparameters and counters as attributes (sched.gamma, sched.T_cur):
-# read-only properties reading the library's state (the attributes of each scheduler's
+# properties reading (and, assigned, loading) the library's state (the attributes of each scheduler's
 # descriptor, in _schedulers_gen.ATTRIBUTES). Properties, not __getattr__, which would
 # slow every method lookup on the hot path.
 def _state_property(name):
@@ -36,7 +36,14 @@ def _state_property(name):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         return state[name]
 
-    return property(get, doc=f"The scheduler's ``{name}``, read from its state (read-only).")
+    def set(self, value):
+        # torch lets users assign its attributes: the state with the new value, loaded
+        # (the library checks it as any loaded state).
+        state = self.state_dict()
+        state[name] = value
+        self.load_state_dict(state)
+
+    return property(get, set, doc=f"torch's ``{name}``, read from the scheduler's state (assignable, as in torch).")
 
 
 def state_properties(cls, attributes):
@@ -119,8 +126,9 @@ def bind_spec(sched, optimizer, type_name, kinds, args):
     if not fns:
         return sched._bind_json(optimizer, spec)
     text = _dumps_spec(spec)
-    sched._bind(optimizer, lambda h: sched._init_json_fns(h, text, fns), text)
+    sched._bind(optimizer, lambda h: sched._init_json_real_fns(h, text, fns), text)
     sched._real_functions = fns
+    sched._rebuild_args = ("spec", type_name, kinds, args)  # copies: the callables too
 
 
 class CallableArguments:

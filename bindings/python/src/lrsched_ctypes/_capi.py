@@ -19,6 +19,7 @@ library call returns.
 from __future__ import annotations
 
 import ctypes
+import operator
 import os
 import sys
 import threading
@@ -208,6 +209,24 @@ def _real_fn_trampoline(x, user, out):
     try:
         fn = ctypes.cast(user, py_object).value  # kept alive by the scheduler
         out[0] = _real(fn(x))
+        return 0
+    except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
+        _tls.exc = e
+        return 1
+
+
+@_decls.lrsched_lrs_fn
+def _lrs_fn_trampoline(epoch, flags, user, lrs, n_groups):
+    # A Python LRScheduler subclass's get_lr(): user is its _custom_lrs(epoch, flags).
+    if getattr(_tls, "exc", None) is not None:
+        return 1
+    try:
+        fn = ctypes.cast(user, py_object).value  # kept alive by the scheduler
+        values = list(fn(epoch, flags))
+        if len(values) != n_groups:
+            raise ValueError(f"get_lr() returned {len(values)} lrs for {n_groups} param groups")
+        for i, v in enumerate(values):
+            lrs[i] = _real(v)
         return 0
     except BaseException as e:  # noqa: BLE001 - stored, re-raised by the caller
         _tls.exc = e
@@ -556,11 +575,11 @@ class Scheduler(_Owned):
             _raise(rc)
         self._install(h, opt, None, None)
 
-    def _init_json_fns(self, optimizer, spec, fns):
+    def _init_json_real_fns(self, optimizer, spec, fns):
         """Builds the scheduler from a JSON spec and Python functions of a float, by key
         (lrsched_spec_create_from_json, lrsched_spec_set_real_fn, lrsched_scheduler_create)."""
         self._check_unbound()
-        opt = self._opt_arg(optimizer, "_init_json_fns")
+        opt = self._opt_arg(optimizer, "_init_json_real_fns")
         b = _utf8(spec, "spec")
         sp = c_void_p()
         rc = _lib.lrsched_spec_create_from_json(b, len(b), byref(sp))
@@ -595,6 +614,41 @@ class Scheduler(_Owned):
         h = c_void_p()
         with _Busy(opt):
             rc = create(opt._h, cfns, users, n, le, byref(h))
+        if rc or _pending() is not None:
+            if h.value:
+                _lib.lrsched_scheduler_free(h)
+            _raise(rc)
+        self._install(h, opt, fns, None)
+
+    def _init_custom(self, optimizer, fn, has_closed_form, last_epoch):
+        """A Python LRScheduler subclass: fn(epoch, flags) returns every group's lr
+        (lrsched_custom_lr_create)."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_custom")
+        le = _int64(last_epoch)
+        h = c_void_p()
+        with _Busy(opt):
+            rc = _lib.lrsched_custom_lr_create(opt._h, _lrs_fn_trampoline, id(fn), 1 if has_closed_form else 0, le,
+                                               byref(h))
+        if rc or _pending() is not None:
+            if h.value:
+                _lib.lrsched_scheduler_free(h)
+            _raise(rc)
+        self._install(h, opt, (fn,), None)
+
+    def _init_json_fns(self, optimizer, spec, fns):
+        """Builds the scheduler from a JSON spec naming Python callables "<c0>", ...
+        (lrsched_scheduler_create_from_json_fns)."""
+        self._check_unbound()
+        opt = self._opt_arg(optimizer, "_init_json_fns")
+        b = _utf8(spec, "spec")
+        fns = tuple(fns)
+        n = len(fns)
+        cfns = (LR_FN * max(n, 1))(*([_lr_fn_trampoline] * n))
+        users = (c_void_p * max(n, 1))(*[id(f) for f in fns])
+        h = c_void_p()
+        with _Busy(opt):
+            rc = _lib.lrsched_scheduler_create_from_json_fns(opt._h, b, len(b), cfns, users, n, byref(h))
         if rc or _pending() is not None:
             if h.value:
                 _lib.lrsched_scheduler_free(h)
@@ -756,6 +810,52 @@ class Scheduler(_Owned):
         if rc:
             _raise(rc)
         return out.value
+
+    @last_epoch.setter
+    def last_epoch(self, value):
+        """Assigns the epoch counter, as torch's ``sched.last_epoch = value``."""
+        self._check()
+        rc = _lib.lrsched_scheduler_set_last_epoch(self._h, _int64(operator.index(value)))
+        self._invalidate()
+        if rc:
+            _raise(rc)
+
+    @property
+    def _step_count(self):
+        """torch's _step_count (1 after construction)."""
+        self._check()
+        out = c_int64()
+        rc = _lib.lrsched_scheduler_step_count(self._h, byref(out))
+        if rc:
+            _raise(rc)
+        return out.value
+
+    def _initial_step_raw(self):
+        """torch's _initial_step() (lrsched_scheduler_initial_step)."""
+        self._raw_call(_lib.lrsched_scheduler_initial_step, _NO_ARG)
+
+    def _update_lr_raw(self, epoch):
+        """torch's _update_lr(epoch); epoch None or an int (lrsched_scheduler_update_lr)."""
+        self._check()
+        e = 0 if epoch is None else _int64(epoch)
+        if self._has_cb:
+            with _Busy(self._optobj):
+                rc = _lib.lrsched_scheduler_update_lr(self._h, e, 0 if epoch is None else 1)
+        else:
+            rc = _lib.lrsched_scheduler_update_lr(self._h, e, 0 if epoch is None else 1)
+        self._invalidate()
+        _check_after_callbacks(rc)
+
+    def _get_lr_raw(self):
+        """torch's get_lr() at the current last_epoch, computed on a copy (lrsched_scheduler_get_lr)."""
+        self._check()
+        if self._has_cb:
+            with _Busy(self._optobj):
+                v = _read_doubles(_lib.lrsched_scheduler_get_lr, self._h)
+        else:
+            v = _read_doubles(_lib.lrsched_scheduler_get_lr, self._h)
+        _check_after_callbacks(OK)
+        return v
 
     def flags(self):
         """The scheduler's LRSCHED_FLAG_* bits (lrsched_scheduler_flags)."""

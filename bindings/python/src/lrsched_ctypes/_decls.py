@@ -33,8 +33,9 @@ __all__ = [
     "KEY_BASE_MOMENTUM", "KEY_LR_SCALE", "FRESH", "UNSET", "MODE_MIN", "MODE_MAX",
     "THRESHOLD_REL", "THRESHOLD_ABS", "CYCLIC_TRIANGULAR", "CYCLIC_TRIANGULAR2",
     "CYCLIC_EXP_RANGE", "SCALE_CYCLE", "SCALE_ITERATIONS", "ANNEAL_COS", "ANNEAL_LINEAR",
-    "FLAG_METRIC", "FLAG_FRACTIONAL_EPOCH", "FLAG_COMPOSITE", "FLAG_NO_EPOCH",
-    "FLAG_STEP_AT_EPOCH", "FLAG_STEP_AT_UPDATE", "FLAG_CYCLES", "STEP_EPOCH", "STEP_BATCH",
+    "LRS_INITIAL", "LRS_CLOSED_FORM", "FLAG_METRIC", "FLAG_FRACTIONAL_EPOCH", "FLAG_COMPOSITE",
+    "FLAG_NO_EPOCH", "FLAG_STEP_AT_EPOCH", "FLAG_STEP_AT_UPDATE", "FLAG_CYCLES", "STEP_EPOCH",
+    "STEP_BATCH",
 ]
 
 VERSION_MAJOR = 0
@@ -86,6 +87,8 @@ SCALE_CYCLE = 0
 SCALE_ITERATIONS = 1
 ANNEAL_COS = 0
 ANNEAL_LINEAR = 1
+LRS_INITIAL = 1
+LRS_CLOSED_FORM = 2
 FLAG_METRIC = 1
 FLAG_FRACTIONAL_EPOCH = 2
 FLAG_COMPOSITE = 4
@@ -100,6 +103,7 @@ STEP_BATCH = 1
 # --- Callback types --------------------------------------------------------------------
 
 lrsched_lr_fn = CFUNCTYPE(c_int, c_int64, c_void_p, POINTER(c_double))
+lrsched_lrs_fn = CFUNCTYPE(c_int, c_int64, c_int, c_void_p, POINTER(c_double), c_size_t)
 lrsched_real_fn = CFUNCTYPE(c_int, c_double, c_void_p, POINTER(c_double))
 lrsched_epoch_fn = CFUNCTYPE(c_int, c_int64, c_double, c_double, c_double, c_void_p)
 
@@ -140,6 +144,8 @@ PROTOTYPES = {
     "lrsched_cyclic_lr_create": (c_int, (c_void_p, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, POINTER(c_double), c_int, c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_int64, POINTER(c_void_p))),
     "lrsched_one_cycle_lr_create": (c_int, (c_void_p, POINTER(c_double), c_size_t, c_int64, c_int64, c_int64, c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, c_double, c_int, c_int64, POINTER(c_void_p))),
     "lrsched_scheduler_create_from_json": (c_int, (c_void_p, c_char_p, c_size_t, POINTER(c_void_p))),
+    "lrsched_scheduler_create_from_json_fns": (c_int, (c_void_p, c_char_p, c_size_t, POINTER(lrsched_lr_fn), POINTER(c_void_p), c_size_t, POINTER(c_void_p))),
+    "lrsched_custom_lr_create": (c_int, (c_void_p, lrsched_lrs_fn, c_void_p, c_int, c_int64, POINTER(c_void_p))),
     "lrsched_spec_create": (c_int, (c_char_p, POINTER(c_void_p))),
     "lrsched_spec_free": (None, (c_void_p,)),
     "lrsched_spec_set_int": (c_int, (c_void_p, c_char_p, c_int64)),
@@ -168,6 +174,11 @@ PROTOTYPES = {
     "lrsched_scheduler_last_epoch": (c_int, (c_void_p, POINTER(c_int64))),
     "lrsched_scheduler_cycle_length": (c_int, (c_void_p, c_int64, POINTER(c_int64))),
     "lrsched_scheduler_num_epochs": (c_int, (c_void_p, POINTER(c_int64))),
+    "lrsched_scheduler_set_last_epoch": (c_int, (c_void_p, c_int64)),
+    "lrsched_scheduler_step_count": (c_int, (c_void_p, POINTER(c_int64))),
+    "lrsched_scheduler_initial_step": (c_int, (c_void_p,)),
+    "lrsched_scheduler_update_lr": (c_int, (c_void_p, c_int64, c_int)),
+    "lrsched_scheduler_get_lr": (c_int, (c_void_p, POINTER(c_double), c_size_t, POINTER(c_size_t))),
     "lrsched_scheduler_state_save": (c_int, (c_void_p, POINTER(c_char), c_size_t, POINTER(c_size_t))),
     "lrsched_scheduler_state_load": (c_int, (c_void_p, c_char_p, c_size_t)),
     "lrsched_preview": (c_int, (POINTER(c_void_p), c_size_t, c_int64, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, POINTER(c_size_t))),
