@@ -23,7 +23,7 @@ WHEEL_PLAT=${WHEEL_PLAT:-manylinux_2_34_x86_64}
 AUDITWHEEL=${AUDITWHEEL:-.venv/bin/auditwheel}
 WORK=${WHEEL_WORK:-.build-wheel}
 # What a test venv installs beside the wheel (the suite's imports; torch never).
-TEST_PACKAGES=(pytest numpy hypothesis jsonschema)
+TEST_PACKAGES=(pytest numpy hypothesis jsonschema matplotlib)
 PIP=(--disable-pip-version-check -q)
 
 die() { echo "wheel: $*" >&2; exit 1; }
