@@ -31,7 +31,7 @@ help:
 	@echo "make test-python  the Python packages' suite, installed into .venv (make test runs it)"
 	@echo "make wheel   manylinux wheels into dist/, one per python3.X on PATH or in PYTHONS=... (make sdist: the sdist)"
 	@echo "make test-wheel  \$$PYTHON's wheel in a fresh venv without the Swift toolchain: the Python suite (in make test)"
-	@echo "make test-sdist  pip install of the sdist, which builds the library (minutes; not in make test)"
+	@echo "make test-sdist  pip install of the sdist, which builds the library (a minute or more; not in make test)"
 	@echo "make test-swift-consumer  a package depending on this one by path builds and runs (in make test)"
 	@echo "make bench    speed figures of the Swift core"
 	@echo "make regen    regenerate the files derived from the descriptors and lrsched.h (tools/regen.py)"

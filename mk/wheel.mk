@@ -14,7 +14,7 @@
 #                       PATH), run from a temp folder: the Python suite and the conformance
 #                       runner on every vector file (make test runs it)
 #   make test-sdist     pip install of the sdist into a fresh venv, which builds the library
-#                       from the sdist's Swift sources (a few minutes), then the packaging
+#                       from the sdist's Swift sources (about a minute here), then the packaging
 #                       and vector tests. Not in make test.
 
 WHEEL_OUT ?= dist
