@@ -29,6 +29,9 @@ help:
 	@echo "make verify-c the C conformance runner on \$$VECTORS (make -s: the summary is the last line)"
 	@echo "make test-c   the C suite (make test runs it)"
 	@echo "make test-python  the Python packages' suite, installed into .venv (make test runs it)"
+	@echo "make wheel   manylinux wheels into dist/, one per python3.X on PATH or in PYTHONS=... (make sdist: the sdist)"
+	@echo "make test-wheel  \$$PYTHON's wheel in a fresh venv without the Swift toolchain: the Python suite (in make test)"
+	@echo "make test-sdist  pip install of the sdist, which builds the library (a minute or more; not in make test)"
 	@echo "make test-swift-consumer  a package depending on this one by path builds and runs (in make test)"
 	@echo "make bench    speed figures of the Swift core"
 	@echo "make regen    regenerate the files derived from the descriptors and lrsched.h (tools/regen.py)"
@@ -78,10 +81,12 @@ bench:
 # regen-check: the generated files are up to date (mk/regen.mk).
 # fuzz-crashes: the fuzz targets still build and every saved reproducer stays fixed.
 # test-swift-consumer: the README's Package.swift lines, in a package of their own.
-test: deps test-deps regen-check test-swift verify test-cli test-c test-python fuzz-crashes test-swift-consumer
+test: deps test-deps regen-check test-swift verify test-cli test-c test-python test-wheel fuzz-crashes \
+      test-swift-consumer
 
 include mk/c.mk
 include mk/python.mk
 include mk/fuzz.mk
 include mk/regen.mk
 include mk/swift-consumer.mk
+include mk/wheel.mk

@@ -79,15 +79,19 @@ extern "C" {
  * ---------------------------------------------------------------------------------- */
 
 #define LRSCHED_VERSION_MAJOR 0
-#define LRSCHED_VERSION_MINOR 1
+#define LRSCHED_VERSION_MINOR 2
 #define LRSCHED_VERSION_PATCH 0
 /** MAJOR * 10000 + MINOR * 100 + PATCH */
 #define LRSCHED_VERSION_NUMBER (LRSCHED_VERSION_MAJOR * 10000 + LRSCHED_VERSION_MINOR * 100 + LRSCHED_VERSION_PATCH)
 /** The ABI this header describes; equals lrsched_abi_version() of a matching library
- *  and the number in the SONAME (liblrsched.so.0). */
+ *  and the number in the SONAME (liblrsched.so.0).
+ *  ABI policy: releases within one ABI version (liblrsched.so.0) only add — functions,
+ *  status codes, flags, enum values — and never remove or change a function's signature
+ *  or meaning, so a program built against an older header of the same ABI runs on a
+ *  newer library. Anything else raises LRSCHED_ABI_VERSION and the SONAME. */
 #define LRSCHED_ABI_VERSION 0
 
-/** The library's version, e.g. "0.1.0". Static storage. */
+/** The library's version, e.g. "0.2.0". Static storage. */
 LRSCHED_API const char *lrsched_version(void);
 /** The library's version as MAJOR * 10000 + MINOR * 100 + PATCH. Compare it with
  *  LRSCHED_VERSION_NUMBER to detect a header/library mismatch. */

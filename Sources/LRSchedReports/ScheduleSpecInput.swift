@@ -93,6 +93,36 @@ public struct ScheduleSpecInput: Sendable {
         self.label = specs.map(Self.label).joined(separator: " + ")
     }
 
+    /// Splits `plot`'s arguments into SPECs, each given to `init(words:)`: a `key=value`
+    /// word belongs to the short form before it, a bare word (`StepLR`) starts a new short
+    /// form, and a JSON, `@file` or quoted multi-word argument is a SPEC of its own. So
+    /// `StepLR step_size=30 CosineAnnealingLR T_max=100` is two SPECs, as is
+    /// `'StepLR step_size=30' 'CosineAnnealingLR T_max=100'`.
+    /// - Throws: ValueError for a `key=value` with no short form before it.
+    public static func splitSpecs(_ args: [String]) throws(LRSchedError) -> [[String]] {
+        var specs: [[String]] = []
+        var openShortForm = false
+        for a in args {
+            if isKeyValue(a) {
+                guard openShortForm else {
+                    throw LRSchedError(.valueError, "'\(a)' follows no scheduler type: write `TYPE key=value ...`")
+                }
+                specs[specs.count - 1].append(a)
+            } else {
+                specs.append([a])
+                openShortForm = !(a.hasPrefix("{") || a.hasPrefix("[") || a.hasPrefix("@") || a.contains(where: \.isWhitespace))
+            }
+        }
+        return specs
+    }
+
+    /// `name=...` with a Python identifier before the `=`.
+    static func isKeyValue(_ word: String) -> Bool {
+        guard let eq = word.firstIndex(of: "="), eq != word.startIndex else { return false }
+        let key = word[..<eq]
+        return key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) } && !(key.first?.isNumber ?? true)
+    }
+
     static func label(_ spec: JSONValue) -> String {
         let type = spec["type"]?.stringValue ?? "?"
         if let children = spec["schedulers"]?.arrayValue {

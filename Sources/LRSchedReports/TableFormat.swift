@@ -68,7 +68,6 @@ public enum TableFormat {
         let meta = JSONObject([
             ("generator", .string("lrsched-cli show")),
             ("lrsched_version", .string(LRSchedVersion.string)),
-            ("torch_version", .string("2.15.0")),
         ])
         return .object(JSONObject([("meta", .object(meta)), ("cases", .array(cases))]))
     }

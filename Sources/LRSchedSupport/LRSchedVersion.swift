@@ -4,7 +4,7 @@
 /// The library's version.
 public enum LRSchedVersion {
     public static let major = 0
-    public static let minor = 1
+    public static let minor = 2
     public static let patch = 0
     /// The C ABI version (`lrsched_abi_version()`, the SONAME's number).
     public static let abi = 0

@@ -8,13 +8,17 @@ struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw one or more schedules as an SVG chart (lr, and momentum when cycled).",
         discussion: """
-            Each SPEC is one argument: a case or scheduler spec as inline JSON or @file.json, or the short \
-            form 'TYPE key=value ...' in quotes. Every schedule and param group is one line; several SPECs \
-            compare on one chart. A second panel shows momentum when a schedule cycles it.
+            Each SPEC is a case or scheduler spec as inline JSON or @file.json, or the short form \
+            TYPE key=value ... as in `show` (quoted or not: a bare TYPE starts the next SPEC). Every \
+            schedule and param group is one line; several SPECs compare on one chart. A second panel \
+            shows momentum when a schedule cycles it (CyclicLR, OneCycleLR: between their \
+            base_momentum and max_momentum).
 
             Examples:
-              lrsched-cli plot --lr 0.1 --steps 100 'StepLR step_size=30' 'CosineAnnealingLR T_max=100' -o curves.svg
-              lrsched-cli plot --log --steps 1000 --momentum 0.9 'OneCycleLR max_lr=0.1 total_steps=1000' -o onecycle.svg
+              lrsched-cli plot --steps 100 StepLR step_size=30 \\
+                  CosineAnnealingLR T_max=100 -o curves.svg
+              lrsched-cli plot --log --steps 1000 OneCycleLR max_lr=0.1 \\
+                  total_steps=1000 base_momentum=0.8 max_momentum=0.9 -o onecycle.svg
             """
     )
 
@@ -32,15 +36,15 @@ struct Plot: ParsableCommand {
     @Option(name: .customLong("label"), help: "Legend label for each SPEC, in order (repeatable).")
     var labels: [String] = []
 
-    @Argument(help: "SPECs (each one argument).")
+    @Argument(help: "SPECs (JSON, @file, or TYPE key=value ...).")
     var specs: [String]
 
     func run() throws {
         try reporting {
             let defaults = try spec.defaults()
             var tables: [ScheduleTable] = []
-            for (i, s) in specs.enumerated() {
-                var t = try ScheduleSpecInput(words: [s], defaults: defaults).run()
+            for (i, words) in try ScheduleSpecInput.splitSpecs(specs).enumerated() {
+                var t = try ScheduleSpecInput(words: words, defaults: defaults).run()
                 if i < labels.count { t.label = labels[i] }
                 tables.append(t)
             }

@@ -16,9 +16,11 @@ struct Show: ParsableCommand {
             Examples:
               lrsched-cli show --lr 0.1 --steps 10 StepLR step_size=4 gamma=0.9
               lrsched-cli show --digits 4 --lr 0.1 --steps 10 ExponentialLR gamma=0.9
-              lrsched-cli show --momentum 0.9 --steps 20 --csv OneCycleLR max_lr=0.1 total_steps=20
-              lrsched-cli show '{"type": "ReduceLROnPlateau", "patience": 1}' --steps 5 --metrics losses.txt
-              lrsched-cli show --json @case.json > vectors.json && lrsched-cli verify vectors.json
+              lrsched-cli show --steps 20 --csv OneCycleLR max_lr=0.1 total_steps=20
+              lrsched-cli show '{"type": "ReduceLROnPlateau", "patience": 1}' \\
+                  --steps 5 --metrics losses.txt
+              lrsched-cli show --json @case.json > vectors.json
+              lrsched-cli verify vectors.json
             """
     )
 

@@ -10,7 +10,10 @@ struct SpecOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Initial lr of the optimizer (default 0.1) when the SPEC has no optimizer.")
     var lr: Double?
 
-    @Option(parsing: .unconditional, help: "Momentum of the optimizer (CyclicLR/OneCycleLR cycle it).")
+    @Option(parsing: .unconditional, help: """
+        SGD momentum of the optimizer the SPEC gets (written by --json). No lr depends on it; \
+        CyclicLR/OneCycleLR replace it by their cycle (set their base_momentum, max_momentum).
+        """)
     var momentum: Double?
 
     @Option(parsing: .unconditional, help: "Number of steps (default: the SPEC's, else 100).")

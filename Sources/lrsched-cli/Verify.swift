@@ -11,7 +11,8 @@ struct Verify: ParsableCommand {
             Exits 0 if and only if nothing failed.
 
             Example:
-              lrsched-cli verify Tests/Vectors/pytorch-2.15/schedules.json Tests/Vectors/pytorch-2.15/errors.json
+              lrsched-cli verify Tests/Vectors/pytorch-2.15/schedules.json \\
+                  Tests/Vectors/pytorch-2.15/errors.json
             """
     )
 

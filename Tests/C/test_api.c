@@ -94,7 +94,7 @@ static int cb_const095(int64_t e, void *user, double *out) {
  * -------------------------------------------------------------------------------- */
 
 static void test_versions(void) {
-    CHECK(strcmp(lrsched_version(), "0.1.0") == 0);
+    CHECK(strcmp(lrsched_version(), "0.2.0") == 0);
     CHECK(lrsched_version_number() == LRSCHED_VERSION_NUMBER);
     CHECK(lrsched_abi_version() == LRSCHED_ABI_VERSION);
 

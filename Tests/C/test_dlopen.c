@@ -113,7 +113,7 @@ int main(int argc, char **argv) {
     CHECK(dlsym(lib, "swift_retain") == NULL || !self_contained);
     CHECK(dlsym(lib, "lrschedshim_last_error") == NULL);
 
-    CHECK(strcmp(p_version(), "0.1.0") == 0);
+    CHECK(strcmp(p_version(), "0.2.0") == 0);
     CHECK(p_abi_version() == LRSCHED_ABI_VERSION);
     work("MainThreadLR");
     pthread_t t;

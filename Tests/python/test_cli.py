@@ -204,3 +204,60 @@ def test_plot_log_says_what_it_leaves_out(tmp_path):
     assert "<svg" in out.read_text()
     p = cli("plot", "--log", "--steps", "9", "CosineAnnealingLR T_max=10", "-o", str(out))
     assert p.stderr == ""
+
+
+def test_plot_takes_the_short_form_unquoted_as_show(tmp_path):
+    # Unquoted, a bare TYPE starts the next SPEC (it used to be a SPEC of its own, and
+    # then "missing ... 'step_size'"); the same chart as each SPEC quoted.
+    unquoted = (tmp_path / "unquoted.svg")
+    quoted = (tmp_path / "quoted.svg")
+    cli("plot", "--steps", "30", "StepLR", "step_size=10", "gamma=0.5", "CosineAnnealingLR", "T_max=30",
+        '{"type": "ExponentialLR", "gamma": 0.9}', "-o", str(unquoted))
+    cli("plot", "--steps", "30", "StepLR step_size=10 gamma=0.5", "CosineAnnealingLR T_max=30",
+        '{"type": "ExponentialLR", "gamma": 0.9}', "-o", str(quoted))
+    assert unquoted.read_text() == quoted.read_text()
+    root = ET.parse(unquoted).getroot()
+    legend = [t.text for t in root.find(f".//{SVG}g[@class='legend']").iter(SVG + "text")]
+    assert legend == ["StepLR", "CosineAnnealingLR", "ExponentialLR"]
+    p = cli("plot", "step_size=10", "StepLR", "-o", str(tmp_path / "x.svg"), check=False)
+    assert p.returncode == 1
+    assert "ValueError: 'step_size=10' follows no scheduler type" in p.stderr
+
+
+HELP_SUBCOMMANDS = ["", "demo", "verify", "show", "plot", "describe"]
+
+
+@pytest.mark.parametrize("sub", HELP_SUBCOMMANDS)
+def test_help_examples_fit_80_columns(sub):
+    # Each example is whole on its lines at 80 columns: a command line, or the
+    # continuation of one that ends in a backslash; nothing wrapped mid-argument.
+    p = subprocess.run([CLI, *([sub] if sub else []), "--help"], capture_output=True, text=True,
+                       env={**os.environ, "COLUMNS": "80"})
+    lines = p.stdout.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("Example")), None)
+    if start is None:
+        return
+    block = lines[start + 1:lines.index("", start)]
+    assert block
+    for prev, line in zip([""] + block, block):
+        assert len(line) <= 80, line
+        assert line.startswith("  lrsched-cli ") or (prev.endswith(" \\") and line.startswith("      ")), line
+
+
+def test_show_json_meta_names_lrsched_not_torch():
+    header = (ROOT / "include" / "lrsched.h").read_text()
+    version = ".".join(next(line.split()[2] for line in header.splitlines()
+                            if line.startswith(f"#define LRSCHED_VERSION_{p} ")) for p in ("MAJOR", "MINOR", "PATCH"))
+    meta = json.loads(cli("show", "--json", "--steps", "2", "StepLR", "step_size=1").stdout)["meta"]
+    # Values lrsched computed: no torch version claimed for them.
+    assert meta == {"generator": "lrsched-cli show", "lrsched_version": version}
+
+
+def test_momentum_option_only_sets_the_optimizer():
+    spec = ["--steps", "6", "OneCycleLR", "max_lr=0.1", "total_steps=6"]
+    plain = cli("show", *spec).stdout
+    assert cli("show", "--momentum", "0.5", *spec).stdout == plain  # OneCycleLR cycles its own
+    moms = [line.split()[2] for line in plain.splitlines()[1:]]
+    assert moms[:2] == ["0.95", "0.8505584586887436"]  # from max_momentum 0.95 towards base_momentum 0.85
+    case = json.loads(cli("show", "--json", "--momentum", "0.5", *spec).stdout)["cases"][0]
+    assert case["optimizer"] == {"lr": 0.1, "momentum": 0.5}

@@ -27,3 +27,22 @@ def test_readme_starts_with_the_two_commands():
         "make run     # the main job: the article's training, natively",
         "make test    # every test suite",
     ]
+
+
+def shell_array(name):
+    text = (ROOT / "tools" / "install-deps.sh").read_text()
+    m = re.search(rf"^{name}=\((.*?)\)", text, re.S | re.M)
+    return m.group(1).split()
+
+
+def test_readme_lists_the_installers_debian_packages():
+    m = re.search(r"`make deps-system`: .*?\(`(?P<pkgs>[^`]*)`\)", README, re.S)
+    assert m is not None
+    assert m["pkgs"].split() == shell_array("APT_PACKAGES")
+
+
+def test_pyproject_extras_are_in_the_readme():
+    pyproject = (ROOT / "bindings" / "python" / "pyproject.toml").read_text()
+    extras = re.search(r"^\[project\.optional-dependencies\]\n(.*?)\n\n", pyproject, re.S | re.M).group(1)
+    assert 'numpy = ["numpy"]' in extras and 'plot = ["matplotlib"]' in extras
+    assert "`lrsched[numpy]`" in README and "`lrsched[plot]`" in README

@@ -4,7 +4,7 @@
 // builds a copy of this folder beside a link named lrsched to the repository, so that
 // the dependency's identity is "lrsched", as with the README's URL line:
 //
-//   .package(url: "https://github.com/<owner>/lrsched", from: "0.1.0"),
+//   .package(url: "https://github.com/<owner>/lrsched", from: "0.2.0"),
 import PackageDescription
 
 let package = Package(

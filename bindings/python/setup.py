@@ -3,7 +3,12 @@
 ``python3 -m pip install ./bindings/python`` (from the repository root) runs this through
 setuptools' PEP 517 backend. pip >= 21.3 builds local directories in place, so this file
 is read from the repository and finds the repository root two levels up (or at
-``$LRSCHED_REPO``).
+``$LRSCHED_REPO``). In an sdist (``python3 -m build --sdist bindings/python``, ``make
+sdist``) the root is the sdist's ``swift/`` folder: the sdist command copies there what
+``make lib-static-runtime`` needs (SWIFT_PACKAGE_FILES: Package.swift, Sources, include,
+lrsched.map, the Makefile and mk/, the Swift executables' folders; not the tests), so
+that ``pip install lrsched-<version>.tar.gz`` builds with a Swift toolchain on PATH.
+The license files (LICENSE, NOTICE: symbolic links to the repository's) become copies.
 
 The library:
 - ``$LRSCHED_PREBUILT`` (a liblrsched.so file, or a directory holding liblrsched.so.0 or
@@ -30,15 +35,24 @@ from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.sdist import sdist
 
 HERE = Path(__file__).resolve().parent
 SONAME = "liblrsched.so.0"
+# The sdist's copy of the Swift package (see the module docstring).
+SDIST_SWIFT = "swift"
+SWIFT_PACKAGE_FILES = ("Package.swift", "Sources", "include", "lrsched.map", "LICENSE", "NOTICE",
+                       "Makefile", "mk", "examples/swift", "benchmarks/swift")
+# Package.swift declares a test target; the sdist carries a placeholder in its folder.
+TEST_TARGET_PLACEHOLDER = ("Tests/LRSchedCoreTests/Placeholder.swift",
+                           "// The tests are not part of the Python sdist.\n")
+LICENSE_FILES = ("LICENSE", "NOTICE")
 
 
 def repo_root() -> Path:
     env = os.environ.get("LRSCHED_REPO")
     candidates = [Path(env)] if env else []
-    candidates += [HERE.parent.parent, *HERE.parents]
+    candidates += [HERE / SDIST_SWIFT, HERE.parent.parent, *HERE.parents]
     for p in candidates:
         if (p / "include" / "lrsched.h").is_file() and (p / "Package.swift").is_file():
             return p.resolve()
@@ -85,6 +99,10 @@ def find_library(root: Path) -> Path:
     return (root / ".build" / "release" / "liblrsched.so").resolve()
 
 
+def _is_rpath_arg(arg: str) -> bool:
+    return arg.startswith(("-Wl,-rpath", "-Wl,-R", "-R/", "-Wl,--enable-new-dtags,-R"))
+
+
 class BuildExt(build_ext):
     """build_ext that first provides liblrsched.so.0, links the extension to it with an
     $ORIGIN rpath, and copies it into the lrsched package."""
@@ -115,10 +133,41 @@ class BuildExt(build_ext):
             shutil.copy2(linked, target)
             print(f"lrsched: bundled {lib} as {target}", flush=True)
 
+    def build_extensions(self):
+        # The interpreter's own link line may carry an rpath to its lib folder (pyenv's
+        # --enable-shared builds): the extension's only RUNPATH is $ORIGIN.
+        self.compiler.linker_so = [a for a in self.compiler.linker_so if not _is_rpath_arg(a)]
+        super().build_extensions()
+
     def get_outputs(self):
         outputs = super().get_outputs()
         outputs.append(str(Path(self.build_lib) / "lrsched" / SONAME))
         return outputs
+
+
+class SDist(sdist):
+    """sdist that carries the Swift package (SWIFT_PACKAGE_FILES) under swift/ and real
+    copies of the license files."""
+
+    def make_release_tree(self, base_dir, files):
+        super().make_release_tree(base_dir, files)
+        root = repo_root()
+        dest = Path(base_dir) / SDIST_SWIFT
+        for name in SWIFT_PACKAGE_FILES:
+            src = root / name
+            if src.is_dir():
+                shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".*", "__pycache__"))
+            else:
+                (dest / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, dest / name)
+        placeholder, text = TEST_TARGET_PLACEHOLDER
+        (dest / placeholder).parent.mkdir(parents=True, exist_ok=True)
+        (dest / placeholder).write_text(text)
+        for name in LICENSE_FILES:
+            target = Path(base_dir) / name
+            if target.is_symlink() or target.exists():
+                target.unlink()
+            shutil.copy2(root / name, target)
 
 
 ext = Extension(
@@ -127,4 +176,4 @@ ext = Extension(
     extra_compile_args=["-std=c11", "-ffp-contract=off", "-Wall", "-Wextra"],
 )
 
-setup(ext_modules=[ext], cmdclass={"build_ext": BuildExt})
+setup(ext_modules=[ext], cmdclass={"build_ext": BuildExt, "sdist": SDist})

@@ -385,7 +385,7 @@ def test_lrscheduler_base_and_pickling(api):
 
 
 def test_versions(api):
-    assert api.__version__ == "0.1.0"
+    assert api.__version__ == "0.2.0"
 
 
 def test_reinitialisation_is_refused(api):

@@ -5,6 +5,7 @@ article_lrs.py (the schedules alone) print the article's lines, on either front 
 from __future__ import annotations
 
 import os
+import pathlib
 import subprocess
 import sys
 
@@ -12,7 +13,8 @@ import pytest
 from conftest import REPO
 
 EXAMPLES = REPO / "examples" / "python"
-CLI = REPO / ".build" / "release" / "lrsched-cli"
+# LRSCHED_CLI: another build (make test-wheel: the self-contained one, the toolchain hidden).
+CLI = pathlib.Path(os.environ.get("LRSCHED_CLI", REPO / ".build" / "release" / "lrsched-cli"))
 
 # The article's 33 lines, shared with the C suite.
 ARTICLE = (REPO / "Tests" / "C" / "article_lrs.expected").read_text()

@@ -128,8 +128,8 @@ def test_abi_versions():
 
     assert _lrsched.ABI_VERSION == 0 and lrsched_ctypes._capi.ABI_VERSION == 0
     assert lrsched_ctypes._capi._lib.lrsched_abi_version() == 0
-    assert _lrsched.LIBRARY_VERSION_NUMBER == _lrsched.HEADER_VERSION_NUMBER == 100
-    assert lrsched.__version__ == lrsched_ctypes.__version__ == "0.1.0"
+    assert _lrsched.LIBRARY_VERSION_NUMBER == _lrsched.HEADER_VERSION_NUMBER == 200
+    assert lrsched.__version__ == lrsched_ctypes.__version__ == "0.2.0"
     assert _lrsched.status_string(1) == "value error"
 
 
@@ -195,3 +195,41 @@ def test_abi_mismatch_is_refused(tmp_path):
     r = run_python("import lrsched_ctypes", env=clean_env(LRSCHED_LIBRARY=str(so)))
     assert r.returncode != 0
     assert "ImportError: liblrsched ABI mismatch" in r.stderr, r.stderr
+
+
+def runpaths(path):
+    entries = []
+    for line in elf_dynamic(path).splitlines():
+        if "(RUNPATH)" in line or "(RPATH)" in line:
+            entries += line.split("[", 1)[1].rstrip("]").split(":")
+    return entries
+
+
+def test_runpaths_are_origin_relative():
+    # Not the build interpreter's lib folder (pyenv's link line carries one), nor the
+    # Swift toolchain's: the extension finds the library beside it, and nothing else.
+    assert runpaths(EXT) == ["$ORIGIN"]
+    assert all(p.startswith("$ORIGIN") for p in runpaths(LIB)), runpaths(LIB)
+
+
+def test_license_files_in_the_metadata():
+    from importlib import metadata
+
+    files = {f.name: f for f in metadata.distribution("lrsched").files if "dist-info" in str(f)}
+    assert "LICENSE" in files and "NOTICE" in files, sorted(files)
+    assert "Apache License" in files["LICENSE"].read_text()
+    assert metadata.metadata("lrsched")["License-Expression"] == "Apache-2.0"
+
+
+@pytest.mark.skipif(not os.environ.get("LRSCHED_TEST_WHEEL"), reason="make test-wheel: an installed wheel")
+def test_installed_wheel_is_manylinux_stripped_without_build_paths():
+    from importlib import metadata
+
+    wheel = metadata.distribution("lrsched").read_text("WHEEL")
+    tag = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    assert f"Tag: {tag}-{tag}-manylinux_2_34_x86_64" in wheel.splitlines(), wheel
+    repo = str(pathlib.Path(__file__).resolve().parents[3]).encode()
+    for so in (EXT, LIB):
+        sections = subprocess.run(["readelf", "-S", str(so)], capture_output=True, text=True, check=True).stdout
+        assert ".symtab" not in sections and ".debug_" not in sections, so
+        assert repo not in so.read_bytes(), f"{so} holds the build path {repo!r}"
