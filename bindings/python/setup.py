@@ -118,6 +118,8 @@ class BuildExt(build_ext):
         shutil.copy2(lib, linked)
         for ext in self.extensions:
             ext.include_dirs.append(str(root / "include"))
+            # Rebuilt when the header changes (pip reuses build/ between installs).
+            ext.depends.append(str(root / "include" / "lrsched.h"))
             ext.extra_link_args += [f"-L{link_dir}", f"-l:{SONAME}", "-Wl,-rpath,$ORIGIN"]
         self._library = linked
         super().run()
