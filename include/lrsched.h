@@ -537,7 +537,8 @@ LRSCHED_API int lrsched_scheduler_last_epoch(const lrsched_scheduler *sched, int
  *  timm scheduler with LRSCHED_FLAG_CYCLES (CosineLRScheduler, TanhLRScheduler,
  *  PolyLRScheduler: `cycles` cycles, 0 meaning cycle_limit, plus warmup_t with
  *  warmup_prefix; WSDLRScheduler: warmup_t + t_initial). LRSCHED_TYPE_ERROR for any
- *  other scheduler (timm's AttributeError); LRSCHED_VALUE_ERROR for a length beyond
+ *  other scheduler (timm's AttributeError); LRSCHED_OVERFLOW_ERROR when cycle_mul **
+ *  cycles overflows (timm's OverflowError); LRSCHED_VALUE_ERROR for a length beyond
  *  int64 or a non-finite one (math.floor's error). */
 LRSCHED_API int lrsched_scheduler_cycle_length(const lrsched_scheduler *sched, int64_t cycles, int64_t *out);
 
@@ -552,7 +553,9 @@ LRSCHED_API int lrsched_scheduler_num_epochs(const lrsched_scheduler *sched, int
  *  its children. */
 LRSCHED_API int lrsched_scheduler_set_last_epoch(lrsched_scheduler *sched, int64_t epoch);
 
-/** torch's _step_count: 1 after construction, +1 per step. */
+/** torch's _step_count: 1 after construction, +1 per step; CosineAnnealingWarmRestarts
+ *  keeps 0 (torch's never increments it), and ReduceLROnPlateau, SequentialLR and
+ *  ChainedScheduler, which have none in torch, report 0. */
 LRSCHED_API int lrsched_scheduler_step_count(const lrsched_scheduler *sched, int64_t *out);
 
 /** torch's _initial_step(): _step_count = 0, then one step with _is_initial set (what

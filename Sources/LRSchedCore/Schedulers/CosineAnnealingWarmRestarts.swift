@@ -125,8 +125,35 @@ public final class CosineAnnealingWarmRestarts: LRScheduler {
         }
     }
 
+    /// torch's `step(epoch)` with an int epoch, in torch's int arithmetic: exact beyond
+    /// 2^53 (`T_cur = epoch % T_0`, `last_epoch = epoch`; with `T_mult > 1`, Python's
+    /// correctly rounded int divisions). A `T_i` beyond Int64 is a ValueError (Python's
+    /// ints are unbounded).
     override public func step(epoch: Int) throws(LRSchedError) {
-        try step(epochValue: Double(epoch))
+        if epoch < 0 { throw .value("Expected non-negative epoch, but got \(epoch)") }
+        let saved = (tCur, tI, lastEpoch)
+        do throws(LRSchedError) {
+            if epoch >= t0 {
+                if tMult == 1 {
+                    tCur = Double(try Py.mod(epoch, t0))
+                } else {
+                    let x = try Py.trueDiv(epoch, t0) * Double(tMult - 1) + 1
+                    let lx = try Py.div(Py.log(x), Py.log(Double(tMult)))
+                    guard lx.isFinite, lx < 63 else { throw .value("epoch \(epoch) is out of range") }
+                    var p = 1
+                    for _ in 0..<Int(lx) { p = try Py.mul(p, tMult) }
+                    tCur = Double(epoch) - (try Py.trueDiv(Py.mul(t0, p - 1), tMult - 1))
+                    tI = try Py.mul(t0, p)
+                }
+            } else {
+                tI = t0
+                tCur = Double(epoch)
+            }
+            try setLRs(lastEpoch: epoch)
+        } catch {
+            (tCur, tI, lastEpoch) = saved
+            throw error
+        }
     }
 
     private func setLRs(lastEpoch e: Int) throws(LRSchedError) {

@@ -113,3 +113,27 @@ extension Py {
         return r
     }
 }
+
+extension Py {
+    /// Python's `a / b` for non-negative ints `a` and positive `b`: the exact quotient
+    /// rounded once to the nearest double (ties to even), as CPython's long true division.
+    /// Swift's `Double(a) / Double(b)` rounds twice when `a` or `b` exceeds 2^53.
+    package static func trueDiv(_ a: Int, _ b: Int) throws(LRSchedError) -> Double {
+        if b == 0 { throw .zeroDivision("division by zero") }
+        precondition(a >= 0 && b > 0, "Py.trueDiv takes a >= 0, b > 0")
+        let exact = 1 << 53
+        if a <= exact && b <= exact { return Double(a) / Double(b) }
+        let (ua, ub) = (UInt64(a), UInt64(b))
+        // Q = floor(a * 2^s / b) has 63 or 64 bits: 53 to keep, the rest to round with.
+        let s = 63 - (ua.bitWidth - ua.leadingZeroBitCount) + (ub.bitWidth - ub.leadingZeroBitCount)
+        let high: UInt64 = s >= 64 ? ua << UInt64(s - 64) : ua >> UInt64(64 - s)
+        let low: UInt64 = s >= 64 ? 0 : ua << UInt64(s)
+        let (q, r) = ub.dividingFullWidth((high: high, low: low))
+        let k = (q.bitWidth - q.leadingZeroBitCount) - 53
+        var m = q >> UInt64(k)
+        let rest = q & ((1 << UInt64(k)) - 1)
+        let half: UInt64 = 1 << UInt64(k - 1)
+        if rest > half || (rest == half && (r != 0 || m & 1 == 1)) { m += 1 }
+        return Double(sign: .plus, exponent: k - s, significand: Double(m))
+    }
+}

@@ -91,6 +91,23 @@ has_stored_exception(void)
 
 /* Maps a non-zero library status to a Python exception and returns NULL. An exception
  * stored by an lr_lambda callback during the call wins: it is re-raised as itself. */
+/* KeyError as torch raises it: a message that is one quoted key ('initial_lr', the
+ * library's spelling of Python's str(KeyError)) is the key itself. */
+static void
+key_error(const char *msg)
+{
+    size_t n = strlen(msg);
+    if (n >= 2 && msg[0] == '\'' && msg[n - 1] == '\'' && memchr(msg + 1, '\'', n - 2) == NULL) {
+        PyObject *key = PyUnicode_DecodeUTF8(msg + 1, (Py_ssize_t)(n - 2), "replace");
+        if (key != NULL) {
+            PyErr_SetObject(PyExc_KeyError, key);
+            Py_DECREF(key);
+        }
+        return;
+    }
+    PyErr_SetString(PyExc_KeyError, msg);
+}
+
 static PyObject *
 raise_from_status(int status)
 {
@@ -108,7 +125,7 @@ raise_from_status(int status)
         PyErr_SetString(PyExc_TypeError, msg);
         break;
     case LRSCHED_KEY_ERROR:
-        PyErr_SetString(PyExc_KeyError, msg);
+        key_error(msg);
         break;
     case LRSCHED_RUNTIME_ERROR:
         PyErr_SetString(PyExc_RuntimeError, msg);

@@ -141,3 +141,14 @@ def test_checkpoint_after_added_group_crosses_torch(api, name, direction):
     assert len(saved[1].get("base_lrs", [0])) == 1
     resumed, _ = _torch_run(dst, name, restore=(saved, 5))
     assert resumed == full[5:]
+
+
+def test_key_error_carries_the_key_as_torch(api):
+    # torch: KeyError('initial_lr') (str(e) == "'initial_lr'"), not the quoted message.
+    opt = api.SGD([{"lr": 0.1}], lr=0.1)
+    s = api.OneCycleLR(opt, max_lr=0.1, total_steps=10)
+    opt.add_param_group({"lr": 0.2})
+    with pytest.raises(KeyError) as e:
+        s.step()
+    assert e.value.args == ("initial_lr",)
+    assert str(e.value) == "'initial_lr'"

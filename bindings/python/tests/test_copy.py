@@ -212,3 +212,36 @@ def test_torch_deepcopy_of_the_same_scheduler_matches_torch(api):
         o1c.step(), o2c.step()
         tc.step(), oc.step()
         assert [g["lr"] for g in o2c.param_groups] == [g["lr"] for g in o1c.param_groups]
+
+
+class _HalvingStep(lrsched.StepLR):  # module level: picklable
+    def __init__(self, optimizer, note):
+        self.note = note  # set before the base's __init__, as torch subclasses do
+        super().__init__(optimizer, 2, 0.5)
+
+
+class _TaggedLambda(lrsched.LambdaLR):
+    def __init__(self, optimizer):
+        super().__init__(optimizer, halve)
+        self.tag = "t"
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_copies_of_subclasses_keep_their_class_and_attributes(how):
+    dup = copy.deepcopy if how == "deepcopy" else (lambda x: pickle.loads(pickle.dumps(x)))
+    for make in (lambda o: _HalvingStep(o, 7), _TaggedLambda):
+        opt = lrsched.SGD([{"lr": 1.0}], lr=1.0)
+        s = make(opt)
+        s.step()
+        s.added = "x"  # an attribute set on the instance: torch's copies keep it
+        c = dup(s)
+        assert type(c) is type(s)
+        assert {k: c.__dict__[k] for k in ("note", "tag", "added") if k in s.__dict__} == {
+            k: s.__dict__[k] for k in ("note", "tag", "added") if k in s.__dict__
+        }
+        assert c.added == "x"
+        for _ in range(4):
+            s.step()
+            c.step()
+            assert c.get_last_lr() == s.get_last_lr()
+        assert s.get_last_lr() != [1.0]

@@ -154,3 +154,32 @@ def test_lambda_state_like_torch(api):
         s = module.LambdaLR(_torch_opt(), lambda e: 1.0)
         with pytest.raises(TypeError):
             s.load_state_dict({**s.state_dict(), "lr_lambdas": 5})
+
+
+@pytest.mark.parametrize("t0, t_mult, epoch, lr, t_cur", [
+    (3, 1, BIG, "0x1.999999999999ap-4", 0),
+    (3, 2, BIG, "0x1.34395810624dap-4", "0x1.0000000000006p+51"),
+    (10, 2, 2**63 - 1, "0x1.20636c64e4e9fp-5", "0x1.8000000000000p+61"),
+])
+def test_warm_restarts_int_epoch_past_2_to_53_is_exact(api, t0, t_mult, epoch, lr, t_cur):
+    # Recorded from torch 2.13 (torch's int arithmetic: epoch % T_0, int true divisions).
+    opt = sgd(api)
+    s = api.CosineAnnealingWarmRestarts(opt, T_0=t0, T_mult=t_mult, eta_min=0.001)
+    s.step(epoch)
+    assert opt.param_groups[0]["lr"].hex() == lr
+    assert s.last_epoch == epoch
+    assert float(s.T_cur) == (float.fromhex(t_cur) if isinstance(t_cur, str) else t_cur)
+
+
+@needs_torch
+@pytest.mark.parametrize("t0, t_mult, epoch", [(3, 1, BIG), (3, 2, BIG), (5, 2, 2**62 + 12345), (10, 2, 2**63 - 1)])
+def test_warm_restarts_int_epoch_as_torch(api, t0, t_mult, epoch):
+    p = torch.nn.Parameter(torch.zeros(1))
+    tor = torch.optim.SGD([p], lr=0.1)
+    ts = torch_sched.CosineAnnealingWarmRestarts(tor, T_0=t0, T_mult=t_mult, eta_min=0.001)
+    opt = sgd(api)
+    s = api.CosineAnnealingWarmRestarts(opt, T_0=t0, T_mult=t_mult, eta_min=0.001)
+    ts.step(epoch)
+    s.step(epoch)
+    assert opt.param_groups[0]["lr"].hex() == tor.param_groups[0]["lr"].hex()
+    assert (s.last_epoch, s.T_i, float(s.T_cur).hex()) == (ts.last_epoch, ts.T_i, float(ts.T_cur).hex())

@@ -9,12 +9,14 @@ import contextlib
 __all__ = ["rebuild", "rebuild_sgd"]
 
 
-def rebuild(cls, optimizer, args, state):
-    """A scheduler of class ``cls`` rebuilt from ``args`` (``("json", spec_text, fns,
-    attributes)``, ``("init", positional, keywords)`` for the classes that take Python
-    objects, the optimizer among them, ``("spec", type_name, kinds, args)`` for a
-    spec built with Python functions of a float, or ``("custom",)`` for a Python subclass) on
-    ``optimizer``, then ``state`` loaded. Construction performs
+def rebuild(cls, optimizer, args, state, extras=None):
+    """A scheduler of class ``cls`` rebuilt on ``optimizer`` from ``args``, then
+    ``state`` loaded and ``extras`` (the caller's attributes) set. ``args``:
+    ``("json", spec_text, fns, attributes)``; ``("init", positional, keywords,
+    library_class)`` for the classes that take Python objects (the optimizer among
+    them; ``library_class.__init__`` takes them, ``cls`` may be a subclass);
+    ``("spec", type_name, kinds, args)`` for a spec built with Python functions of a
+    float; ``("custom",)`` for a Python subclass of LRScheduler. Construction performs
     torch's initial step, which changes the optimizer's groups: they are put back."""
     obj = cls.__new__(cls)
     with groups_kept(optimizer):
@@ -24,9 +26,12 @@ def rebuild(cls, optimizer, args, state):
             obj._rebind_spec(optimizer, *args[1:])
         elif args[0] == "custom":  # a Python subclass: its attributes are in the state
             obj._rebind_custom(optimizer, state)
-        else:
-            cls.__init__(obj, *args[1], **args[2])
+        else:  # the library class's __init__ (cls may be a subclass with its own)
+            (args[3] if len(args) > 3 else cls).__init__(obj, *args[1], **args[2])
     obj.load_state_dict(state)
+    for k, v in (extras or {}).items():  # the caller's attributes
+        if k not in obj.__dict__:
+            obj.__dict__[k] = v
     return obj
 
 

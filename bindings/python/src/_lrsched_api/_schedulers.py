@@ -304,7 +304,10 @@ class LRScheduler(_Scheduler):
         args = self.__dict__.get("_rebuild_args")
         if args is None:
             raise TypeError(f"cannot pickle '{type(self).__name__}' object: it was not constructed")
-        return (_copies.rebuild, (type(self), self.optimizer, args, self.state_dict()))
+        # Attributes of the caller's (a subclass's, or set on the instance), as torch's
+        # copies keep its __dict__; the custom path has them in its state.
+        extras = {k: v for k, v in self.__dict__.items() if k not in _CONSTRUCTED_KEYS}
+        return (_copies.rebuild, (type(self), self.optimizer, args, self.state_dict(), extras))
 
     # -- torch's internals: torch's SequentialLR, ChainedScheduler and frameworks -------
 
@@ -357,6 +360,11 @@ class LRScheduler(_Scheduler):
 _CUSTOM_BASE_KEYS = frozenset(
     {"base_lrs", "last_epoch", "_step_count", "_is_initial", "_get_lr_called_within_step", "_last_lr"}
 )
+# What construction sets on an instance (the rest is the caller's: copies keep it).
+_CONSTRUCTED_KEYS = frozenset(
+    {"optimizer", "_mirror", "_foreign", "_kind", "_rebuild_args", "lr_lambdas", "_milestones", "_schedulers",
+     "_scale_fn_custom", "_real_functions", "_is_initial", "_get_lr_called_within_step"}
+)
 _PRIVATE_KEYS = frozenset(
     {"optimizer", "_mirror", "_kind", "_rebuild_args", "_is_initial", "_get_lr_called_within_step"}
 )
@@ -390,7 +398,7 @@ class _LambdaBase(LRScheduler):
                     raise TypeError(f"lr_lambda should be a function, but got {type(f).__name__}")
         le = _int_arg(last_epoch, name, "last_epoch")
         self._bind(optimizer, lambda h: self._init_lambda(h, fns, le, self._multiplicative))
-        self._rebuild_args = ("init", (optimizer, lr_lambda, last_epoch), {})
+        self._rebuild_args = ("init", (optimizer, lr_lambda, last_epoch), {}, _LambdaBase)
 
     def _fix_state(self, state):
         fns = self.__dict__.get("lr_lambdas")
@@ -452,7 +460,7 @@ class SequentialLR(LRScheduler):
         self._bind(optimizer, lambda h: self._init_sequential(h, children, ms, le))
         self._schedulers = children
         self._milestones = ms
-        self._rebuild_args = ("init", (optimizer, children, ms, last_epoch), {})
+        self._rebuild_args = ("init", (optimizer, children, ms, last_epoch), {}, SequentialLR)
 
 class ChainedScheduler(LRScheduler):
     """``ChainedScheduler(schedulers, optimizer=None)``: steps every scheduler at
@@ -469,7 +477,7 @@ class ChainedScheduler(LRScheduler):
             return
         self._bind(optimizer, lambda h: self._init_chained(children, h))
         self._schedulers = children
-        self._rebuild_args = ("init", (children, optimizer), {})
+        self._rebuild_args = ("init", (children, optimizer), {}, ChainedScheduler)
 
 def _probe(spec_text):
     """Builds the spec on a scratch optimizer, for the error its arguments alone give."""

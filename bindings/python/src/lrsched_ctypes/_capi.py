@@ -172,6 +172,8 @@ def _raise(status: int):
         raise exc
     msg = _last_error().decode("utf-8", "replace")
     cls = _EXCEPTIONS.get(status)
+    if cls is KeyError and len(msg) >= 2 and msg[0] == msg[-1] == "'" and "'" not in msg[1:-1]:
+        raise KeyError(msg[1:-1])  # one quoted key: the key itself, as torch raises it
     if cls is not None:
         raise cls(msg)
     name = _lib.lrsched_status_string(status).decode()
