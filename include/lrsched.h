@@ -356,16 +356,6 @@ LRSCHED_API int lrsched_one_cycle_lr_create(lrsched_optimizer *opt, const double
 LRSCHED_API int lrsched_scheduler_create_from_json(lrsched_optimizer *opt, const char *spec, size_t len,
                                                    lrsched_scheduler **out);
 
-/** As lrsched_scheduler_create_from_json, with C functions the spec names "<c0>",
- *  "<c1>", ... (fns[i] with user_data[i]; user_data may be NULL), wherever a scheduler
- *  takes functions: lr_lambda (called as for lrsched_lambda_lr_create) and CyclicLR's
- *  scale_fn, which is called with the cycle number ("scale_mode": "cycle") or the
- *  iteration ("iterations") as the epoch argument and writes the scale to *out, as
- *  torch's scale_fn(x). n_fns must be at least 1. */
-LRSCHED_API int lrsched_scheduler_create_from_json_fns(lrsched_optimizer *opt, const char *spec, size_t len,
-                                                       const lrsched_lr_fn *fns, void *const *user_data, size_t n_fns,
-                                                       lrsched_scheduler **out);
-
 /** Flags of an lrsched_lrs_fn call: the construction step (torch's _is_initial), and
  *  torch's _get_closed_form_lr() (step(epoch)) rather than get_lr(). */
 #define LRSCHED_LRS_INITIAL     1
@@ -440,7 +430,10 @@ LRSCHED_API int lrsched_spec_set_doubles(lrsched_spec *spec, const char *key, co
 LRSCHED_API int lrsched_spec_add_child(lrsched_spec *spec, const char *key, const lrsched_spec *child);
 /** key = lr functions (lr_lambda): n == 1 gives one function for every group, n > 1
  *  one per group (n must then equal the group count, as torch's lr_lambda lists), with
- *  user_data[i] (user_data may be NULL). Called as for lrsched_lambda_lr_create. */
+ *  user_data[i] (user_data may be NULL). Called as for lrsched_lambda_lr_create.
+ *  CyclicLR's scale_fn takes one function (n == 1), called with the cycle number
+ *  ("scale_mode": "cycle") or the iteration ("iterations") as the epoch argument; it
+ *  writes the scale to *out, as torch's scale_fn(x). */
 LRSCHED_API int lrsched_spec_set_lr_fns(lrsched_spec *spec, const char *key, const lrsched_lr_fn *fns,
                                         void *const *user_data, size_t n);
 /** A function of a float for a spec (timm's WSDLRScheduler decay_fn(progress) ->

@@ -1,9 +1,9 @@
 import LRSched
 import LRSchedCShims
 
-// Schedulers with the caller's functions beyond lr_lambda (include/lrsched.h,
-// "Schedulers"): a custom get_lr() (lrsched_custom_lr_create) and JSON specs naming C
-// functions (lrsched_scheduler_create_from_json_fns: CyclicLR's scale_fn, lr_lambda).
+// A scheduler whose get_lr() is the caller's (include/lrsched.h, "Schedulers":
+// lrsched_custom_lr_create). CyclicLR's C scale_fn goes through the spec builder
+// (lrsched_spec_set_lr_fns).
 
 /// `lrsched_lrs_fn`: `int (*)(int64_t epoch, int flags, void *user, double *lrs, size_t n_groups)`.
 public typealias LRsFunctionPointer = @convention(c) (Int64, Int32, UnsafeMutableRawPointer?,
@@ -41,24 +41,6 @@ public func lrsched_custom_lr_create(_ opt: OpaquePointer?, _ fn: LRsFunctionPoi
         let le = try int(lastEpoch, "last_epoch")
         let s = try core { () throws(LRSchedError) in
             try CustomLR(o, lastEpoch: le, closedForm: hasClosedForm != 0, initialStep: false, lrs: lrsFunction(fn, user))
-        }
-        out.pointee = retainedHandle(SchedulerHandle(s))
-    }
-}
-
-@_cdecl("lrsched_scheduler_create_from_json_fns")
-public func lrsched_scheduler_create_from_json_fns(_ opt: OpaquePointer?, _ spec: UnsafePointer<CChar>?, _ len: UInt,
-                                                   _ fns: UnsafePointer<LRFunctionPointer?>?,
-                                                   _ userData: UnsafePointer<UnsafeMutableRawPointer?>?, _ nFns: UInt,
-                                                   _ out: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
-    capi { () throws(CFailure) in
-        let o = try optimizerState(opt)
-        let out = try output(out)
-        try requireNotInCallback("lrsched_scheduler_create_from_json_fns")
-        let json = try parseJSON(spec, len, "spec")
-        let resolver = try lambdas(fns, userData, nFns).1
-        let s = try core { () throws(LRSchedError) in
-            try SchedulerSpec.build(json, optimizer: o, lrFunctions: resolver)
         }
         out.pointee = retainedHandle(SchedulerHandle(s))
     }

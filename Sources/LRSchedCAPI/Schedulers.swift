@@ -56,7 +56,7 @@ func lambda(_ fn: LRFunctionPointer, _ user: UnsafeMutableRawPointer?) -> LRLamb
 
 /// C lr functions as spec values: `lr_lambda` names them (`"<c0>"`, ...), and the
 /// returned resolver maps those names to the functions.
-func lambdas(_ fns: UnsafePointer<LRFunctionPointer?>?, _ userData: UnsafePointer<UnsafeMutableRawPointer?>?,
+private func lambdas(_ fns: UnsafePointer<LRFunctionPointer?>?, _ userData: UnsafePointer<UnsafeMutableRawPointer?>?,
                      _ nFns: UInt) throws(CFailure) -> (JSONValue, SchedulerSpec.Resolver) {
     let fs = try array(fns, nFns, "fns")
     if fs.isEmpty { throw .value("lr_lambda: n_fns must be at least 1") }

@@ -33,14 +33,22 @@ final class SpecHandle {
     /// The parameter `key`, which must be of `kind` (a C builder call for another kind
     /// is a TypeError naming it).
     func parameter(_ key: String, of kind: ParameterKind.Name, _ call: String) throws(CFailure) {
+        try parameter(key, of: [kind], call)
+    }
+
+    /// The kind of parameter `key`, one of `kinds` (nil for a key the descriptor's own
+    /// check accepts without a parameter); TypeError for a parameter of another kind.
+    @discardableResult
+    func parameter(_ key: String, of kinds: [ParameterKind.Name], _ call: String) throws(CFailure) -> ParameterKind.Name? {
         guard let p = descriptor.parameters.first(where: { $0.name == key }) else {
             try core { () throws(LRSchedError) in try descriptor.checkArgument(key, .null) }
-            return
+            return nil
         }
         let name = p.kind.name == .nullable ? p.kind.of.first?.name : p.kind.name
-        guard name == kind else {
+        guard let name, kinds.contains(name) else {
             throw .type("\(descriptor.name): '\(key)' takes \(p.kind.description), not \(call)")
         }
+        return name
     }
 
     /// This spec as a value inside another (`into`'s function names are renamed so that
@@ -205,9 +213,10 @@ public func lrsched_spec_set_lr_fns(_ s: OpaquePointer?, _ k: UnsafePointer<CCha
     capi { () throws(CFailure) in
         let h = try spec(s)
         let name = try key(k)
-        try h.parameter(name, of: .lrFunction, "lrsched_spec_set_lr_fns")
+        let kind = try h.parameter(name, of: [.lrFunction, .scaleFunction], "lrsched_spec_set_lr_fns")
         let fs = try array(fns, n, "fns")
         if fs.isEmpty { throw .value("lr functions: n must be at least 1") }
+        if kind == .scaleFunction && fs.count != 1 { throw .value("'\(name)' takes one function: n must be 1") }
         let users: [UnsafeMutableRawPointer?] = userData == nil
             ? Array(repeating: nil, count: fs.count) : try array(userData, n, "user_data")
         var names: [JSONValue] = []

@@ -2012,14 +2012,20 @@ static void test_custom_schedulers(void) {
     CHECK_RC(lrsched_custom_lr_create(o, NULL, NULL, 0, LRSCHED_FRESH, &s), LRSCHED_NULL_ARGUMENT);
     lrsched_scheduler_free(s);
 
-    /* CyclicLR's scale_fn from a JSON spec naming a C function */
+    /* CyclicLR's scale_fn: a C function set on a spec (lrsched_spec_set_lr_fns, n == 1) */
     lrsched_scheduler *cy = NULL, *ref = NULL;
     lrsched_optimizer *o2 = opt_json("{\"lr\": 0.1, \"momentum\": 0.9}");
     lrsched_optimizer *o3 = opt_json("{\"lr\": 0.1, \"momentum\": 0.9}");
-    const lrsched_lr_fn fns[1] = {scale_half};
+    const lrsched_lr_fn fns[2] = {scale_half, scale_half};
     const char *spec = "{\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1, \"step_size_up\": 2, "
-                       "\"scale_fn\": \"<c0>\", \"scale_mode\": \"cycle\"}";
-    OK(lrsched_scheduler_create_from_json_fns(o2, spec, LRSCHED_NUL_TERMINATED, fns, NULL, 1, &cy));
+                       "\"scale_mode\": \"cycle\"}";
+    lrsched_spec *sp = NULL;
+    OK(lrsched_spec_create_from_json(spec, LRSCHED_NUL_TERMINATED, &sp));
+    CHECK_RC(lrsched_spec_set_lr_fns(sp, "scale_fn", fns, NULL, 2), LRSCHED_VALUE_ERROR); /* one function */
+    CHECK_RC(lrsched_spec_set_lr_fns(sp, "gamma", fns, NULL, 1), LRSCHED_TYPE_ERROR);
+    OK(lrsched_spec_set_lr_fns(sp, "scale_fn", fns, NULL, 1));
+    OK(lrsched_scheduler_create(o2, sp, &cy));
+    lrsched_spec_free(sp);
     const char *ref_spec = "{\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1, \"step_size_up\": 2, "
                            "\"mode\": \"triangular2\"}";
     OK(lrsched_scheduler_create_from_json(o3, ref_spec, LRSCHED_NUL_TERMINATED, &ref));
@@ -2032,9 +2038,8 @@ static void test_custom_schedulers(void) {
         CHECK(memcmp(&a, &b, sizeof a) == 0);
     }
     lrsched_scheduler *bad = NULL;
-    CHECK_RC(lrsched_scheduler_create_from_json_fns(o2, spec, LRSCHED_NUL_TERMINATED, fns, NULL, 0, &bad),
-             LRSCHED_VALUE_ERROR);
-    CHECK_RC(lrsched_scheduler_create_from_json(o2, spec, LRSCHED_NUL_TERMINATED, &bad), LRSCHED_VALUE_ERROR);
+    const char *named = "{\"type\": \"CyclicLR\", \"base_lr\": 0.01, \"max_lr\": 0.1, \"scale_fn\": \"nope\"}";
+    CHECK_RC(lrsched_scheduler_create_from_json(o2, named, LRSCHED_NUL_TERMINATED, &bad), LRSCHED_VALUE_ERROR);
     CHECK(bad == NULL);
     lrsched_scheduler_free(cy);
     lrsched_scheduler_free(ref);

@@ -979,23 +979,33 @@ real_fn_trampoline(double x, void *user, double *out)
     return 0;
 }
 
-/* Sets each (key, callable) of fns on spec as a function of a float; 0, or a status. */
+/* Sets each (key, callable) of lr_fns on spec as one lr function (lrsched_lr_fn: lr_lambda,
+ * CyclicLR's scale_fn) and of real_fns as a function of a float; 0, -1 (a Python
+ * error), or a status. */
 static int
-spec_set_real_fns(lrsched_spec *spec, PyObject *fns)
+spec_set_fns(lrsched_spec *spec, PyObject *lr_fns, PyObject *real_fns)
 {
     Py_ssize_t pos = 0;
     PyObject *key, *fn;
-    while (PyDict_Next(fns, &pos, &key, &fn)) {
+    int rc = LRSCHED_OK;
+    while (rc == LRSCHED_OK && PyDict_Next(lr_fns, &pos, &key, &fn)) {
         const char *k = PyUnicode_AsUTF8(key);
         if (k == NULL) {
             return -1;
         }
-        int rc = lrsched_spec_set_real_fn(spec, k, real_fn_trampoline, fn);
-        if (rc != LRSCHED_OK) {
-            return rc;
-        }
+        const lrsched_lr_fn f = lr_fn_trampoline;
+        void *const user = fn;
+        rc = lrsched_spec_set_lr_fns(spec, k, &f, &user, 1);
     }
-    return LRSCHED_OK;
+    pos = 0;
+    while (rc == LRSCHED_OK && PyDict_Next(real_fns, &pos, &key, &fn)) {
+        const char *k = PyUnicode_AsUTF8(key);
+        if (k == NULL) {
+            return -1;
+        }
+        rc = lrsched_spec_set_real_fn(spec, k, real_fn_trampoline, fn);
+    }
+    return rc;
 }
 
 /* The lrsched_lrs_fn of a Python LRScheduler subclass: user is a callable (its bound
@@ -1084,9 +1094,11 @@ Scheduler_init_custom(SchedulerObject *self, PyTypeObject *cls, PyObject *const 
 }
 
 PyDoc_STRVAR(Scheduler_init_json_fns_doc,
-"_init_json_fns(optimizer, spec, fns, /)\n--\n\n"
-"Builds the scheduler from a JSON spec naming Python callables \"<c0>\", \"<c1>\", ...\n"
-"(lr_lambda, CyclicLR's scale_fn) (lrsched_scheduler_create_from_json_fns).");
+"_init_json_fns(optimizer, spec, lr_fns, real_fns, /)\n--\n\n"
+"Builds the scheduler from a JSON spec and dicts of Python functions by key: lr functions\n"
+"(lr_lambda, CyclicLR's scale_fn) and functions of a float (timm's WSD decay_fn)\n"
+"(lrsched_spec_create_from_json, lrsched_spec_set_lr_fns, lrsched_spec_set_real_fn,\n"
+"lrsched_scheduler_create).");
 
 static PyObject *
 Scheduler_init_json_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
@@ -1096,65 +1108,12 @@ Scheduler_init_json_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *cons
     if (check_unbound(self) < 0) {
         return NULL;
     }
-    if (nargs != 3 || kwnames != NULL) {
-        PyErr_SetString(PyExc_TypeError, "_init_json_fns(optimizer, spec, fns) takes 3 positional arguments");
+    if (nargs != 4 || kwnames != NULL || !PyDict_Check(args[2]) || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_init_json_fns(optimizer, spec, lr_fns, real_fns) takes 4 positional arguments, two dicts");
         return NULL;
     }
     OptimizerObject *opt = optimizer_arg(st, args[0], "_init_json_fns");
-    if (opt == NULL) {
-        return NULL;
-    }
-    Py_ssize_t len;
-    const char *spec = utf8_arg(args[1], "spec", &len);
-    if (spec == NULL) {
-        return NULL;
-    }
-    PyObject *fns = PySequence_Tuple(args[2]);
-    if (fns == NULL) {
-        return NULL;
-    }
-    Py_ssize_t n = PyTuple_GET_SIZE(fns);
-    lrsched_lr_fn *cfns;
-    void **users;
-    if (lr_fn_arrays(fns, &cfns, &users) < 0) {
-        Py_DECREF(fns);
-        return NULL;
-    }
-    lrsched_scheduler *h = NULL;
-    int rc;
-    CALL_WITH_CALLBACKS(1, opt, rc,
-                        lrsched_scheduler_create_from_json_fns(opt->handle, spec, (size_t)len, cfns, users,
-                                                               (size_t)n, &h));
-    PyMem_Free(cfns);
-    PyMem_Free(users);
-    if (rc != LRSCHED_OK || has_stored_exception()) {
-        lrsched_scheduler_free(h);
-        Py_DECREF(fns);
-        return raise_from_status(rc);
-    }
-    scheduler_install(self, h, opt, fns, NULL);
-    Py_DECREF(fns);
-    Py_RETURN_NONE;
-}
-
-PyDoc_STRVAR(Scheduler_init_json_real_fns_doc,
-"_init_json_real_fns(optimizer, spec, fns, /)\n--\n\n"
-"Builds the scheduler from a JSON spec and a dict of Python functions of a float by key\n"
-"(lrsched_spec_create_from_json, lrsched_spec_set_real_fn, lrsched_scheduler_create).");
-
-static PyObject *
-Scheduler_init_json_real_fns(SchedulerObject *self, PyTypeObject *cls, PyObject *const *args, Py_ssize_t nargs,
-                        PyObject *kwnames)
-{
-    _lrsched_state *st = (_lrsched_state *)PyType_GetModuleState(cls);
-    if (check_unbound(self) < 0) {
-        return NULL;
-    }
-    if (nargs != 3 || kwnames != NULL || !PyDict_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "_init_json_real_fns(optimizer, spec, fns) takes 3 positional arguments, fns a dict");
-        return NULL;
-    }
-    OptimizerObject *opt = optimizer_arg(st, args[0], "_init_json_real_fns");
     if (opt == NULL) {
         return NULL;
     }
@@ -1163,7 +1122,12 @@ Scheduler_init_json_real_fns(SchedulerObject *self, PyTypeObject *cls, PyObject 
     if (text == NULL) {
         return NULL;
     }
-    PyObject *callbacks = PyDict_Values(args[2]);
+    /* The callables, kept alive by the scheduler. */
+    PyObject *lrs = PyDict_Values(args[2]);
+    PyObject *reals = PyDict_Values(args[3]);
+    PyObject *callbacks = lrs && reals ? PySequence_Concat(lrs, reals) : NULL;
+    Py_XDECREF(lrs);
+    Py_XDECREF(reals);
     if (callbacks == NULL) {
         return NULL;
     }
@@ -1171,7 +1135,7 @@ Scheduler_init_json_real_fns(SchedulerObject *self, PyTypeObject *cls, PyObject 
     lrsched_scheduler *h = NULL;
     int rc = lrsched_spec_create_from_json(text, (size_t)len, &spec);
     if (rc == LRSCHED_OK) {
-        rc = spec_set_real_fns(spec, args[2]);
+        rc = spec_set_fns(spec, args[2], args[3]);
     }
     if (rc == LRSCHED_OK) {
         CALL_WITH_CALLBACKS(1, opt, rc, lrsched_scheduler_create(opt->handle, spec, &h));
@@ -1902,8 +1866,6 @@ static PyMethodDef Scheduler_methods[] = {
     {"num_epochs", (PyCFunction)Scheduler_num_epochs, METH_NOARGS, Scheduler_num_epochs_doc},
     {"_init_json", (PyCFunction)(void (*)(void))Scheduler_init_json, METH_METHOD | METH_FASTCALL | METH_KEYWORDS,
      Scheduler_init_json_doc},
-    {"_init_json_real_fns", (PyCFunction)(void (*)(void))Scheduler_init_json_real_fns,
-     METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_json_real_fns_doc},
     {"_init_lambda", (PyCFunction)(void (*)(void))Scheduler_init_lambda,
      METH_METHOD | METH_FASTCALL | METH_KEYWORDS, Scheduler_init_lambda_doc},
     {"_init_custom", (PyCFunction)(void (*)(void))Scheduler_init_custom,

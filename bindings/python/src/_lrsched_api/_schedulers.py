@@ -148,17 +148,17 @@ class LRScheduler(_Scheduler):
             self._foreign = True
             mirror.sync_out(optimizer)
 
-    def _bind_json(self, optimizer, spec, fns=(), attributes=None):
-        """Builds from a spec; ``fns``: the Python callables it names "<c0>", "<c1>", ...
+    def _bind_json(self, optimizer, spec, fns=None, attributes=None):
+        """Builds from a spec; ``fns``: Python lr functions by key, set on the spec
         (CyclicLR's scale_fn); ``attributes``: what to set on the instance after."""
         text = spec if isinstance(spec, str) else _dumps_spec(spec)
         if fns:
-            self._bind(optimizer, lambda h: self._init_json_fns(h, text, fns), text)
+            self._bind(optimizer, lambda h: self._init_json_fns(h, text, dict(fns), {}), text)
         else:
             self._bind(optimizer, lambda h: self._init_json(h, text), text)
         if attributes:
             self.__dict__.update(attributes)
-        self._rebuild_args = ("json", text, tuple(fns), attributes)
+        self._rebuild_args = ("json", text, dict(fns or {}), attributes)
 
     def _rebind_spec(self, optimizer, type_name, kinds, args):
         """Builds again from ``_specs.bind_spec``'s arguments (copies of a scheduler
@@ -173,15 +173,14 @@ class LRScheduler(_Scheduler):
         from ._schedulers_gen import KINDS  # (_schedulers_gen runs after this module)
 
         spec = {"type": type_name}
-        fns, attributes = [], {}
+        fns, attributes = {}, {}
         for name, value in args.items():
             kind = KINDS[type_name][name]
             if kind == "scale_fn" and value is not None:
                 # A Python scale function, called by the library (torch's _scale_fn_custom).
                 if not callable(value):
                     raise TypeError(f"{type_name}: '{name}' must be callable or None, got {type(value).__name__}")
-                spec[name] = f"<c{len(fns)}>"
-                fns.append(value)
+                fns[name] = value
                 attributes["_scale_fn_custom"] = value
                 continue
             v = spec_value(value, kind, type_name, name)

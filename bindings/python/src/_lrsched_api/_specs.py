@@ -126,7 +126,7 @@ def bind_spec(sched, optimizer, type_name, kinds, args):
     if not fns:
         return sched._bind_json(optimizer, spec)
     text = _dumps_spec(spec)
-    sched._bind(optimizer, lambda h: sched._init_json_real_fns(h, text, fns), text)
+    sched._bind(optimizer, lambda h: sched._init_json_fns(h, text, {}, fns), text)
     sched._real_functions = fns
     sched._rebuild_args = ("spec", type_name, kinds, args)  # copies: the callables too
 

@@ -577,11 +577,13 @@ class Scheduler(_Owned):
             _raise(rc)
         self._install(h, opt, None, None)
 
-    def _init_json_real_fns(self, optimizer, spec, fns):
-        """Builds the scheduler from a JSON spec and Python functions of a float, by key
-        (lrsched_spec_create_from_json, lrsched_spec_set_real_fn, lrsched_scheduler_create)."""
+    def _init_json_fns(self, optimizer, spec, lr_fns, real_fns):
+        """Builds the scheduler from a JSON spec and dicts of Python functions by key: lr
+        functions (lr_lambda, CyclicLR's scale_fn) and functions of a float (timm's WSD
+        decay_fn) (lrsched_spec_create_from_json, lrsched_spec_set_lr_fns,
+        lrsched_spec_set_real_fn, lrsched_scheduler_create)."""
         self._check_unbound()
-        opt = self._opt_arg(optimizer, "_init_json_real_fns")
+        opt = self._opt_arg(optimizer, "_init_json_fns")
         b = _utf8(spec, "spec")
         sp = c_void_p()
         rc = _lib.lrsched_spec_create_from_json(b, len(b), byref(sp))
@@ -589,7 +591,12 @@ class Scheduler(_Owned):
             _raise(rc)
         h = c_void_p()
         try:
-            for key, fn in fns.items():
+            for key, fn in lr_fns.items():
+                rc = _lib.lrsched_spec_set_lr_fns(sp, _utf8(key, "key"), (LR_FN * 1)(_lr_fn_trampoline),
+                                                  (c_void_p * 1)(id(fn)), 1)
+                if rc:
+                    _raise(rc)
+            for key, fn in real_fns.items():
                 rc = _lib.lrsched_spec_set_real_fn(sp, _utf8(key, "key"), _real_fn_trampoline, id(fn))
                 if rc:
                     _raise(rc)
@@ -601,7 +608,7 @@ class Scheduler(_Owned):
             if h.value:
                 _lib.lrsched_scheduler_free(h)
             _raise(rc)
-        self._install(h, opt, tuple(fns.values()), None)
+        self._install(h, opt, (*lr_fns.values(), *real_fns.values()), None)
 
     def _init_lambda(self, optimizer, fns, last_epoch, multiplicative):
         """LambdaLR (multiplicative false) or MultiplicativeLR with Python callables."""
@@ -637,25 +644,6 @@ class Scheduler(_Owned):
                 _lib.lrsched_scheduler_free(h)
             _raise(rc)
         self._install(h, opt, (fn,), None)
-
-    def _init_json_fns(self, optimizer, spec, fns):
-        """Builds the scheduler from a JSON spec naming Python callables "<c0>", ...
-        (lrsched_scheduler_create_from_json_fns)."""
-        self._check_unbound()
-        opt = self._opt_arg(optimizer, "_init_json_fns")
-        b = _utf8(spec, "spec")
-        fns = tuple(fns)
-        n = len(fns)
-        cfns = (LR_FN * max(n, 1))(*([_lr_fn_trampoline] * n))
-        users = (c_void_p * max(n, 1))(*[id(f) for f in fns])
-        h = c_void_p()
-        with _Busy(opt):
-            rc = _lib.lrsched_scheduler_create_from_json_fns(opt._h, b, len(b), cfns, users, n, byref(h))
-        if rc or _pending() is not None:
-            if h.value:
-                _lib.lrsched_scheduler_free(h)
-            _raise(rc)
-        self._install(h, opt, fns, None)
 
     @staticmethod
     def _children_arg(children, owner):

@@ -144,7 +144,6 @@ PROTOTYPES = {
     "lrsched_cyclic_lr_create": (c_int, (c_void_p, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, POINTER(c_double), c_int, c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_int64, POINTER(c_void_p))),
     "lrsched_one_cycle_lr_create": (c_int, (c_void_p, POINTER(c_double), c_size_t, c_int64, c_int64, c_int64, c_double, c_int, c_int, POINTER(c_double), c_size_t, POINTER(c_double), c_size_t, c_double, c_double, c_int, c_int64, POINTER(c_void_p))),
     "lrsched_scheduler_create_from_json": (c_int, (c_void_p, c_char_p, c_size_t, POINTER(c_void_p))),
-    "lrsched_scheduler_create_from_json_fns": (c_int, (c_void_p, c_char_p, c_size_t, POINTER(lrsched_lr_fn), POINTER(c_void_p), c_size_t, POINTER(c_void_p))),
     "lrsched_custom_lr_create": (c_int, (c_void_p, lrsched_lrs_fn, c_void_p, c_int, c_int64, POINTER(c_void_p))),
     "lrsched_spec_create": (c_int, (c_char_p, POINTER(c_void_p))),
     "lrsched_spec_free": (None, (c_void_p,)),
