@@ -4,6 +4,8 @@
 # other: .build (debug and release), .build-static (self-contained library).
 
 SWIFT        ?= swift
+# OpenBLAS for the trainer's matrix products when libopenblas.a is there (Package.swift).
+export LRSCHED_BLAS ?= auto
 VECTORS_DIR  := Tests/Vectors/pytorch-2.15
 # Every shipped vector file: torch's, then the libraries beyond torch.
 ALL_VECTORS  := $(VECTORS_DIR)/schedules.json $(VECTORS_DIR)/errors.json $(VECTORS_DIR)/training.json $(VECTORS_DIR)/added-groups.json \
@@ -24,7 +26,7 @@ help:
 	@echo "make deps-python  the project virtualenv .venv (from \$$PYTHON, default python3) and the test packages"
 	@echo "make build    release build of the library and lrsched-cli"
 	@echo "make lib      .build/release/liblrsched.so, the C library (make lib-static-runtime: the self-contained one)"
-	@echo "make install PREFIX=...  header, self-contained library, lrsched.pc, CMake package, lrsched-cli"
+	@echo "make install PREFIX=...  header, self-contained library, lrsched.pc, CMake package, lrsched-cli (install-strip: stripped)"
 	@echo "make verify   lrsched-cli verify \$$VECTORS (default: every shipped vector file)"
 	@echo "make verify-c the C conformance runner on \$$VECTORS (make -s: the summary is the last line)"
 	@echo "make test-c   the C suite (make test runs it)"
@@ -32,7 +34,7 @@ help:
 	@echo "make wheel   manylinux wheels into dist/, one per python3.X on PATH or in PYTHONS=... (make sdist: the sdist)"
 	@echo "make test-wheel  \$$PYTHON's wheel in a fresh venv without the Swift toolchain: the Python suite (in make test)"
 	@echo "make test-sdist  pip install of the sdist, which builds the library (a minute or more; not in make test)"
-	@echo "make test-swift-consumer  a package depending on this one by path builds and runs (in make test)"
+	@echo "make test-swift-consumer  packages depending on this one by path and by version build and run (in make test)"
 	@echo "make bench    speed figures of the Swift core"
 	@echo "make regen    regenerate the files derived from the descriptors and lrsched.h (tools/regen.py)"
 	@echo "make regen-check  fail with a diff when a generated file is out of date (make test runs it)"

@@ -7,11 +7,15 @@ let packageDirectory = String(#filePath.dropLast("Package.swift".count))
 
 /// Matrix products go to OpenBLAS's sgemm, linked statically (libopenblas.a: Debian's
 /// libopenblas-pthread-dev, which `make deps` installs), so liblrsched.so still needs
-/// only the C/C++ runtime. `LRSCHED_BLAS` chooses: `auto` (the default: OpenBLAS when
-/// libopenblas.a is in a system library directory or on LIBRARY_PATH, else the Swift
-/// kernels, slower, same schedules), `openblas` (required: the link fails without it),
-/// `none` (the Swift kernels only).
-let blasSetting = Context.environment["LRSCHED_BLAS"] ?? "auto"
+/// only the C/C++ runtime. `LRSCHED_BLAS` chooses: `auto` (what the Makefile sets:
+/// OpenBLAS when libopenblas.a is in a system library directory or on LIBRARY_PATH, else
+/// the plain kernels, slower, same schedules), `openblas` (required: the link fails
+/// without it), `none` (the plain kernels only). Unset, as in a package that depends on
+/// lrsched by version: `none`, and the kernels are built without unsafe flags (SwiftPM
+/// refuses them in packages resolved by version; kernels.c turns FP contraction off
+/// itself).
+let blasVariable = Context.environment["LRSCHED_BLAS"]
+let blasSetting = blasVariable ?? "none"
 let libraryDirectories = (Context.environment["LIBRARY_PATH"] ?? "").split(separator: ":").map(String.init)
     + ["/usr/local/lib", "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib"]
 let useBLAS = blasSetting == "openblas"
@@ -47,7 +51,8 @@ let package = Package(
         // sgemm (OpenBLAS), the thread setting and the SGD update with run-time FMA dispatch.
         .target(
             name: "LRSchedKernels",
-            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off"])] + (useBLAS ? [] : [.define("LRSCHED_NO_BLAS")]),
+            cSettings: (blasVariable == nil ? [] : [.unsafeFlags(["-O3", "-ffp-contract=off"])])
+                + (useBLAS ? [] : [.define("LRSCHED_NO_BLAS")]),
             linkerSettings: useBLAS ? [.unsafeFlags(["-Xlinker", "-l:libopenblas.a"])] : []
         ),
         // The umbrella module: re-exports the four above. (Targets of this package that

@@ -88,7 +88,10 @@ extern "C" {
  *  ABI policy: releases within one ABI version (liblrsched.so.0) only add — functions,
  *  status codes, flags, enum values — and never remove or change a function's signature
  *  or meaning, so a program built against an older header of the same ABI runs on a
- *  newer library. Anything else raises LRSCHED_ABI_VERSION and the SONAME. */
+ *  newer library. Anything else raises LRSCHED_ABI_VERSION and the SONAME. Exempt:
+ *  fixes that make a result what torch, transformers or timm give (a saved state's
+ *  keys and value types, the status class of an error torch raises); the CHANGELOG lists
+ *  each under "Behaviour changes within liblrsched.so.0". 0.1.0 → 0.2.0 had such fixes. */
 #define LRSCHED_ABI_VERSION 0
 
 /** The library's version, e.g. "0.2.0". Static storage. */

@@ -12,7 +12,7 @@
 # C is compiled with $(CC_C) $(C_STRICT); the tests also with AddressSanitizer and under
 # valgrind. Outputs of the C builds go to .build-c/.
 
-.PHONY: lib lib-static-runtime cli-static-runtime verify-c test-c install c-clean \
+.PHONY: lib lib-static-runtime cli-static-runtime verify-c test-c install install-strip c-clean \
         test-c-api test-c-asan test-c-valgrind test-c-abi test-c-article test-c-verify \
         test-c-static-runtime test-c-install test-c-cmake cli-release
 
@@ -44,6 +44,7 @@ DESTDIR     ?=
 LIBDIR      ?= $(PREFIX)/lib
 INCLUDEDIR  ?= $(PREFIX)/include
 BINDIR      ?= $(PREFIX)/bin
+DOCDIR      ?= $(PREFIX)/share/doc/lrsched
 CMAKEDIR    ?= $(LIBDIR)/cmake/lrsched
 # The install-time paths and version in lrsched.pc.in and cmake/*.cmake.in.
 INSTALL_SUBST = sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
@@ -228,7 +229,14 @@ install: lib-static-runtime cli-static-runtime
 	        cmake/$$f.cmake.in > $(DESTDIR)$(CMAKEDIR)/$$f.cmake || exit 1; \
 	done
 	@install -m 755 $(STATIC_DIR)/lrsched-cli $(DESTDIR)$(BINDIR)/lrsched-cli
+	@install -d $(DESTDIR)$(DOCDIR)
+	@install -m 644 LICENSE NOTICE $(DESTDIR)$(DOCDIR)/
 	@echo "installed lrsched $(LRSCHED_VERSION) into $(DESTDIR)$(PREFIX)"
+
+# install, then the library and lrsched-cli stripped (no debug info, no build paths).
+install-strip: install
+	@strip --strip-unneeded $(DESTDIR)$(LIBDIR)/liblrsched.so.$(LRSCHED_VERSION)
+	@strip $(DESTDIR)$(BINDIR)/lrsched-cli
 
 c-clean:
 	rm -rf $(C_OUT)

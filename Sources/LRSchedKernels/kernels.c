@@ -1,6 +1,10 @@
 #define _GNU_SOURCE
 #include "lrsched_kernels.h"
 
+/* No fused multiply-adds but the explicit fma() calls, whatever the flags (a package
+ * resolved by version gets no -ffp-contract=off). */
+#pragma STDC FP_CONTRACT OFF
+
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>

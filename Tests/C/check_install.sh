@@ -12,7 +12,7 @@ abi=$(sed -n 's/^#define LRSCHED_ABI_VERSION *\([0-9]*\).*/\1/p' include/lrsched
 
 prefix=$(mktemp -d "${TMPDIR:-/tmp}/lrsched-install.XXXXXX")
 trap 'rm -rf "$prefix"' EXIT
-$make --no-print-directory -s install PREFIX="$prefix" > /dev/null
+$make --no-print-directory -s install-strip PREFIX="$prefix" > /dev/null
 
 fail() { echo "check_install: $*"; exit 1; }
 [ -f "$prefix/include/lrsched.h" ] || fail "no include/lrsched.h"
@@ -24,6 +24,13 @@ fail() { echo "check_install: $*"; exit 1; }
 # grep exits at its first match and cmd then dies of SIGPIPE.)
 dynamic=$(readelf -d "$prefix/lib/liblrsched.so.$version")
 grep -q "(SONAME).*\[liblrsched.so.$abi\]" <<<"$dynamic" || fail "SONAME is not liblrsched.so.$abi"
+[ -f "$prefix/share/doc/lrsched/LICENSE" ] && [ -f "$prefix/share/doc/lrsched/NOTICE" ] || fail "no share/doc/lrsched/{LICENSE,NOTICE}"
+for f in "$prefix/lib/liblrsched.so.$version" "$prefix/bin/lrsched-cli"; do  # install-strip
+    sections=$(readelf -S "$f")
+    ! grep -q -e '\.debug_' -e '\.symtab' <<<"$sections" || fail "$f is not stripped"
+    text=$(strings -a "$f")
+    ! grep -q -F "$PWD/" <<<"$text" || fail "$f holds the build tree's path"
+done
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 [ "$(pkg-config --modversion lrsched)" = "$version" ] || fail "pkg-config --modversion lrsched is not $version"
@@ -41,4 +48,4 @@ env -u LD_LIBRARY_PATH "$prefix/article_train" | diff -u Tests/C/article_lrs.exp
 summary=$(env -u LD_LIBRARY_PATH "$prefix/bin/lrsched-cli" verify Tests/Vectors/pytorch-2.15/schedules.json | tail -n 1)
 [[ $summary =~ ^[0-9]+\ passed,\ 0\ failed$ ]] || fail "installed lrsched-cli verify: $summary"
 
-echo "check_install: make install PREFIX=... gives header, liblrsched.so.$version (+ .so.$abi, .so), lrsched.pc, lrsched-cli; pkg-config builds of both examples run"
+echo "check_install: make install-strip PREFIX=... gives header (stripped), LICENSE/NOTICE, liblrsched.so.$version (+ .so.$abi, .so), lrsched.pc, lrsched-cli; pkg-config builds of both examples run"

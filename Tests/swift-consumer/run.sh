@@ -33,3 +33,26 @@ expected=$(sed -n '/^StepLR(/,/^epoch 10 /p' Tests/C/article_lrs.expected)
 [ "$(wc -l <<<"$expected")" -eq 11 ] || { echo "swift-consumer: no StepLR section in Tests/C/article_lrs.expected"; exit 1; }
 diff -u <(echo "$expected") <(echo "$out") || { echo "swift-consumer: the consumer printed something else"; exit 1; }
 echo "test-swift-consumer: a package depending on lrsched by path builds with the LRSched product and prints the article's StepLR lrs"
+
+# By version, as the README's url line: a git repository of this tree's tracked files
+# tagged with the header's version, named through a file:// URL. SwiftPM refuses unsafe
+# build flags in a package resolved by version, so this proves the LRSched product has
+# none (LRSCHED_BLAS unset, as in a user's build).
+version=$(sed -n 's/^#define LRSCHED_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' include/lrsched.h | paste -sd.)
+tagged=$scratch/tagged/lrsched
+rm -rf "$scratch/tagged" "$work/by-version"
+mkdir -p "$tagged" "$work/by-version"
+git ls-files -z | xargs -0 cp --parents -p -t "$tagged"
+git -C "$tagged" init -q
+git -C "$tagged" add -A
+git -C "$tagged" -c user.name=lrsched -c user.email=lrsched@localhost commit -q -m "lrsched $version"
+git -C "$tagged" tag "$version"
+sed -e "s|\.package(path: \"\.\./lrsched\")|.package(url: \"file://$tagged\", from: \"$version\")|" \
+    Tests/swift-consumer/Package.swift >"$work/by-version/Package.swift"
+grep -q "from: \"$version\"" "$work/by-version/Package.swift" || { echo "swift-consumer: no version line"; exit 1; }
+cp -pR Tests/swift-consumer/Sources "$work/by-version/"
+rm -rf "$scratch/build-version"
+env -u LRSCHED_BLAS "$swift" build --package-path "$work/by-version" --scratch-path "$scratch/build-version" 1>&2
+out=$("$scratch/build-version/debug/swift-consumer")
+diff -u <(echo "$expected") <(echo "$out") || { echo "swift-consumer: the by-version consumer printed something else"; exit 1; }
+echo "test-swift-consumer: a package depending on lrsched $version by version (a tagged git repository) builds without unsafe flags and prints the same lrs"

@@ -47,6 +47,10 @@ SWIFT_PACKAGE_FILES = ("Package.swift", "Sources", "include", "lrsched.map", "LI
 TEST_TARGET_PLACEHOLDER = ("Tests/LRSchedCoreTests/Placeholder.swift",
                            "// The tests are not part of the Python sdist.\n")
 LICENSE_FILES = ("LICENSE", "NOTICE")
+# SwiftPM's pins of the package's dependencies (swift-argument-parser), when the tree has
+# been built: the sdist's Swift build then resolves the same versions (git-ignored in the
+# repository, so optional).
+OPTIONAL_SWIFT_FILES = ("Package.resolved",)
 
 
 def repo_root() -> Path:
@@ -155,7 +159,8 @@ class SDist(sdist):
         super().make_release_tree(base_dir, files)
         root = repo_root()
         dest = Path(base_dir) / SDIST_SWIFT
-        for name in SWIFT_PACKAGE_FILES:
+        names = SWIFT_PACKAGE_FILES + tuple(n for n in OPTIONAL_SWIFT_FILES if (root / n).is_file())
+        for name in names:
             src = root / name
             if src.is_dir():
                 shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns(".*", "__pycache__"))

@@ -1322,7 +1322,7 @@ def preview(schedulers, steps, metrics, lrs, momenta):
 
 
 def version():
-    """The library's version string, e.g. "0.1.0"."""
+    """The library's version string, e.g. "0.2.0"."""
     return _lib.lrsched_version().decode()
 
 
