@@ -7,9 +7,7 @@ import XCTest
 /// (added-groups.json), and a checkpoint taken after the group was added resumes.
 final class AddedGroupTests: XCTestCase {
     func testAddedGroupsVectors() throws {
-        let outcomes = ConformanceRunner.run(file: vectorsDirectory + "/added-groups.json")
-        XCTAssertEqual(outcomes.count, 30)
-        for o in outcomes { XCTAssertNil(o.failure, "\(o.name): \(o.failure ?? "")") }
+        assertVectorFilePasses("added-groups.json", in: vectorsDirectory, cases: 30)
     }
 
     /// The stepping cases, checkpointed after every step past the added group (the saved

@@ -10,11 +10,7 @@ import XCTest
 /// `lrsched-cli verify`).
 final class ConformanceTests: XCTestCase {
     func run(_ file: String, expectCases: Int) throws {
-        let outcomes = ConformanceRunner.run(file: vectorsDirectory + "/" + file)
-        XCTAssertEqual(outcomes.count, expectCases)
-        for o in outcomes {
-            XCTAssertNil(o.failure, "\(o.name): \(o.failure ?? "")")
-        }
+        assertVectorFilePasses(file, in: vectorsDirectory, cases: expectCases)
     }
 
     func testSchedules() throws { try run("schedules.json", expectCases: 78) }

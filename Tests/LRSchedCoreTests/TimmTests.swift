@@ -9,7 +9,7 @@ import XCTest
 let timmVectorsDirectory = testSourceDirectory() + "/../Vectors/timm-1.0.31"
 
 func timmCases(_ name: String) throws -> [JSONValue] {
-    try XCTUnwrap(try readJSONFile(timmVectorsDirectory + "/" + name)["cases"]?.arrayValue)
+    try vectorCases(name, in: timmVectorsDirectory)
 }
 
 /// timm's schedulers (`timm.*` spec types) through the Swift core: every vector case bit
@@ -18,11 +18,7 @@ func timmCases(_ name: String) throws -> [JSONValue] {
 /// stepping and state.
 final class TimmTests: XCTestCase {
     func runFile(_ name: String) throws {
-        let expected = try timmCases(name).count
-        let outcomes = ConformanceRunner.run(file: timmVectorsDirectory + "/" + name)
-        XCTAssertEqual(outcomes.count, expected)
-        XCTAssertGreaterThan(outcomes.count, 0)
-        for o in outcomes { XCTAssertNil(o.failure, "\(o.name): \(o.failure ?? "")") }
+        assertVectorFilePasses(name, in: timmVectorsDirectory, cases: try timmCases(name).count)
     }
 
     func testSchedules() throws { try runFile("schedules.json") }

@@ -9,7 +9,7 @@ import XCTest
 let transformersVectorsDirectory = testSourceDirectory() + "/../Vectors/transformers-5.25.0"
 
 func transformersCases(_ name: String) throws -> [JSONValue] {
-    try XCTUnwrap(try readJSONFile(transformersVectorsDirectory + "/" + name)["cases"]?.arrayValue)
+    try vectorCases(name, in: transformersVectorsDirectory)
 }
 
 /// transformers' schedules (`hf.*` spec types) through the Swift core: every vector case
@@ -17,11 +17,7 @@ func transformersCases(_ name: String) throws -> [JSONValue] {
 /// case, and the state and composition rules transformers' objects follow.
 final class TransformersTests: XCTestCase {
     func runFile(_ name: String) throws {
-        let expected = try transformersCases(name).count
-        let outcomes = ConformanceRunner.run(file: transformersVectorsDirectory + "/" + name)
-        XCTAssertEqual(outcomes.count, expected)
-        XCTAssertGreaterThan(outcomes.count, 0)
-        for o in outcomes { XCTAssertNil(o.failure, "\(o.name): \(o.failure ?? "")") }
+        assertVectorFilePasses(name, in: transformersVectorsDirectory, cases: try transformersCases(name).count)
     }
 
     func testSchedules() throws { try runFile("schedules.json") }

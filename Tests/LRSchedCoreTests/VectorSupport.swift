@@ -14,7 +14,22 @@ func loadVectors(_ name: String) throws -> JSONValue {
 }
 
 func vectorCases(_ name: String) throws -> [JSONValue] {
-    try XCTUnwrap(try loadVectors(name)["cases"]?.arrayValue)
+    try vectorCases(name, in: vectorsDirectory)
+}
+
+/// The cases of the vector file `name` in `directory` (a copy under Tests/Vectors).
+func vectorCases(_ name: String, in directory: String) throws -> [JSONValue] {
+    try XCTUnwrap(try readJSONFile(directory + "/" + name)["cases"]?.arrayValue)
+}
+
+/// Every case of the vector file `name` in `directory` passes the conformance runner (as
+/// `lrsched-cli verify`), and there are `expected` of them.
+func assertVectorFilePasses(_ name: String, in directory: String, cases expected: Int,
+                            file: StaticString = #filePath, line: UInt = #line) {
+    let outcomes = ConformanceRunner.run(file: directory + "/" + name)
+    XCTAssertEqual(outcomes.count, expected, "\(name): cases", file: file, line: line)
+    XCTAssertGreaterThan(outcomes.count, 0, "\(name): no cases", file: file, line: line)
+    for o in outcomes { XCTAssertNil(o.failure, "\(o.name): \(o.failure ?? "")", file: file, line: line) }
 }
 
 /// A vector row as doubles.

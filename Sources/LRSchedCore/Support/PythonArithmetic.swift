@@ -115,15 +115,15 @@ extension Py {
 }
 
 extension Py {
-    /// Python's `a / b` for non-negative ints `a` and positive `b`: the exact quotient
-    /// rounded once to the nearest double (ties to even), as CPython's long true division.
-    /// Swift's `Double(a) / Double(b)` rounds twice when `a` or `b` exceeds 2^53.
+    /// Python's `a / b` for ints: the exact quotient rounded once to the nearest double
+    /// (ties to even), as CPython's long true division. Swift's `Double(a) / Double(b)`
+    /// rounds twice when `a` or `b` exceeds 2^53.
     package static func trueDiv(_ a: Int, _ b: Int) throws(LRSchedError) -> Double {
         if b == 0 { throw .zeroDivision("division by zero") }
-        precondition(a >= 0 && b > 0, "Py.trueDiv takes a >= 0, b > 0")
-        let exact = 1 << 53
-        if a <= exact && b <= exact { return Double(a) / Double(b) }
-        let (ua, ub) = (UInt64(a), UInt64(b))
+        let (ua, ub) = (UInt64(a.magnitude), UInt64(b.magnitude))
+        let exact: UInt64 = 1 << 53
+        if ua <= exact && ub <= exact { return Double(a) / Double(b) }
+        if ua == 0 { return (b < 0) ? -0.0 : 0.0 }
         // Q = floor(a * 2^s / b) has 63 or 64 bits: 53 to keep, the rest to round with.
         let s = 63 - (ua.bitWidth - ua.leadingZeroBitCount) + (ub.bitWidth - ub.leadingZeroBitCount)
         let high: UInt64 = s >= 64 ? ua << UInt64(s - 64) : ua >> UInt64(64 - s)
@@ -134,6 +134,6 @@ extension Py {
         let rest = q & ((1 << UInt64(k)) - 1)
         let half: UInt64 = 1 << UInt64(k - 1)
         if rest > half || (rest == half && (r != 0 || m & 1 == 1)) { m += 1 }
-        return Double(sign: .plus, exponent: k - s, significand: Double(m))
+        return Double(sign: (a < 0) != (b < 0) ? .minus : .plus, exponent: k - s, significand: Double(m))
     }
 }

@@ -27,7 +27,7 @@ public final class MultiStepLRScheduler: TimmScheduler {
     /// timm's `_get_lr(t)`.
     override package func values(at t: Int) throws(LRSchedError) -> [Double] {
         if t < warmupT { return warmupValues(at: t) }
-        let s = warmupPrefix ? try Py.sub(t, warmupT) : t
+        let s = try timeAfterWarmup(t)
         let n = TimmMath.bisectRight(decayT, try Py.add(s, 1))
         let factor = try Py.floatPow(decayRate, Double(n))
         return baseLRs.map { $0 * factor }

@@ -26,7 +26,7 @@ public final class StepLRScheduler: TimmScheduler {
     /// timm's `_get_lr(t)`.
     override package func values(at t: Int) throws(LRSchedError) -> [Double] {
         if t < warmupT { return warmupValues(at: t) }
-        let q = try TimmMath.floorDiv(warmupPrefix ? try Py.sub(t, warmupT) : t, decayT)
+        let q = try TimmMath.floorDiv(try timeAfterWarmup(t), decayT)
         let factor = try Py.floatPow(decayRate, q.double)
         return baseLRs.map { $0 * factor }
     }

@@ -49,7 +49,7 @@ public final class TanhLRScheduler: TimmScheduler {
     /// timm's `_get_lr(t)`.
     override package func values(at t: Int) throws(LRSchedError) -> [Double] {
         if t < warmupT { return warmupValues(at: t) }
-        let c = try TimmCycle(warmupPrefix ? try Py.sub(t, warmupT) : t, tInitial: tInitial, cycleMul: cycleMul)
+        let c = try TimmCycle(try timeAfterWarmup(t), tInitial: tInitial, cycleMul: cycleMul)
         guard c.i < cycleLimit else { return Array(repeating: lrMin, count: baseLRs.count) }
         let gamma = try Py.floatPow(cycleDecay, Double(c.i))
         let tr = try Py.div(c.tCurr, c.tI)

@@ -266,6 +266,11 @@ public class TimmScheduler: LRScheduler {
         throw .notImplemented("\(typeName)._get_lr is not implemented")
     }
 
+    /// The schedule's own time after warmup: `t - warmup_t` with `warmup_prefix`, else `t`.
+    package func timeAfterWarmup(_ t: Int) throws(LRSchedError) -> Int {
+        warmupPrefix ? try Py.sub(t, warmupT) : t
+    }
+
     /// `warmup_lr_init + t * s` for every group's warmup step `s`.
     package func warmupValues(at t: Int) -> [Double] {
         let tt = Double(t)
