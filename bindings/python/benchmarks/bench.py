@@ -123,7 +123,7 @@ def main() -> int:
             raw = best_of(pair_loop(sched, n, metric), repeats) / n * 1e9
             results[sname, bname] = (raw, raw - empty[n])
 
-    print(f"## lrsched Python benchmarks\n")
+    print("## lrsched Python benchmarks\n")
     print(f"- machine: {cpu_model()}, {__import__('os').cpu_count()} CPUs")
     print(f"- Python {platform.python_version()} ({platform.python_implementation()}), lrsched {lrsched.__version__}")
     print(f"- torch: {'torch ' + __import__('torch').__version__ if have_torch else 'not available (not importable)'}")

@@ -31,11 +31,10 @@ import argparse
 import os
 import platform
 import sys
-import time
 
 import numpy as np
 from bench import cpu_model  # the scheduler benchmark beside this file
-from timing import best_of
+from timing import best_of, wall_time
 
 
 
@@ -150,21 +149,12 @@ def torch_mlp(torch, X, y, epochs, batch, hidden, threads):
 def median_interleaved(setups, repeats):
     """Median wall time of each setup's run(), the setups alternating run by run (so that
     a change in the machine's load hits every implementation alike)."""
-    import gc
     import statistics
 
     times = [[] for _ in setups]
     for _ in range(repeats):
         for i, setup in enumerate(setups):
-            run = setup()
-            gc.collect()
-            gc.disable()
-            try:
-                t0 = time.perf_counter()
-                run()
-                times[i].append(time.perf_counter() - t0)
-            finally:
-                gc.enable()
+            times[i].append(wall_time(setup()))
     return [statistics.median(t) for t in times]
 
 

@@ -7,11 +7,13 @@ against a source tree on PYTHONPATH instead (after `setup.py build_ext --inplace
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import os
 import pathlib
+import threading
 
 import pytest
 
@@ -89,3 +91,27 @@ def make_sgd(api, n_groups=1, lr=0.1, momentum=0.0, **kw):
 
 def isclose_bits(a, b):
     return bits(a) == bits(b) or (math.isnan(a) and math.isnan(b))
+
+
+@contextlib.contextmanager
+def blocked_in_thread(target, entered, release):
+    """Runs target() in another thread, which sets ``entered`` from a callback and then
+    waits for ``release``; the body runs while that thread is held there. The thread is
+    released and joined after, and must have raised nothing."""
+    errors = []
+
+    def worker():
+        try:
+            target()
+        except BaseException as e:  # noqa: BLE001 - re-checked below
+            errors.append(e)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    try:
+        assert entered.wait(10)
+        yield
+    finally:
+        release.set()
+        t.join()
+    assert not errors

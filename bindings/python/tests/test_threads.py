@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import bits, lrs_of, make_sgd
+from conftest import bits, blocked_in_thread, lrs_of, make_sgd
 
 
 def test_busy_optimizer_refuses_other_threads(api):
@@ -21,18 +21,7 @@ def test_busy_optimizer_refuses_other_threads(api):
 
     s = api.LambdaLR(opt, fn)
     other = api.StepLR(opt, 2)
-    errors = []
-
-    def worker():
-        try:
-            s.step()
-        except BaseException as e:  # noqa: BLE001
-            errors.append(e)
-
-    t = threading.Thread(target=worker)
-    t.start()
-    try:
-        assert entered.wait(10)
+    with blocked_in_thread(s.step, entered, release):
         with pytest.raises(RuntimeError, match="in use by another thread"):
             other.step()
         with pytest.raises(RuntimeError, match="in use by another thread"):
@@ -42,10 +31,6 @@ def test_busy_optimizer_refuses_other_threads(api):
         with pytest.raises(RuntimeError, match="in use by another thread"):
             other.state_dict()
         api.StepLR(make_sgd(api), 2).step()  # other optimizers are free
-    finally:
-        release.set()
-        t.join()
-    assert not errors
     other.step()
     assert s.last_epoch == 1 and other.last_epoch == 1
 

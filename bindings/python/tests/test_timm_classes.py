@@ -14,7 +14,7 @@ import pathlib
 import pickle
 
 import pytest
-from conftest import bits
+from conftest import bits, blocked_in_thread
 
 from lrsched import conformance
 
@@ -337,24 +337,10 @@ def test_a_running_decay_fn_keeps_other_threads_off_the_optimizer(api):
         return 1.0 - frac
 
     s = api.timm.WSDLRScheduler(opt, t_initial=10, decay_t=4, decay_fn=slow)
-    errors = []
-
-    def worker():
-        try:
-            s.step(8)
-        except BaseException as e:  # noqa: BLE001
-            errors.append(e)
-
-    t = threading.Thread(target=worker)
-    t.start()
-    try:
-        assert entered.wait(10)
+    with blocked_in_thread(lambda: s.step(8), entered, release):
         with pytest.raises(RuntimeError, match="in use by another thread"):
             opt.param_groups[0]["lr"]
-    finally:
-        release.set()
-        t.join()
-    assert not errors and opt.param_groups[0]["lr"] == 0.1 * 0.5
+    assert opt.param_groups[0]["lr"] == 0.1 * 0.5
 
 
 def test_create_scheduler_v2_none_returns_no_scheduler(api):
